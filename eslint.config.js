@@ -1,0 +1,42 @@
+// Layer boundaries as lint rules (see ../shared/STYLE.md): renderer → contract ← main/app → engine ← cli.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'stream', 'crypto', 'url'];
+
+function restrict(patterns, message) {
+  return { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }] };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'models/', 'renderer/dist/', 'e2e/artifacts/', 'test-results/'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['main/engine/**/*.ts', 'main/cli/**/*.ts'],
+    rules: restrict(
+      ['electron', 'electron/*', '**/main/app/**', '**/app/**', '**/renderer/**', '**/preload/index*'],
+      'Bad layering: engine and CLI run in plain Node; allowed layers are main/engine and preload/contract.',
+    ),
+  },
+  {
+    files: ['main/app/**/*.ts'],
+    rules: restrict(['**/renderer/**', '**/main/cli/**', '**/cli/**'], 'Bad layering: main/app may use electron, main/engine and preload/contract.'),
+  },
+  {
+    files: ['preload/contract.ts'],
+    rules: restrict(['*', '!./*'], 'Bad layering: preload/contract.ts is common code and imports nothing.'),
+  },
+  {
+    files: ['preload/**/*.ts'],
+    ignores: ['preload/contract.ts'],
+    rules: restrict([...nodeBuiltins, '**/main/**', '**/renderer/**'], 'Bad layering: a sandboxed preload may use electron and preload/contract only.'),
+  },
+  {
+    files: ['renderer/**/*.ts'],
+    rules: restrict(['electron', 'electron/*', ...nodeBuiltins, '**/main/**'], 'Bad layering: the renderer may use browser APIs, window.panforge and type imports from preload/contract.'),
+  },
+);
