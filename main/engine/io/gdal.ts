@@ -1,0 +1,13 @@
+/**
+ * @module main/engine/io/gdal
+ * The engine's one handle on gdal-async, configured once: no .aux.xml side files next to the user's inputs
+ * (GDAL's PAM would persist statistics there), and GDAL errors surface as exceptions, not stderr noise.
+ */
+import gdal from 'gdal-async';
+
+gdal.config.set('GDAL_PAM_ENABLED', 'NO');
+gdal.config.set('CPL_LOG', '/dev/null');
+gdal.quiet();
+
+export { gdal };
+export type { Dataset, RasterBand, SpatialReference } from 'gdal-async';

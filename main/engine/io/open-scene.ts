@@ -1,0 +1,263 @@
+/**
+ * @module main/engine/io/open-scene
+ * Opens a PAN + MS pair and checks that they make one scene: georeferenced, north-up, one PAN band, several MS
+ * bands, integer pixel-size ratio, overlapping extents. MS in another CRS, or on a grid not aligned with PAN
+ * pixels, is resampled onto an aligned grid through a GDAL warped VRT (and the scene says so).
+ * The result knows the processing region: the PAN pixels covered by whole MS pixels of both images.
+ */
+import { basename } from 'node:path';
+import { InputError } from '../errors.ts';
+import { extentOf, isNorthUp, windowTransform, type GeoTransform } from '../raster/geo-transform.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
+import { gdal, type Dataset } from './gdal.ts';
+import { openRaster, readRasterInfoFromDataset, type RasterInfo } from './raster-info.ts';
+
+export interface SceneFiles {
+  readonly panPath: string;
+  readonly msPath: string;
+}
+
+export interface Scene {
+  readonly pan: RasterInfo;
+  readonly ms: RasterInfo;
+  readonly panDataset: Dataset;
+  /** The MS as read: the file itself, or a warped VRT onto a grid aligned with PAN. */
+  readonly msDataset: Dataset;
+  readonly ratio: number;
+  /** Processing area on the PAN grid; its edges fall on MS pixel edges. */
+  readonly region: PixelWindow;
+  /** The same area on the (possibly warped) MS grid. */
+  readonly msRegion: PixelWindow;
+  /** Georeference of the output: the PAN grid cropped to the region. */
+  readonly geoTransform: GeoTransform;
+  readonly crsWkt: string;
+  readonly bandCount: number;
+  readonly bandDescriptions: readonly string[];
+  readonly sensor: string | null;
+  /** Things the user should know that are not errors (reprojection, cropping to the overlap). */
+  readonly notes: readonly string[];
+  close(): void;
+}
+
+const MIN_MS_PIXELS = 2;
+const RATIO_TOLERANCE = 1e-3;
+
+function requireGeoreference(info: RasterInfo, role: string): { gt: GeoTransform; wkt: string } {
+  const name = basename(info.path);
+  if (!info.geoTransform || !info.crs) {
+    const missing = !info.geoTransform ? 'geotransform' : 'coordinate reference system';
+    throw new InputError('not-georeferenced', `${role} ${name} has no ${missing}; PanForge needs georeferenced rasters: ${info.path}`, {
+      path: info.path,
+    });
+  }
+  if (!isNorthUp(info.geoTransform)) {
+    throw new InputError(
+      'rotated-geotransform',
+      `${role} ${name} has a rotated or sheared geotransform [${info.geoTransform.join(', ')}]; only north-up rasters are supported (warp it first, e.g. gdalwarp): ${info.path}`,
+      { path: info.path, geoTransform: info.geoTransform },
+    );
+  }
+  return { gt: info.geoTransform, wkt: info.crs.wkt };
+}
+
+function checkBandCounts(pan: RasterInfo, ms: RasterInfo): void {
+  if (pan.bandCount !== 1) {
+    throw new InputError('pan-band-count', `PAN ${basename(pan.path)} has ${pan.bandCount} bands; expected 1 (a panchromatic band). Swapped PAN and MS?`, {
+      path: pan.path,
+      got: pan.bandCount,
+      expected: 1,
+    });
+  }
+  if (ms.bandCount < 2) {
+    throw new InputError('ms-band-count', `MS ${basename(ms.path)} has ${ms.bandCount} band; expected 2 or more (multispectral). Swapped PAN and MS?`, {
+      path: ms.path,
+      got: ms.bandCount,
+      expected: '>= 2',
+    });
+  }
+}
+
+/** Pixel-size ratio MS/PAN: an integer, the same in x and y. */
+function computeRatio(panGt: GeoTransform, msPixelX: number, msPixelY: number, files: SceneFiles): number {
+  const rx = Math.abs(msPixelX / panGt[1]);
+  const ry = Math.abs(msPixelY / panGt[5]);
+  const sizes = `PAN pixel ${Math.abs(panGt[1])}×${Math.abs(panGt[5])}, MS pixel ${Math.abs(msPixelX)}×${Math.abs(msPixelY)}`;
+  if (Math.abs(rx - ry) > RATIO_TOLERANCE * rx) {
+    throw new InputError('anisotropic-ratio', `PAN/MS pixel-size ratio differs in x (${rx}) and y (${ry}) (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)})`, {
+      ratioX: rx,
+      ratioY: ry,
+    });
+  }
+  const ratio = Math.round(rx);
+  if (Math.abs(rx - ratio) > RATIO_TOLERANCE || ratio < 2) {
+    throw new InputError(
+      'ratio-not-integer',
+      `PAN/MS pixel-size ratio is ${+rx.toFixed(6)} (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)}); PanForge needs an integer ratio of 2 or more (4 for the networks)`,
+      { ratio: rx },
+    );
+  }
+  return ratio;
+}
+
+interface MsGrid {
+  readonly dataset: Dataset;
+  readonly gt: GeoTransform;
+  readonly width: number;
+  readonly height: number;
+  readonly ratio: number;
+  readonly note: string | null;
+}
+
+function isAlignedToPan(panGt: GeoTransform, msGt: GeoTransform): boolean {
+  const col = (msGt[0] - panGt[0]) / panGt[1];
+  const row = (msGt[3] - panGt[3]) / panGt[5];
+  return Math.abs(col - Math.round(col)) < RATIO_TOLERANCE && Math.abs(row - Math.round(row)) < RATIO_TOLERANCE;
+}
+
+/** Resamples the MS onto a grid aligned with PAN pixels, in PAN's CRS, through a warped VRT (no copy on disk). */
+async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo, ms: RasterInfo, files: SceneFiles, reason: string): Promise<MsGrid> {
+  const panSrs = panDs.srs;
+  const msSrs = msDs.srs;
+  if (!panSrs || !msSrs) throw new Error('warpMsOntoPanGrid needs both CRSs');
+  let suggested: { rasterSize: { x: number; y: number }; geoTransform: number[] };
+  try {
+    suggested = gdal.suggestedWarpOutput({ src: msDs, s_srs: msSrs, t_srs: panSrs });
+  } catch (err) {
+    throw new InputError(
+      'crs-mismatch',
+      `MS ${basename(ms.path)} (${ms.crs?.name}) cannot be reprojected onto the CRS of PAN ${basename(pan.path)} (${pan.crs?.name}): ${err instanceof Error ? err.message : String(err)}`,
+      { panCrs: pan.crs?.code ?? pan.crs?.name, msCrs: ms.crs?.code ?? ms.crs?.name },
+    );
+  }
+  const panGt = pan.geoTransform as GeoTransform;
+  const sgt = suggested.geoTransform;
+  const ratio = computeRatio(panGt, sgt[1] ?? NaN, sgt[5] ?? NaN, files);
+  const stepX = panGt[1] * ratio;
+  const stepY = panGt[5] * ratio;
+  const minX = sgt[0] ?? 0;
+  const maxY = sgt[3] ?? 0;
+  const maxX = minX + suggested.rasterSize.x * (sgt[1] ?? 0);
+  const minY = maxY + suggested.rasterSize.y * (sgt[5] ?? 0);
+  // Snap inward to the grid that starts at PAN's origin with one MS pixel = ratio PAN pixels.
+  const col0 = Math.ceil((minX - panGt[0]) / stepX);
+  const col1 = Math.floor((maxX - panGt[0]) / stepX);
+  const row0 = Math.ceil((maxY - panGt[3]) / stepY);
+  const row1 = Math.floor((minY - panGt[3]) / stepY);
+  if (col1 <= col0 || row1 <= row0) {
+    throw new InputError('no-overlap', `MS ${basename(ms.path)} covers less than one pixel after reprojection onto PAN's grid`, {});
+  }
+  const gt: GeoTransform = [panGt[0] + col0 * stepX, stepX, 0, panGt[3] + row0 * stepY, 0, stepY];
+  const width = col1 - col0;
+  const height = row1 - row0;
+  const vrtPath = `/vsimem/panforge-ms-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.vrt`;
+  const dataset = await gdal.warpAsync(vrtPath, null, [msDs], [
+    '-of', 'VRT',
+    '-t_srs', panSrs.toWKT(),
+    '-te', String(gt[0]), String(gt[3] + height * stepY), String(gt[0] + width * stepX), String(gt[3]),
+    '-ts', String(width), String(height),
+    '-r', 'cubic',
+  ]);
+  const note = `MS ${basename(ms.path)} ${reason}; it is resampled (cubic) onto a ${width}×${height} grid aligned with PAN through a GDAL warped VRT`;
+  return { dataset, gt, width, height, ratio, note };
+}
+
+export async function openScene(files: SceneFiles): Promise<Scene> {
+  const panDataset = await openRaster(files.panPath, 'PAN');
+  let msDataset: Dataset | null = null;
+  let warped: Dataset | null = null;
+  try {
+    msDataset = await openRaster(files.msPath, 'MS');
+    const pan = readRasterInfoFromDataset(panDataset, files.panPath);
+    const ms = readRasterInfoFromDataset(msDataset, files.msPath);
+    const panGeo = requireGeoreference(pan, 'PAN');
+    const msGeo = requireGeoreference(ms, 'MS');
+    checkBandCounts(pan, ms);
+    if (pan.width * pan.height < 4 || ms.width < MIN_MS_PIXELS || ms.height < MIN_MS_PIXELS) {
+      throw new InputError(
+        'scene-too-small',
+        `scene too small: PAN ${basename(pan.path)} is ${pan.width}×${pan.height} and MS ${basename(ms.path)} is ${ms.width}×${ms.height} pixels; at least ${MIN_MS_PIXELS}×${MIN_MS_PIXELS} MS pixels are needed`,
+        { pan: [pan.width, pan.height], ms: [ms.width, ms.height] },
+      );
+    }
+
+    const notes: string[] = [];
+    const sameCrs = panDataset.srs && msDataset.srs ? panDataset.srs.isSame(msDataset.srs) : false;
+    let grid: MsGrid;
+    if (!sameCrs) {
+      grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `is in ${ms.crs?.code ?? ms.crs?.name}, PAN in ${pan.crs?.code ?? pan.crs?.name}`);
+    } else {
+      const ratio = computeRatio(panGeo.gt, msGeo.gt[1], msGeo.gt[5], files);
+      if (isAlignedToPan(panGeo.gt, msGeo.gt)) {
+        grid = { dataset: msDataset, gt: msGeo.gt, width: ms.width, height: ms.height, ratio, note: null };
+      } else {
+        grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, 'pixels are not aligned with PAN pixels');
+      }
+    }
+    if (grid.dataset !== msDataset) warped = grid.dataset;
+    if (grid.note) notes.push(grid.note);
+
+    // MS pixel (0, 0) sits at this PAN pixel; intersect in PAN pixels, then snap inward to whole MS pixels.
+    const ratio = grid.ratio;
+    const msColInPan = Math.round((grid.gt[0] - panGeo.gt[0]) / panGeo.gt[1]);
+    const msRowInPan = Math.round((grid.gt[3] - panGeo.gt[3]) / panGeo.gt[5]);
+    const col0 = Math.max(0, msColInPan);
+    const row0 = Math.max(0, msRowInPan);
+    const col1 = Math.min(pan.width, msColInPan + grid.width * ratio);
+    const row1 = Math.min(pan.height, msRowInPan + grid.height * ratio);
+    const snapUp = (v: number, origin: number) => origin + Math.ceil((v - origin) / ratio) * ratio;
+    const snapDown = (v: number, origin: number) => origin + Math.floor((v - origin) / ratio) * ratio;
+    const rc0 = snapUp(col0, msColInPan);
+    const rr0 = snapUp(row0, msRowInPan);
+    const rc1 = snapDown(col1, msColInPan);
+    const rr1 = snapDown(row1, msRowInPan);
+    if (rc1 - rc0 < MIN_MS_PIXELS * ratio || rr1 - rr0 < MIN_MS_PIXELS * ratio) {
+      const panExtent = extentOf(panGeo.gt, pan.width, pan.height).map((v) => +v.toFixed(3));
+      const msExtent = extentOf(grid.gt, grid.width, grid.height).map((v) => +v.toFixed(3));
+      throw new InputError(
+        'no-overlap',
+        `MS extent [${msExtent.join(', ')}] does not overlap PAN extent [${panExtent.join(', ')}] (${basename(files.msPath)}, ${basename(files.panPath)}); same scene?`,
+        { panExtent, msExtent },
+      );
+    }
+    const region: PixelWindow = { colOff: rc0, rowOff: rr0, width: rc1 - rc0, height: rr1 - rr0 };
+    const msRegion: PixelWindow = {
+      colOff: (rc0 - msColInPan) / ratio,
+      rowOff: (rr0 - msRowInPan) / ratio,
+      width: region.width / ratio,
+      height: region.height / ratio,
+    };
+    if (region.width !== pan.width || region.height !== pan.height) {
+      notes.push(
+        `PAN and MS do not cover the same area: processing their ${region.width}×${region.height} PAN-pixel intersection at PAN pixel (${region.colOff}, ${region.rowOff})`,
+      );
+    }
+    const panDs = panDataset;
+    const msDs = grid.dataset;
+    const originalMs = msDataset;
+    return {
+      pan,
+      ms,
+      panDataset: panDs,
+      msDataset: msDs,
+      ratio,
+      region,
+      msRegion,
+      geoTransform: windowTransform(region, panGeo.gt),
+      crsWkt: panGeo.wkt,
+      bandCount: ms.bandCount,
+      bandDescriptions: ms.bands.map((b, i) => b.description || `Band ${i + 1}`),
+      sensor: ms.sensor ?? pan.sensor,
+      notes,
+      close() {
+        if (msDs !== originalMs) msDs.close();
+        originalMs.close();
+        panDs.close();
+      },
+    };
+  } catch (err) {
+    warped?.close();
+    msDataset?.close();
+    panDataset.close();
+    throw err;
+  }
+}

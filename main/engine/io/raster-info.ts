@@ -1,0 +1,139 @@
+/**
+ * @module main/engine/io/raster-info
+ * What PanForge needs to know about one raster file, read once at open: size, georeference, bands, data type,
+ * nodata, bit depth and sensor. Every failure is an InputError naming the file.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { GeoTransform } from '../raster/geo-transform.ts';
+import { isIdentity } from '../raster/geo-transform.ts';
+import { gdal, type Dataset } from './gdal.ts';
+
+export interface CrsInfo {
+  readonly wkt: string;
+  /** PROJ string for proj4js in the renderer; '' when GDAL cannot express the CRS as one. */
+  readonly proj4: string;
+  /** e.g. "EPSG:32618", or null when the CRS has no authority code. */
+  readonly code: string | null;
+  readonly name: string;
+}
+
+export interface BandInfo {
+  /** GDAL's 1-based band number. */
+  readonly bandNumber: number;
+  readonly description: string;
+  readonly noData: number | null;
+  readonly blockSizePx: { readonly width: number; readonly height: number };
+}
+
+export type BitDepthSource = 'metadata' | 'data-type' | 'sampled-maximum';
+
+export interface RasterInfo {
+  readonly path: string;
+  readonly driver: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bandCount: number;
+  /** GDAL data type name of band 1 (e.g. "UInt16"). */
+  readonly dataType: string;
+  readonly crs: CrsInfo | null;
+  readonly geoTransform: GeoTransform | null;
+  readonly bands: readonly BandInfo[];
+  /** Declared bit depth (BIT_DEPTH / NBITS metadata), or null; the scene decides the effective one. */
+  readonly declaredBitDepth: number | null;
+  readonly sensor: string | null;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+const SENSOR_KEYS = ['SENSOR', 'SATELLITE', 'SATELLITEID', 'SPACECRAFT', 'MISSION'];
+
+/** Opens a raster read-only, turning GDAL's failures into InputErrors that name the file. */
+export async function openRaster(path: string, role: string): Promise<Dataset> {
+  if (!existsSync(path)) {
+    throw new InputError('file-not-found', `${role} file not found: ${path}`, { path, role });
+  }
+  if (statSync(path).isDirectory()) {
+    throw new InputError('not-a-raster', `${role} path is a folder, not a raster file: ${path}`, { path, role });
+  }
+  try {
+    return await gdal.openAsync(path);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new InputError('not-a-raster', `${role} file ${basename(path)} is not a raster GDAL can read (${reason.trim()}): ${path}`, {
+      path,
+      role,
+      reason,
+    });
+  }
+}
+
+function describeCrs(ds: Dataset): CrsInfo | null {
+  const srs = ds.srs;
+  if (!srs) return null;
+  let proj4 = '';
+  try {
+    proj4 = srs.toProj4();
+  } catch {
+    // Some CRSs (e.g. with custom datums) have no PROJ.4 form; the map then falls back to the WKT name.
+  }
+  let code: string | null = null;
+  try {
+    srs.autoIdentifyEPSG();
+  } catch {
+    // Not identifiable: fine, we keep the WKT.
+  }
+  const authority = srs.getAuthorityName(null);
+  const authorityCode = srs.getAuthorityCode(null);
+  if (authority && authorityCode) code = `${authority}:${authorityCode}`;
+  const name = srs.getAttrValue('PROJCS') || srs.getAttrValue('GEOGCS') || code || 'unnamed CRS';
+  return { wkt: srs.toWKT(), proj4, code, name };
+}
+
+function parseBitDepth(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const bits = Number.parseInt(value, 10);
+  return Number.isInteger(bits) && bits >= 1 && bits <= 32 ? bits : null;
+}
+
+export function readRasterInfoFromDataset(ds: Dataset, path: string): RasterInfo {
+  const metadata: Record<string, string> = { ...(ds.getMetadata() as Record<string, string>) };
+  const structure = ds.getMetadata('IMAGE_STRUCTURE') as Record<string, string>;
+  const bands: BandInfo[] = [];
+  for (let n = 1; n <= ds.bands.count(); n++) {
+    const band = ds.bands.get(n);
+    bands.push({
+      bandNumber: n,
+      description: band.description,
+      noData: band.noDataValue,
+      blockSizePx: { width: band.blockSize.x, height: band.blockSize.y },
+    });
+  }
+  const band1Structure = bands.length ? (ds.bands.get(1).getMetadata('IMAGE_STRUCTURE') as Record<string, string>) : {};
+  const gt = ds.geoTransform;
+  const geoTransform = gt && gt.length === 6 && !isIdentity(gt as unknown as GeoTransform) ? (gt as unknown as GeoTransform) : null;
+  const sensorKey = SENSOR_KEYS.find((key) => metadata[key]);
+  return {
+    path,
+    driver: ds.driver.description,
+    width: ds.rasterSize.x,
+    height: ds.rasterSize.y,
+    bandCount: bands.length,
+    dataType: bands.length ? (ds.bands.get(1).dataType ?? 'Unknown') : 'Unknown',
+    crs: describeCrs(ds),
+    geoTransform,
+    bands,
+    declaredBitDepth: parseBitDepth(metadata.BIT_DEPTH) ?? parseBitDepth(band1Structure.NBITS) ?? parseBitDepth(structure.NBITS),
+    sensor: sensorKey ? (metadata[sensorKey] ?? null) : null,
+    metadata,
+  };
+}
+
+export async function readRasterInfo(path: string, role: string): Promise<RasterInfo> {
+  const ds = await openRaster(path, role);
+  try {
+    return readRasterInfoFromDataset(ds, path);
+  } finally {
+    ds.close();
+  }
+}

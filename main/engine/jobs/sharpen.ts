@@ -1,0 +1,218 @@
+/**
+ * @module main/engine/jobs/sharpen
+ * The main job: open and check a scene, pick the method variant, sample global statistics, plan tiles, then
+ * stream read → fuse → crop to core → write, with at most a few tiles in flight, into a georeferenced GeoTIFF
+ * that appears under its name only when complete.
+ */
+import { basename } from 'node:path';
+import { throwIfAborted } from '../errors.ts';
+import { openScene, type Scene } from '../io/open-scene.ts';
+import type { DeviceRequest, FusionMethod, PreparedMethod } from '../methods/method.ts';
+import { resolveMethod } from '../methods/registry.ts';
+import { readSceneSample } from '../methods/scene-sample.ts';
+import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
+import type { BandBlock } from '../raster/band-block.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
+import { readTile, type TileData } from '../tiling/read-tile.ts';
+import { planTiles } from '../tiling/tile-plan.ts';
+import { softwareVersion } from '../version.ts';
+import { GeoTiffWriter, type Compression, type OutputDataType } from '../write/geotiff-writer.ts';
+import { checkOutputPath } from '../write/output-path.ts';
+import { ProgressMeter, type JobContext } from './job-events.ts';
+import { mapStage, prefetch } from './stages.ts';
+
+export interface SharpenOptions {
+  readonly panPath: string;
+  readonly msPath: string;
+  /** Method id: exp, brovey, gsa, mtf-glp, ggpnet, premix, cf2n. */
+  readonly method: string;
+  readonly outPath: string;
+  /** Tile core size, PAN pixels [default 512]. */
+  readonly tileSizePx?: number;
+  /** [default 'auto'] */
+  readonly device?: DeviceRequest;
+  /** [default false] */
+  readonly cog?: boolean;
+  /** [default false] */
+  readonly overwrite?: boolean;
+  /** 'source' keeps the MS data type [default 'source']. */
+  readonly dataType?: 'source' | 'Float32';
+  /** [default 'ZSTD'] */
+  readonly compression?: Compression;
+  /** Tiles read ahead of the fusing stage [default 2]. */
+  readonly readAhead?: number;
+  /** Only this part of the region (PAN pixels, scene coordinates), e.g. a preview of the current view. */
+  readonly window?: PixelWindow;
+}
+
+export interface SharpenResult {
+  readonly outPath: string;
+  readonly method: string;
+  readonly modelName: string | null;
+  readonly device: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bands: number;
+  readonly dataType: OutputDataType;
+  readonly tiles: number;
+  readonly tileSizePx: number;
+  readonly overlapPx: number;
+  readonly elapsedMs: number;
+  readonly megapixelsPerSecond: number;
+  /** Output values clamped into the output type's range (or non-finite). */
+  readonly clampedPixels: number;
+  readonly valueScale: ValueScale;
+  readonly notes: readonly string[];
+}
+
+const SUPPORTED_OUTPUT_TYPES: readonly OutputDataType[] = ['Byte', 'UInt16', 'Int16', 'UInt32', 'Int32', 'Float32'];
+
+function outputTypeFor(scene: Scene, requested: 'source' | 'Float32'): OutputDataType {
+  if (requested === 'Float32') return 'Float32';
+  const t = scene.ms.dataType as OutputDataType;
+  return SUPPORTED_OUTPUT_TYPES.includes(t) ? t : 'Float32';
+}
+
+/** Copies the core of a fused read-window block (and applies the nodata mask). */
+function cropToCore(fused: BandBlock, data: TileData, noData: number | null): BandBlock {
+  const { core, read } = data.tile;
+  const dx = core.colOff - read.colOff;
+  const dy = core.rowOff - read.rowOff;
+  const out = new Float32Array(fused.bands * core.width * core.height);
+  const plane = core.width * core.height;
+  for (let b = 0; b < fused.bands; b++) {
+    const src = b * fused.width * fused.height;
+    for (let r = 0; r < core.height; r++) {
+      const from = src + (dy + r) * fused.width + dx;
+      out.set(fused.data.subarray(from, from + core.width), b * plane + r * core.width);
+    }
+  }
+  if (data.invalid && noData !== null) {
+    for (let r = 0; r < core.height; r++) {
+      for (let c = 0; c < core.width; c++) {
+        if (data.invalid[(dy + r) * read.width + dx + c]) for (let b = 0; b < fused.bands; b++) out[b * plane + r * core.width + c] = noData;
+      }
+    }
+  }
+  return { bands: fused.bands, width: core.width, height: core.height, data: out };
+}
+
+function restrictRegion(scene: Scene, window: PixelWindow | undefined): PixelWindow {
+  if (!window) return scene.region;
+  const r = scene.ratio;
+  const { region } = scene;
+  // Snap to whole MS pixels inside the region.
+  const c0 = Math.max(region.colOff, region.colOff + Math.floor((window.colOff - region.colOff) / r) * r);
+  const r0 = Math.max(region.rowOff, region.rowOff + Math.floor((window.rowOff - region.rowOff) / r) * r);
+  const c1 = Math.min(region.colOff + region.width, region.colOff + Math.ceil((window.colOff + window.width - region.colOff) / r) * r);
+  const r1 = Math.min(region.rowOff + region.height, region.rowOff + Math.ceil((window.rowOff + window.height - region.rowOff) / r) * r);
+  if (c1 - c0 < 2 * r || r1 - r0 < 2 * r) {
+    throw new RangeError(`window ${JSON.stringify(window)} does not overlap the scene's processing region ${JSON.stringify(region)}`);
+  }
+  return { colOff: c0, rowOff: r0, width: c1 - c0, height: r1 - r0 };
+}
+
+export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Promise<SharpenResult> {
+  const emit = ctx.onEvent ?? (() => undefined);
+  const log = (message: string) => emit({ type: 'log', message });
+  checkOutputPath(options.outPath, options.overwrite ?? false);
+  emit({ type: 'stage', stage: 'opening' });
+  const scene = await openScene({ panPath: options.panPath, msPath: options.msPath });
+  let prepared: PreparedMethod | null = null;
+  try {
+    scene.notes.forEach(log);
+    const method: FusionMethod = resolveMethod(options.method, scene.bandCount, scene.ratio);
+    throwIfAborted(ctx.signal);
+    emit({ type: 'stage', stage: 'sampling' });
+    const sample = await readSceneSample(scene);
+    const valueScale = resolveValueScale(scene, sample);
+    emit({ type: 'stage', stage: 'preparing' });
+    prepared = await method.prepare({ ratio: scene.ratio, valueMax: valueScale.valueMax, sensor: scene.sensor, device: options.device ?? 'auto', sample, log });
+    const region = restrictRegion(scene, options.window);
+    const plan = planTiles({ region, ratio: scene.ratio, tileSizePx: options.tileSizePx ?? 512, overlapPx: method.overlapPx, multiplePx: method.tileMultiplePx });
+    const dataType = outputTypeFor(scene, options.dataType ?? 'source');
+    const noData = scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null;
+    const started = Date.now();
+    const writer = await GeoTiffWriter.create({
+      path: options.outPath,
+      width: region.width,
+      height: region.height,
+      bandDescriptions: scene.bandDescriptions,
+      dataType,
+      geoTransform: [
+        scene.geoTransform[0] + (region.colOff - scene.region.colOff) * scene.geoTransform[1],
+        scene.geoTransform[1],
+        0,
+        scene.geoTransform[3] + (region.rowOff - scene.region.rowOff) * scene.geoTransform[5],
+        0,
+        scene.geoTransform[5],
+      ],
+      crsWkt: scene.crsWkt,
+      noData,
+      compression: options.compression ?? 'ZSTD',
+      cog: options.cog ?? false,
+      overwrite: options.overwrite ?? false,
+      metadata: {
+        PANFORGE_METHOD: method.id,
+        ...(method.model ? { PANFORGE_MODEL: method.model.name, PANFORGE_MODEL_VERSION: method.model.version, PANFORGE_MODEL_SHA256: method.model.sha256 } : {}),
+        PANFORGE_DEVICE: prepared.device,
+        PANFORGE_PAN: basename(options.panPath),
+        PANFORGE_MS: basename(options.msPath),
+        PANFORGE_VALUE_MAX: String(valueScale.valueMax),
+        PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
+        TIFFTAG_SOFTWARE: `PanForge ${softwareVersion}`,
+        TIFFTAG_DATETIME: new Date().toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, ':'),
+      },
+    });
+    try {
+      emit({ type: 'stage', stage: 'tiling' });
+      const meter = new ProgressMeter(plan.tiles.length, region.width * region.height, emit);
+      const active = prepared;
+      async function* readTiles() {
+        for (const tile of plan.tiles) {
+          throwIfAborted(ctx.signal);
+          yield await readTile(scene, tile);
+        }
+      }
+      const fused = mapStage(prefetch(readTiles(), options.readAhead ?? 2), async (data: TileData) => {
+        throwIfAborted(ctx.signal);
+        const block = await active.fuse({ ms: data.ms, pan: data.pan }, ctx.signal);
+        return { core: data.tile.core, block: cropToCore(block, data, noData) };
+      });
+      for await (const { core, block } of prefetch(fused, 1)) {
+        throwIfAborted(ctx.signal);
+        await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
+        meter.tileDone(core.width * core.height);
+      }
+      throwIfAborted(ctx.signal);
+      emit({ type: 'stage', stage: 'finishing' });
+      await writer.commit();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    const elapsedMs = Date.now() - started;
+    if (writer.clampedPixels > 0) log(`${writer.clampedPixels} output values were outside the ${dataType} range and were clamped`);
+    return {
+      outPath: options.outPath,
+      method: method.id,
+      modelName: method.model?.name ?? null,
+      device: prepared.device,
+      width: region.width,
+      height: region.height,
+      bands: scene.bandCount,
+      dataType,
+      tiles: plan.tiles.length,
+      tileSizePx: plan.tileSizePx,
+      overlapPx: plan.overlapPx,
+      elapsedMs,
+      megapixelsPerSecond: (region.width * region.height) / 1e6 / Math.max(elapsedMs / 1000, 1e-3),
+      clampedPixels: writer.clampedPixels,
+      valueScale,
+      notes: scene.notes,
+    };
+  } finally {
+    await prepared?.dispose();
+    scene.close();
+  }
+}

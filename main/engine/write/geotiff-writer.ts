@@ -1,0 +1,180 @@
+/**
+ * @module main/engine/write/geotiff-writer
+ * Streams blocks into a tiled, compressed GeoTIFF at a temporary name, then commits it: a plain GTiff is renamed
+ * into place; a COG is made by CreateCopy from the temporary GTiff (COG is a create-copy format) with overviews.
+ * `abort()` removes every temporary file; a target is never left half-written.
+ */
+import { renameSync, rmSync } from 'node:fs';
+import { OutputError } from '../errors.ts';
+import { gdal, type Dataset } from '../io/gdal.ts';
+import type { BandBlock } from '../raster/band-block.ts';
+import type { GeoTransform } from '../raster/geo-transform.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
+import { checkOutputPath, partialPathFor } from './output-path.ts';
+
+export type OutputDataType = 'Byte' | 'UInt16' | 'Int16' | 'UInt32' | 'Int32' | 'Float32';
+export type Compression = 'DEFLATE' | 'ZSTD' | 'LZW' | 'NONE';
+
+export interface GeoTiffOptions {
+  readonly path: string;
+  readonly width: number;
+  readonly height: number;
+  readonly bandDescriptions: readonly string[];
+  readonly dataType: OutputDataType;
+  readonly geoTransform: GeoTransform;
+  readonly crsWkt: string;
+  readonly noData: number | null;
+  /** [default 'ZSTD'] */
+  readonly compression?: Compression;
+  /** Write a Cloud Optimized GeoTIFF with overviews [default false]. */
+  readonly cog?: boolean;
+  readonly overwrite?: boolean;
+  /** Dataset metadata (method, model, inputs, software, date). */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+const TYPE_RANGE: Record<OutputDataType, [number, number] | null> = {
+  Byte: [0, 255],
+  UInt16: [0, 65535],
+  Int16: [-32768, 32767],
+  UInt32: [0, 4294967295],
+  Int32: [-2147483648, 2147483647],
+  Float32: null,
+};
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function templateVrt(options: GeoTiffOptions): string {
+  const noData = options.noData === null ? '' : `<NoDataValue>${options.noData}</NoDataValue>`;
+  const bands = options.bandDescriptions
+    .map((d, i) => `<VRTRasterBand dataType="${options.dataType}" band="${i + 1}"><Description>${xmlEscape(d)}</Description>${noData}</VRTRasterBand>`)
+    .join('');
+  return `<VRTDataset rasterXSize="${options.width}" rasterYSize="${options.height}"><SRS>${xmlEscape(options.crsWkt)}</SRS><GeoTransform>${options.geoTransform.join(',')}</GeoTransform>${bands}</VRTDataset>`;
+}
+
+function creationOptions(compression: Compression, dataType: OutputDataType): string[] {
+  const options = ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'BIGTIFF=IF_SAFER', `COMPRESS=${compression}`];
+  if (compression !== 'NONE') options.push(`PREDICTOR=${dataType === 'Float32' ? 3 : 2}`);
+  return options;
+}
+
+export class GeoTiffWriter {
+  private clampedCount = 0;
+  private closed = false;
+
+  private constructor(
+    readonly options: GeoTiffOptions,
+    private readonly dataset: Dataset,
+    private readonly partialPath: string,
+  ) {}
+
+  /** Pixels whose value was clamped into the output type's range (or non-finite and written as nodata/0). */
+  get clampedPixels(): number {
+    return this.clampedCount;
+  }
+
+  static async create(options: GeoTiffOptions): Promise<GeoTiffWriter> {
+    checkOutputPath(options.path, options.overwrite ?? false);
+    const partialPath = partialPathFor(options.path);
+    rmSync(partialPath, { force: true }); // a leftover from a killed run
+    const compression = options.compression ?? 'ZSTD';
+    let dataset: Dataset;
+    try {
+      // GDAL lets band descriptions be set only at creation here (gdal-async has no SetDescription), so the file
+      // is created by CreateCopy from an empty VRT that carries grid, CRS, descriptions and nodata; SPARSE_OK
+      // keeps it from writing empty tiles. Then it is reopened for streaming writes.
+      const template = await gdal.openAsync(templateVrt(options));
+      const created = await gdal.drivers.get('GTiff').createCopyAsync(partialPath, template, [...creationOptions(compression, options.dataType), 'SPARSE_OK=TRUE']);
+      created.close();
+      template.close();
+      dataset = await gdal.openAsync(partialPath, 'r+');
+    } catch (err) {
+      rmSync(partialPath, { force: true });
+      throw new OutputError('create-failed', `cannot create ${partialPath}: ${err instanceof Error ? err.message.trim() : String(err)}`, { path: options.path });
+    }
+    if (options.metadata) dataset.setMetadata({ ...options.metadata });
+    return new GeoTiffWriter(options, dataset, partialPath);
+  }
+
+  /** Writes a band-major Float32 block at `window` (output pixel coordinates), clamping to the output type. */
+  async write(window: PixelWindow, block: BandBlock): Promise<void> {
+    const range = TYPE_RANGE[this.options.dataType];
+    const plane = window.width * window.height;
+    const noData = this.options.noData;
+    for (let b = 0; b < block.bands; b++) {
+      const src = block.data.subarray(b * plane, (b + 1) * plane);
+      let out: Float32Array | Uint16Array | Int16Array | Uint8Array | Uint32Array | Int32Array;
+      if (range === null) {
+        out = src;
+      } else {
+        out = this.options.dataType === 'UInt16' ? new Uint16Array(plane)
+          : this.options.dataType === 'Int16' ? new Int16Array(plane)
+          : this.options.dataType === 'Byte' ? new Uint8Array(plane)
+          : this.options.dataType === 'UInt32' ? new Uint32Array(plane)
+          : new Int32Array(plane);
+        const [lo, hi] = range;
+        for (let i = 0; i < plane; i++) {
+          const v = src[i]!;
+          if (noData !== null && v === noData) {
+            out[i] = noData;
+            continue;
+          }
+          if (!Number.isFinite(v)) {
+            this.clampedCount++;
+            out[i] = noData ?? 0;
+            continue;
+          }
+          const r = Math.round(v);
+          if (r < lo) { out[i] = lo; this.clampedCount++; }
+          else if (r > hi) { out[i] = hi; this.clampedCount++; }
+          else out[i] = r;
+        }
+      }
+      await this.dataset.bands.get(b + 1).pixels.writeAsync(window.colOff, window.rowOff, window.width, window.height, out);
+    }
+  }
+
+  /** Flushes, converts to COG if asked, and renames into place. */
+  async commit(): Promise<void> {
+    if (this.closed) throw new Error('GeoTiffWriter already closed');
+    this.closed = true;
+    const target = this.options.path;
+    const cogPartial = partialPathFor(target, 'partial-cog');
+    try {
+      await this.dataset.flushAsync();
+      if (this.options.cog) {
+        const compression = this.options.compression ?? 'ZSTD';
+        const cogOptions = [`COMPRESS=${compression}`, 'OVERVIEWS=AUTO', 'BIGTIFF=IF_SAFER', 'BLOCKSIZE=512'];
+        if (compression !== 'NONE') cogOptions.push(`PREDICTOR=${this.options.dataType === 'Float32' ? 'FLOATING_POINT' : 'STANDARD'}`);
+        const cog = await gdal.drivers.get('COG').createCopyAsync(cogPartial, this.dataset, cogOptions);
+        cog.close();
+        this.dataset.close();
+        renameSync(cogPartial, target);
+        rmSync(this.partialPath, { force: true });
+      } else {
+        this.dataset.close();
+        renameSync(this.partialPath, target);
+      }
+    } catch (err) {
+      rmSync(this.partialPath, { force: true });
+      rmSync(cogPartial, { force: true });
+      throw new OutputError('write-failed', `cannot finish ${target}: ${err instanceof Error ? err.message.trim() : String(err)}`, { path: target });
+    }
+  }
+
+  /** Discards everything written (cancel, error). Safe to call more than once. */
+  abort(): void {
+    if (!this.closed) {
+      this.closed = true;
+      try {
+        this.dataset.close();
+      } catch {
+        // Closing a dataset mid-failure may itself fail; the files are removed below regardless.
+      }
+    }
+    rmSync(this.partialPath, { force: true });
+    rmSync(partialPathFor(this.options.path, 'partial-cog'), { force: true });
+  }
+}
