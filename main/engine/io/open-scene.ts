@@ -41,6 +41,7 @@ export interface Scene {
 
 const MIN_MS_PIXELS = 2;
 const RATIO_TOLERANCE = 1e-3;
+const REPROJECTED_RATIO_TOLERANCE = 0.03;
 
 function requireGeoreference(info: RasterInfo, role: string): { gt: GeoTransform; wkt: string } {
   const name = basename(info.path);
@@ -78,18 +79,18 @@ function checkBandCounts(pan: RasterInfo, ms: RasterInfo): void {
 }
 
 /** Pixel-size ratio MS/PAN: an integer, the same in x and y. */
-function computeRatio(panGt: GeoTransform, msPixelX: number, msPixelY: number, files: SceneFiles): number {
+function computeRatio(panGt: GeoTransform, msPixelX: number, msPixelY: number, files: SceneFiles, tolerance = RATIO_TOLERANCE): number {
   const rx = Math.abs(msPixelX / panGt[1]);
   const ry = Math.abs(msPixelY / panGt[5]);
   const sizes = `PAN pixel ${Math.abs(panGt[1])}×${Math.abs(panGt[5])}, MS pixel ${Math.abs(msPixelX)}×${Math.abs(msPixelY)}`;
-  if (Math.abs(rx - ry) > RATIO_TOLERANCE * rx) {
+  if (Math.abs(rx - ry) > tolerance * rx) {
     throw new InputError('anisotropic-ratio', `PAN/MS pixel-size ratio differs in x (${rx}) and y (${ry}) (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)})`, {
       ratioX: rx,
       ratioY: ry,
     });
   }
   const ratio = Math.round(rx);
-  if (Math.abs(rx - ratio) > RATIO_TOLERANCE || ratio < 2) {
+  if (Math.abs(rx - ratio) > tolerance * ratio || ratio < 2) {
     throw new InputError(
       'ratio-not-integer',
       `PAN/MS pixel-size ratio is ${+rx.toFixed(6)} (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)}); PanForge needs an integer ratio of 2 or more (4 for the networks)`,
@@ -131,7 +132,8 @@ async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo,
   }
   const panGt = pan.geoTransform as GeoTransform;
   const sgt = suggested.geoTransform;
-  const ratio = computeRatio(panGt, sgt[1] ?? NaN, sgt[5] ?? NaN, files);
+  // Reprojection changes the apparent pixel size a little (scale factor, convergence): accept the nearest integer.
+  const ratio = computeRatio(panGt, sgt[1] ?? NaN, sgt[5] ?? NaN, files, REPROJECTED_RATIO_TOLERANCE);
   const stepX = panGt[1] * ratio;
   const stepY = panGt[5] * ratio;
   const minX = sgt[0] ?? 0;

@@ -43,6 +43,6 @@ test('a small region gets one tile just big enough', () => {
   assert.deepEqual(plan.tiles[0]!.core, { colOff: 8, rowOff: 4, width: 40, height: 24 });
 });
 
-test('rejects a region not aligned to the ratio', () => {
-  assert.throws(() => planTiles({ region: { colOff: 2, rowOff: 0, width: 64, height: 64 }, ratio: 4, tileSizePx: 32, overlapPx: 0, multiplePx: 4 }), /not aligned/);
+test('rejects a region that is not whole MS pixels', () => {
+  assert.throws(() => planTiles({ region: { colOff: 2, rowOff: 0, width: 62, height: 64 }, ratio: 4, tileSizePx: 32, overlapPx: 0, multiplePx: 4 }), /not a whole number of MS pixels/);
 });

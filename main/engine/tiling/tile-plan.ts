@@ -3,13 +3,13 @@
  * Cuts a processing region (PAN grid) into tiles. Each tile has a core (the pixels it contributes to the output)
  * and a read window: the core's origin minus the overlap, always `tileSizePx + 2·overlapPx` square, so every tile
  * has the same shape (one kernel choice per session) and a model sees real context on all sides. Parts of a read
- * window outside the region are filled by mirror padding (see pad.ts). Everything is aligned to the ratio so the
- * MS window is exactly the PAN window divided by the ratio.
+ * window outside the region are filled by mirror padding (read-tile.ts). Tiles step from the region's origin (an MS
+ * pixel corner) in multiples of the ratio, so each MS window is exactly its PAN window divided by the ratio.
  */
 import type { PixelWindow } from '../raster/pixel-window.ts';
 
 export interface TilePlanOptions {
-  /** The processing region on the PAN grid; offsets and size multiples of `ratio`. */
+  /** The processing region on the PAN grid: origin on an MS pixel corner, size a multiple of `ratio`. */
   readonly region: PixelWindow;
   readonly ratio: number;
   /** Core size in PAN pixels [default 512]; rounded up to a multiple of `multiplePx`. */
@@ -54,9 +54,9 @@ function lcm(a: number, b: number): number {
 export function planTiles(options: TilePlanOptions): TilePlan {
   const { region, ratio } = options;
   if (!Number.isInteger(ratio) || ratio < 1) throw new RangeError(`ratio must be a positive integer, got ${ratio}`);
-  if (region.colOff % ratio || region.rowOff % ratio || region.width % ratio || region.height % ratio) {
-    // Offsets are relative to the MS grid origin, which callers place at a multiple of the ratio.
-    throw new RangeError(`region ${JSON.stringify(region)} is not aligned to the ratio ${ratio}`);
+  if (region.width % ratio || region.height % ratio) {
+    // The region's origin lies on an MS pixel corner (open-scene guarantees it); its size must be whole MS pixels.
+    throw new RangeError(`region ${JSON.stringify(region)} is not a whole number of MS pixels (ratio ${ratio})`);
   }
   const multiple = lcm(Math.max(1, options.multiplePx), ratio);
   const overlapPx = roundUpTo(Math.max(0, options.overlapPx), ratio);

@@ -6,6 +6,7 @@
  */
 import { renameSync, rmSync } from 'node:fs';
 import { OutputError } from '../errors.ts';
+import { createGeoTiff } from '../io/create-geotiff.ts';
 import { gdal, type Dataset } from '../io/gdal.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
@@ -42,18 +43,6 @@ const TYPE_RANGE: Record<OutputDataType, [number, number] | null> = {
   Float32: null,
 };
 
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function templateVrt(options: GeoTiffOptions): string {
-  const noData = options.noData === null ? '' : `<NoDataValue>${options.noData}</NoDataValue>`;
-  const bands = options.bandDescriptions
-    .map((d, i) => `<VRTRasterBand dataType="${options.dataType}" band="${i + 1}"><Description>${xmlEscape(d)}</Description>${noData}</VRTRasterBand>`)
-    .join('');
-  return `<VRTDataset rasterXSize="${options.width}" rasterYSize="${options.height}"><SRS>${xmlEscape(options.crsWkt)}</SRS><GeoTransform>${options.geoTransform.join(',')}</GeoTransform>${bands}</VRTDataset>`;
-}
-
 function creationOptions(compression: Compression, dataType: OutputDataType): string[] {
   const options = ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'BIGTIFF=IF_SAFER', `COMPRESS=${compression}`];
   if (compression !== 'NONE') options.push(`PREDICTOR=${dataType === 'Float32' ? 3 : 2}`);
@@ -82,19 +71,22 @@ export class GeoTiffWriter {
     const compression = options.compression ?? 'ZSTD';
     let dataset: Dataset;
     try {
-      // GDAL lets band descriptions be set only at creation here (gdal-async has no SetDescription), so the file
-      // is created by CreateCopy from an empty VRT that carries grid, CRS, descriptions and nodata; SPARSE_OK
-      // keeps it from writing empty tiles. Then it is reopened for streaming writes.
-      const template = await gdal.openAsync(templateVrt(options));
-      const created = await gdal.drivers.get('GTiff').createCopyAsync(partialPath, template, [...creationOptions(compression, options.dataType), 'SPARSE_OK=TRUE']);
-      created.close();
-      template.close();
-      dataset = await gdal.openAsync(partialPath, 'r+');
+      dataset = await createGeoTiff({
+        path: partialPath,
+        width: options.width,
+        height: options.height,
+        bandDescriptions: options.bandDescriptions,
+        dataType: options.dataType,
+        geoTransform: options.geoTransform,
+        crsWkt: options.crsWkt,
+        noData: options.noData,
+        creationOptions: creationOptions(compression, options.dataType),
+        ...(options.metadata ? { metadata: options.metadata } : {}),
+      });
     } catch (err) {
       rmSync(partialPath, { force: true });
       throw new OutputError('create-failed', `cannot create ${partialPath}: ${err instanceof Error ? err.message.trim() : String(err)}`, { path: options.path });
     }
-    if (options.metadata) dataset.setMetadata({ ...options.metadata });
     return new GeoTiffWriter(options, dataset, partialPath);
   }
 

@@ -1,0 +1,23 @@
+/**
+ * @module main/cli/exit-codes
+ * Exit codes scripts can rely on (documented in `panforge --help` and the README).
+ */
+import { CancelledError, InputError, ModelError, OutputError } from '../engine/errors.ts';
+
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  input: 3,
+  model: 4,
+  output: 5,
+  cancelled: 130,
+} as const;
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CancelledError) return ExitCode.cancelled;
+  if (err instanceof InputError) return ExitCode.input;
+  if (err instanceof ModelError) return ExitCode.model;
+  if (err instanceof OutputError) return ExitCode.output;
+  return ExitCode.internal;
+}

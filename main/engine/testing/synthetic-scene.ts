@@ -1,0 +1,194 @@
+/**
+ * @module main/engine/testing/synthetic-scene
+ * Writes a synthetic, georeferenced PAN + MS pair (and optionally the full-resolution truth MS) for tests,
+ * benchmarks and the demo. The ground is a deterministic mosaic of land-cover parcels (each with its own
+ * spectrum), smooth shading, roads and fine texture; PAN is a weighted sum of the truth bands; MS is the truth
+ * averaged over ratio×ratio blocks. It is generated strip by strip, so a 12000² scene needs little memory.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGeoTiff } from '../io/create-geotiff.ts';
+import { gdal } from '../io/gdal.ts';
+
+export interface SyntheticSceneOptions {
+  readonly folder: string;
+  /** File name stem [default 'synthetic']. */
+  readonly name?: string;
+  readonly panWidth: number;
+  readonly panHeight: number;
+  /** [default 4] */
+  readonly ratio?: number;
+  /** [default 4] */
+  readonly bands?: number;
+  /** [default 'UInt16'] */
+  readonly dataType?: 'Byte' | 'UInt16' | 'Float32';
+  /** Declared as BIT_DEPTH metadata when set; the data never exceed 2^bitDepth − 1 [default 11]. */
+  readonly bitDepth?: number | null;
+  /** [default 32633] */
+  readonly epsg?: number;
+  /** A different CRS for the MS (reprojection tests). */
+  readonly msEpsg?: number;
+  /** An MS CRS given as WKT (e.g. a local engineering CRS that cannot be reprojected); overrides msEpsg. */
+  readonly msCrsWkt?: string;
+  /** PAN pixel size in metres [default 0.5]. */
+  readonly panPixelM?: number;
+  /** MS pixel size override in metres (e.g. a non-integer ratio); default panPixelM · ratio. */
+  readonly msPixelM?: number;
+  /** Shift of the MS origin in PAN pixels (x, y) [default 0, 0]. */
+  readonly msOffsetPx?: readonly [number, number];
+  /** Write no geotransform/CRS [default false]. */
+  readonly noGeoreference?: boolean;
+  /** Nodata value set on both images, and a nodata border of this many PAN pixels on the left [default none]. */
+  readonly noData?: { readonly value: number; readonly borderPx: number };
+  /** Also write `<name>_truth.tif`, the MS at PAN resolution [default false]. */
+  readonly writeTruth?: boolean;
+  /** PAN band count (tests of a wrong PAN) [default 1]. */
+  readonly panBands?: number;
+  readonly seed?: number;
+  readonly sensor?: string;
+}
+
+export interface SyntheticScene {
+  readonly panPath: string;
+  readonly msPath: string;
+  readonly truthPath: string | null;
+}
+
+const BAND_NAMES_4 = ['Blue', 'Green', 'Red', 'NIR'];
+const BAND_NAMES_8 = ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'];
+
+function hash(x: number, y: number, seed: number): number {
+  let h = (x * 374761393 + y * 668265263 + seed * 2246822519) | 0;
+  h = Math.imul(h ^ (h >>> 13), 1274126177);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+/** Spectra of a few cover types, relative reflectance per band position (0..1 along the spectrum). */
+function spectrum(cover: number, t: number): number {
+  switch (cover) {
+    case 0: return 0.18 + 0.5 * Math.max(0, t - 0.6) * 2.2; // vegetation: red edge
+    case 1: return 0.35 + 0.15 * t; // bare soil
+    case 2: return 0.45 - 0.05 * t; // concrete
+    case 3: return 0.12 - 0.08 * t; // water
+    default: return 0.3 + 0.2 * Math.sin(6 * t); // roofs
+  }
+}
+
+function truthValue(x: number, y: number, t: number, seed: number): number {
+  // Parcels of ~48 m with jittered edges; covers and brightness per parcel.
+  const cell = 96;
+  const jx = x + 6 * Math.sin(y / 37 + seed);
+  const jy = y + 6 * Math.cos(x / 41 + seed);
+  const cx = Math.floor(jx / cell);
+  const cy = Math.floor(jy / cell);
+  const cover = Math.floor(hash(cx, cy, seed) * 5);
+  const bright = 0.75 + 0.5 * hash(cy, cx, seed + 1);
+  let v = spectrum(cover, t) * bright;
+  // Roads every ~300 px.
+  if (Math.abs(((x + 13) % 311) - 4) < 3 || Math.abs(((y + 7) % 283) - 4) < 3) v = 0.5 + 0.02 * t;
+  // Shading and fine texture (PAN-scale detail the MS cannot hold).
+  v *= 0.85 + 0.15 * Math.sin(x / 150 + seed) * Math.cos(y / 170);
+  v += 0.03 * (hash(x, y, seed + 2) - 0.5) + 0.04 * Math.sin(x / 3.1) * Math.sin(y / 2.7);
+  return Math.max(0, Math.min(1, v));
+}
+
+function bandNames(count: number): string[] {
+  if (count === 4) return BAND_NAMES_4;
+  if (count === 8) return BAND_NAMES_8;
+  return Array.from({ length: count }, (_, i) => `Band ${i + 1}`);
+}
+
+export async function writeSyntheticScene(options: SyntheticSceneOptions): Promise<SyntheticScene> {
+  const name = options.name ?? 'synthetic';
+  const ratio = options.ratio ?? 4;
+  const bands = options.bands ?? 4;
+  const dataType = options.dataType ?? 'UInt16';
+  const bitDepth = options.bitDepth === undefined ? 11 : options.bitDepth;
+  const maxDn = dataType === 'Float32' ? 1 : 2 ** (bitDepth ?? (dataType === 'Byte' ? 8 : 16)) - 1;
+  const seed = options.seed ?? 7;
+  const panPx = options.panPixelM ?? 0.5;
+  const msPx = options.msPixelM ?? panPx * ratio;
+  const { panWidth, panHeight } = options;
+  const msWidth = Math.floor(panWidth / ratio);
+  const msHeight = Math.floor(panHeight / ratio);
+  mkdirSync(options.folder, { recursive: true });
+  const panPath = join(options.folder, `${name}_pan.tif`);
+  const msPath = join(options.folder, `${name}_ms.tif`);
+  const truthPath = options.writeTruth ? join(options.folder, `${name}_truth.tif`) : null;
+  const createOpts = ['TILED=YES', 'COMPRESS=DEFLATE', 'BIGTIFF=IF_SAFER'];
+  const x0 = 500000;
+  const y0 = 4600000;
+  const [offX, offY] = options.msOffsetPx ?? [0, 0];
+  const epsg = options.epsg ?? 32633;
+  const panWkt = gdal.SpatialReference.fromEPSG(epsg).toWKT();
+  let msWkt = panWkt;
+  let msOrigin: [number, number] = [x0 + offX * panPx, y0 - offY * panPx];
+  if (options.msCrsWkt) {
+    msWkt = options.msCrsWkt;
+  } else if (options.msEpsg && options.msEpsg !== epsg) {
+    // Put the MS in another CRS: transform its origin and keep the pixel size (about right nearby).
+    const to = gdal.SpatialReference.fromEPSG(options.msEpsg);
+    const p = new gdal.CoordinateTransformation(gdal.SpatialReference.fromEPSG(epsg), to).transformPoint(msOrigin[0], msOrigin[1]);
+    msWkt = to.toWKT();
+    msOrigin = [p.x, p.y];
+  }
+  const georef = !options.noGeoreference;
+  const metadata: Record<string, string> = { SENSOR: options.sensor ?? 'Synthetic' };
+  if (bitDepth !== null && dataType !== 'Float32') metadata.BIT_DEPTH = String(bitDepth);
+  const names = bandNames(bands);
+  const noData = options.noData ?? null;
+  const common = { dataType, noData: noData?.value ?? null, creationOptions: createOpts, metadata };
+  const panGt = [x0, panPx, 0, y0, 0, -panPx];
+  const panBandCount = options.panBands ?? 1;
+  const pan = await createGeoTiff({ ...common, path: panPath, width: panWidth, height: panHeight, bandDescriptions: panBandCount === 1 ? ['Pan'] : Array.from({ length: panBandCount }, (_, i) => `Pan ${i + 1}`), geoTransform: georef ? panGt : null, crsWkt: georef ? panWkt : null });
+  const ms = await createGeoTiff({ ...common, path: msPath, width: msWidth, height: msHeight, bandDescriptions: names, geoTransform: georef ? [msOrigin[0], msPx, 0, msOrigin[1], 0, -msPx] : null, crsWkt: georef ? msWkt : null });
+  const truth = truthPath ? await createGeoTiff({ ...common, path: truthPath, width: panWidth, height: panHeight, bandDescriptions: names, geoTransform: georef ? panGt : null, crsWkt: georef ? panWkt : null }) : null;
+  // Band spectral positions and PAN weights (PAN covers the visible to NIR bands).
+  const positions = names.map((_, i) => (bands === 1 ? 0.5 : i / (bands - 1)));
+  const weights = positions.map(() => 1 / bands);
+  const scale = maxDn * 0.95;
+  const stripRows = ratio * 16;
+  const quantise = (v: number) => (dataType === 'Float32' ? v : Math.round(v));
+  for (let row0 = 0; row0 < msHeight * ratio; row0 += stripRows) {
+    const rows = Math.min(stripRows, msHeight * ratio - row0);
+    const width = msWidth * ratio;
+    const truthStrip = new Float64Array(bands * rows * width);
+    const panStrip = new Float64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < width; c++) {
+        let p = 0;
+        for (let b = 0; b < bands; b++) {
+          const v = truthValue(c, row0 + r, positions[b]!, seed) * scale;
+          truthStrip[(b * rows + r) * width + c] = v;
+          p += weights[b]! * v;
+        }
+        panStrip[r * width + c] = p;
+      }
+    }
+    const msRows = rows / ratio;
+    const msStrip = new Float64Array(bands * msRows * msWidth);
+    for (let b = 0; b < bands; b++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+      }
+    }
+    if (noData) {
+      for (let r = 0; r < rows; r++) for (let c = 0; c < Math.min(width, noData.borderPx); c++) {
+        panStrip[r * width + c] = noData.value;
+        for (let b = 0; b < bands; b++) truthStrip[(b * rows + r) * width + c] = noData.value;
+      }
+      const msBorder = Math.ceil(noData.borderPx / ratio);
+      for (let b = 0; b < bands; b++) for (let r = 0; r < msRows; r++) for (let c = 0; c < Math.min(msWidth, msBorder); c++) msStrip[(b * msRows + r) * msWidth + c] = noData.value;
+    }
+    const toType = (a: Float64Array) => (dataType === 'Float32' ? Float32Array.from(a) : dataType === 'Byte' ? Uint8Array.from(a, quantise) : Uint16Array.from(a, quantise));
+    for (let b = 1; b <= panBandCount; b++) await pan.bands.get(b).pixels.writeAsync(0, row0, width, rows, toType(panStrip));
+    for (let b = 0; b < bands; b++) {
+      await ms.bands.get(b + 1).pixels.writeAsync(0, row0 / ratio, msWidth, msRows, toType(msStrip.subarray(b * msRows * msWidth, (b + 1) * msRows * msWidth)));
+      if (truth) await truth.bands.get(b + 1).pixels.writeAsync(0, row0, width, rows, toType(truthStrip.subarray(b * rows * width, (b + 1) * rows * width)));
+    }
+  }
+  pan.close();
+  ms.close();
+  truth?.close();
+  return { panPath, msPath, truthPath };
+}

@@ -1,0 +1,19 @@
+/**
+ * @module main/engine/testing/temp-folder
+ * A fresh temporary folder per test file, removed at exit.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function tempFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `panforge-${prefix}-`));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The repository's ../shared/data (or PANFORGE_SHARED/data). */
+export function sharedDataFolder(): string {
+  const shared = process.env.PANFORGE_SHARED ?? new URL('../../../../shared', import.meta.url).pathname;
+  return join(shared, 'data');
+}
