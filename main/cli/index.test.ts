@@ -1,0 +1,103 @@
+// The CLI as scripts use it: exit codes, --json, progress, Ctrl-C, and a read-only output folder.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
+import { sharedDataFolder, tempFolder } from '../engine/testing/temp-folder.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(repo, 'bin/panforge.mjs');
+const root = tempFolder('cli');
+let scene: SyntheticScene;
+
+before(async () => {
+  chmodSync(root, 0o755); // the read-only test runs the CLI as another user, who must reach the scene
+  scene = await writeSyntheticScene({ folder: join(root, 'scene'), panWidth: 1024, panHeight: 1024 });
+});
+
+function run(args: string[], options: { uid?: number; gid?: number } = {}) {
+  return spawnSync(process.execPath, [cli, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000, ...options });
+}
+
+test('--help documents the commands and exit codes', () => {
+  const r = run(['--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /panforge sharpen --pan PAN --ms MS --method NAME --out OUT\.tif/);
+  assert.match(r.stdout, /Exit codes: 0 ok/);
+});
+
+test('info --json reports the scene', () => {
+  const r = run(['info', '--pan', join(sharedDataFolder(), 'wv2_washington_pan.tif'), '--ms', join(sharedDataFolder(), 'wv2_washington_ms.tif'), '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.ratio, 4);
+  assert.equal(report.ms.bandCount, 8);
+  assert.equal(report.sensor, 'WorldView-2');
+  assert.equal(report.valueScale.bitDepth, 11);
+  assert.equal(report.pan.crsCode, 'EPSG:32618');
+});
+
+test('sharpen --json: machine-readable result, exit 0', () => {
+  const out = join(root, 'json.tif');
+  const r = run(['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'exp', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.ok, true);
+  assert.equal(result.outPath, out);
+  assert.equal(result.width, 1024);
+});
+
+test('a progress bar with tiles, MP/s and ETA on stderr', () => {
+  const r = run(['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'exp', '--out', join(root, 'progress.tif'), '--tile', '256']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /16\/16 tiles +[\d.]+ MP\/s +ETA/);
+  assert.match(r.stderr, /wrote .*progress\.tif: 1024×1024, 4 bands UInt16/);
+});
+
+test('bad input: exit code 3 and a JSON error naming the problem', () => {
+  const r = run(['sharpen', '--pan', join(root, 'missing.tif'), '--ms', scene.msPath, '--method', 'exp', '--out', join(root, 'x.tif'), '--json']);
+  assert.equal(r.status, 3);
+  const body = JSON.parse(r.stdout);
+  assert.equal(body.ok, false);
+  assert.equal(body.error.code, 'file-not-found');
+  assert.match(r.stderr, /PAN file not found: .*missing\.tif/);
+});
+
+test('usage errors exit 2', () => {
+  assert.equal(run(['sharpen', '--pan', scene.panPath]).status, 2);
+  assert.equal(run(['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'exp', '--out', 'x.tif', '--device', 'tpu']).status, 2);
+  assert.equal(run(['frobnicate']).status, 2);
+});
+
+test('output folder read-only: exit 5, nothing written', () => {
+  const folder = join(root, 'read-only');
+  mkdirSync(folder);
+  chmodSync(folder, 0o555);
+  // root ignores permission bits, so run the CLI as an unprivileged user when the tests run as root.
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const r = run(['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'exp', '--out', join(folder, 'out.tif')], asUser);
+  assert.equal(r.status, 5, r.stderr);
+  assert.match(r.stderr, /output folder is not writable: .*read-only/);
+  assert.deepEqual(readdirSync(folder), []);
+});
+
+test('Ctrl-C cancels: exit 130 and no partial file', async () => {
+  const big = await writeSyntheticScene({ folder: join(root, 'big'), panWidth: 2048, panHeight: 2048 });
+  const folder = join(root, 'sigint');
+  mkdirSync(folder);
+  const child = spawn(process.execPath, [cli, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'], { cwd: repo });
+  let stderr = '';
+  const status = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/ tiles /.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+  assert.equal(status, 130, stderr);
+  assert.match(stderr, /cancelling/);
+  assert.deepEqual(readdirSync(folder), []);
+});
