@@ -12,8 +12,10 @@ import { createBlock, type BandBlock } from '../raster/band-block.ts';
 export interface SceneSample {
   /** MS DNs; NaN where nodata. */
   readonly ms: BandBlock;
-  /** PAN DNs averaged onto the MS sample grid; NaN where nodata. */
+  /** PAN DNs averaged onto the MS sample grid (PAN at MS resolution); NaN where nodata. */
   readonly panLow: BandBlock;
+  /** PAN DNs sampled (nearest) on the same grid: unbiased for full-resolution PAN statistics. */
+  readonly panPoints: BandBlock;
   /** Largest valid DN seen in PAN or MS. */
   readonly maxValue: number;
   /** Pixels of the sample valid in PAN and in every MS band. */
@@ -27,6 +29,7 @@ export async function readSceneSample(scene: Scene, maxSidePx = 512): Promise<Sc
   const height = Math.max(1, Math.round(msRegion.height / scale));
   const ms = createBlock(scene.bandCount, width, height);
   const panLow = createBlock(1, width, height);
+  const panPoints = createBlock(1, width, height);
   const plane = width * height;
   const readBand = async (band: ReturnType<typeof scene.panDataset.bands.get>, win: typeof region, dst: Float32Array, resampling: string, path: string) => {
     try {
@@ -41,6 +44,7 @@ export async function readSceneSample(scene: Scene, maxSidePx = 512): Promise<Sc
     }
   };
   await readBand(scene.panDataset.bands.get(1), region, panLow.data, 'Average', scene.pan.path);
+  await readBand(scene.panDataset.bands.get(1), region, panPoints.data, 'NearestNeighbour', scene.pan.path);
   for (let b = 0; b < scene.bandCount; b++) {
     // Nearest keeps nodata values intact (Average would blend them into valid neighbours).
     await readBand(scene.msDataset.bands.get(b + 1), msRegion, ms.data.subarray(b * plane, (b + 1) * plane), 'NearestNeighbour', scene.ms.path);
@@ -66,5 +70,5 @@ export async function readSceneSample(scene: Scene, maxSidePx = 512): Promise<Sc
       msPath: scene.ms.path,
     });
   }
-  return { ms, panLow, maxValue, validCount };
+  return { ms, panLow, panPoints, maxValue, validCount };
 }
