@@ -89,7 +89,8 @@ function truthValue(x: number, y: number, t: number, seed: number): number {
   // Shading and fine texture (PAN-scale detail the MS cannot hold).
   v *= 0.85 + 0.15 * Math.sin(x / 150 + seed) * Math.cos(y / 170);
   v += 0.03 * (hash(x, y, seed + 2) - 0.5) + 0.04 * Math.sin(x / 3.1) * Math.sin(y / 2.7);
-  return Math.max(0, Math.min(1, v));
+  // Real scenes never reach zero DN (path radiance, dark offset): keep a haze floor like theirs.
+  return 0.08 + 0.9 * Math.max(0, Math.min(1, v));
 }
 
 function bandNames(count: number): string[] {
