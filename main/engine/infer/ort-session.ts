@@ -36,6 +36,9 @@ function sessionOptions(provider: 'cpu' | 'cuda'): ort.InferenceSession.SessionO
   return { executionProviders: [provider], graphOptimizationLevel: 'all' };
 }
 
+// ORT's failures reach us as exceptions, which we report with context; its own stderr log would only repeat them.
+ort.env.logLevel = 'fatal';
+
 const cache = new Map<string, Promise<SessionChoice>>();
 
 async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: string): Promise<SessionChoice> {

@@ -1,11 +1,14 @@
 /**
  * @module main/engine/io/gdal
  * The engine's one handle on gdal-async, configured once: no .aux.xml side files next to the user's inputs
- * (GDAL's PAM would persist statistics there), and GDAL errors surface as exceptions, not stderr noise.
+ * (GDAL's PAM would persist statistics there), a bounded block cache, and GDAL errors surface as exceptions,
+ * not stderr noise.
  */
 import gdal from 'gdal-async';
 
 gdal.config.set('GDAL_PAM_ENABLED', 'NO');
+// GDAL's block cache defaults to 5 % of RAM; a fixed budget keeps memory flat whatever the scene size.
+gdal.config.set('GDAL_CACHEMAX', process.env.PANFORGE_GDAL_CACHE_MB ?? '128');
 gdal.config.set('CPL_LOG', '/dev/null');
 gdal.quiet();
 

@@ -61,6 +61,9 @@ export interface SharpenResult {
   readonly megapixelsPerSecond: number;
   /** Output values clamped into the output type's range (or non-finite). */
   readonly clampedPixels: number;
+  /** Busy time of each stage; they overlap, so their sum may exceed elapsedMs. fuseMs / elapsedMs is the
+   * pipeline efficiency when fusing is the bottleneck. */
+  readonly timings: { readonly readMs: number; readonly fuseMs: number; readonly writeMs: number };
   readonly valueScale: ValueScale;
   readonly notes: readonly string[];
 }
@@ -133,6 +136,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
     const dataType = outputTypeFor(scene, options.dataType ?? 'source');
     const noData = scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null;
     const started = Date.now();
+    const timings = { readMs: 0, fuseMs: 0, writeMs: 0 };
     const writer = await GeoTiffWriter.create({
       path: options.outPath,
       width: region.width,
@@ -171,17 +175,24 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       async function* readTiles() {
         for (const tile of plan.tiles) {
           throwIfAborted(ctx.signal);
-          yield await readTile(scene, tile);
+          const t0 = performance.now();
+          const data = await readTile(scene, tile);
+          timings.readMs += performance.now() - t0;
+          yield data;
         }
       }
       const fused = mapStage(prefetch(readTiles(), options.readAhead ?? 2), async (data: TileData) => {
         throwIfAborted(ctx.signal);
+        const t0 = performance.now();
         const block = await active.fuse({ ms: data.ms, pan: data.pan }, ctx.signal);
+        timings.fuseMs += performance.now() - t0;
         return { core: data.tile.core, block: cropToCore(block, data, noData) };
       });
       for await (const { core, block } of prefetch(fused, 1)) {
         throwIfAborted(ctx.signal);
+        const t0 = performance.now();
         await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
+        timings.writeMs += performance.now() - t0;
         meter.tileDone(core.width * core.height);
       }
       throwIfAborted(ctx.signal);
@@ -208,6 +219,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       elapsedMs,
       megapixelsPerSecond: (region.width * region.height) / 1e6 / Math.max(elapsedMs / 1000, 1e-3),
       clampedPixels: writer.clampedPixels,
+      timings,
       valueScale,
       notes: scene.notes,
     };

@@ -1,0 +1,16 @@
+/**
+ * @module bench/run
+ * `npm run bench -- <name> [options]`: memory (peak RSS vs scene size), models (ONNX Runtime vs PyTorch per model).
+ * Benchmarks print a table and write JSON to bench/results/; they are never part of the test suite.
+ */
+import { runSceneMemory } from './scene-memory.ts';
+
+const [name = 'memory', ...rest] = process.argv.slice(2);
+const benches: Record<string, (argv: string[]) => Promise<void>> = { memory: runSceneMemory };
+const run = benches[name];
+if (!run) {
+  process.stderr.write(`unknown benchmark "${name}"; available: ${Object.keys(benches).join(', ')}\n`);
+  process.exitCode = 2;
+} else {
+  await run(rest);
+}
