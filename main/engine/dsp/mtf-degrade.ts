@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors.ts';
 import type { BandBlock } from '../raster/band-block.ts';
-import { correlateReplicate, type SampleGrid } from './mtf-filter.ts';
+import { correlateReplicate, markNonFinite, type SampleGrid } from './mtf-filter.ts';
 import { mtfKernels } from './mtf-kernel.ts';
 import type { MtfSource } from './sensor-mtf.ts';
 
@@ -36,7 +36,10 @@ export function mtfDegrade(block: BandBlock<Float64Array>, source: MtfSource, ra
     const k = kernels[b]!;
     const need = (height + k.size - 1) * (width + k.size - 1);
     if (!padded || padded.length < need) padded = new Float64Array(need);
-    correlateReplicate(block.data.subarray(b * size, (b + 1) * size), width, height, k, grid, data.subarray(b * outSize, (b + 1) * outSize), padded);
+    const src = block.data.subarray(b * size, (b + 1) * size);
+    const dst = data.subarray(b * outSize, (b + 1) * outSize);
+    correlateReplicate(src, width, height, k, grid, dst, padded);
+    markNonFinite(src, width, height, (k.size - 1) / 2, grid, dst);
   }
   return { bands, width: outWidth, height: outHeight, data };
 }

@@ -41,3 +41,44 @@ describe('sensor MTF gains', () => {
     assert.notEqual(ks[0], ks[7]);
   });
 });
+
+describe('MTF filter: FFT path == direct correlation', () => {
+  it('on a 300×260 two-band image with strong edges, replicated borders', async () => {
+    const { mtfFilter } = await import('./mtf-filter.ts');
+    const w = 260;
+    const h = 300;
+    const data = new Float64Array(2 * w * h).map((_, i) => ((i * 7919) % 2048) + (i % w < 7 ? 5000 : 0));
+    const img = { bands: 2, width: w, height: h, data };
+    const fft = mtfFilter(img, [0.34, 0.22], 4, 'fft');
+    const directQb = mtfFilter(img, [0.34, 0.22], 4, 'direct');
+    let max = 0;
+    for (let i = 0; i < data.length; i++) max = Math.max(max, Math.abs(fft.data[i]! - directQb.data[i]!) / Math.abs(directQb.data[i]!));
+    assert.ok(max < 1e-12, `max rel diff ${max}`);
+    // A NaN reaches exactly the outputs within 20 px of it, by either method (MATLAB: 0·NaN = NaN on every tap).
+    data[5 * w + 3] = NaN;
+    for (const method of ['fft', 'direct'] as const) {
+      const f = mtfFilter(img, [0.34, 0.22], 4, method);
+      for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) assert.equal(Number.isNaN(f.data[r * w + c]!), r <= 25 && c <= 23, `${method} (${r}, ${c})`);
+      assert.ok(!Number.isNaN(f.data[w * h + 5 * w + 3]!));
+    }
+  });
+});
+
+describe('mtfDegrade', () => {
+  it('keeps samples 2, 6, … and spreads a NaN exactly to the samples whose 41×41 window holds it', async () => {
+    const { mtfDegrade } = await import('./mtf-degrade.ts');
+    const { mtfFilter } = await import('./mtf-filter.ts');
+    const w = 48;
+    const h = 40;
+    const data = new Float64Array(w * h).map((_, i) => ((i * 7919) % 2048) + 3);
+    const img = { bands: 1, width: w, height: h, data };
+    const full = mtfFilter(img, [0.3], 4, 'direct');
+    const lr = mtfDegrade(img, [0.3], 4);
+    assert.deepEqual([lr.width, lr.height], [12, 10]);
+    for (let r = 0; r < 10; r++) for (let c = 0; c < 12; c++) assert.equal(lr.data[r * 12 + c], full.data[(2 + 4 * r) * w + 2 + 4 * c]);
+    data[5 * w + 3] = NaN;
+    const lrNaN = mtfDegrade(img, [0.3], 4);
+    for (let r = 0; r < 10; r++) for (let c = 0; c < 12; c++) assert.equal(Number.isNaN(lrNaN.data[r * 12 + c]!), r <= 5 && c <= 5, `(${r}, ${c})`);
+    assert.throws(() => mtfDegrade({ bands: 1, width: 10, height: 8, data: new Float64Array(80) }, [0.3], 4), /multiples of the ratio 4/);
+  });
+});

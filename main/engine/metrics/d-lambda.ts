@@ -8,6 +8,7 @@
  */
 import type { BandBlock } from '../raster/band-block.ts';
 import { assertBlockMultiple, blockQSum, type BlockQSum, centreBlocks, validBlocks } from './block-q.ts';
+import type { PixelRect } from './pixel-rect.ts';
 import { assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -22,10 +23,10 @@ export interface DLambdaOptions {
   readonly blockSize?: number;
 }
 
-/** Inter-band block-Q sums for all pairs i < j (row-major upper triangle), so tiles can add into them. */
-export function addInterBandQ(img: BandBlock<Float64Array>, valid: Uint8Array | null, blockSize: number, sums: BlockQSum[]): void {
+/** Inter-band block-Q sums over the blocks of `rect` for all pairs i < j (row-major upper triangle); tiles add into them. */
+export function addInterBandQ(img: BandBlock<Float64Array>, valid: Uint8Array | null, blockSize: number, sums: BlockQSum[], rect?: PixelRect): void {
   const plane = img.width * img.height;
-  const centred = Array.from({ length: img.bands }, (_, b) => centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), img.width, img.height, blockSize));
+  const centred = Array.from({ length: img.bands }, (_, b) => centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), img.width, img.height, blockSize, rect));
   let k = 0;
   for (let i = 0; i < img.bands; i++) for (let j = i + 1; j < img.bands; j++) blockQSum(centred[i]!, centred[j]!, valid, sums[k++]!);
 }

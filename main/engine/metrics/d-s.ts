@@ -9,6 +9,7 @@ import type { BandBlock } from '../raster/band-block.ts';
 import { imresizeBicubic } from '../dsp/imresize-bicubic.ts';
 import { interp23tap } from '../dsp/interp23tap.ts';
 import { assertBlockMultiple, blockQSum, type BlockQSum, centreBlocks, validBlocks } from './block-q.ts';
+import type { PixelRect } from './pixel-rect.ts';
 import { assertBandCount, assertSameGrid, assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -32,7 +33,7 @@ export function lowPassPan(pan: BandBlock<Float64Array>, ratio = 4): BandBlock<F
   return interp23tap(imresizeBicubic(pan, 1 / ratio), ratio);
 }
 
-/** Per-band sums of Q(F_b, PAN) (`high`) and Q(E_b, PAN_lp) (`low`). */
+/** Per-band sums of Q(F_b, PAN) (`high`) and Q(E_b, PAN_lp) (`low`) over the blocks of `rect` (default: all). */
 export function addDsSums(
   fused: BandBlock<Float64Array>,
   msExp: BandBlock<Float64Array>,
@@ -42,14 +43,15 @@ export function addDsSums(
   blockSize: number,
   high: BlockQSum[],
   low: BlockQSum[],
+  rect?: PixelRect,
 ): void {
   const { width, height } = fused;
   const plane = width * height;
-  const p = centreBlocks(pan.data, width, height, blockSize);
-  const pl = centreBlocks(panLp.data, width, height, blockSize);
+  const p = centreBlocks(pan.data, width, height, blockSize, rect);
+  const pl = centreBlocks(panLp.data, width, height, blockSize, rect);
   for (let b = 0; b < fused.bands; b++) {
-    blockQSum(centreBlocks(fused.data.subarray(b * plane, (b + 1) * plane), width, height, blockSize), p, valid, high[b]!);
-    blockQSum(centreBlocks(msExp.data.subarray(b * plane, (b + 1) * plane), width, height, blockSize), pl, valid, low[b]!);
+    blockQSum(centreBlocks(fused.data.subarray(b * plane, (b + 1) * plane), width, height, blockSize, rect), p, valid, high[b]!);
+    blockQSum(centreBlocks(msExp.data.subarray(b * plane, (b + 1) * plane), width, height, blockSize, rect), pl, valid, low[b]!);
   }
 }
 

@@ -36,8 +36,17 @@ export function addErgasSums(ref: BandBlock<Float64Array>, fused: BandBlock<Floa
     let sr = 0;
     for (let row = rect.r0; row < rect.r1; row++) {
       const o = b * plane + row * width;
+      if (!mask) {
+        for (let i = o + rect.c0; i < o + rect.c1; i++) {
+          const r = ref.data[i]!;
+          const e = r - fused.data[i]!;
+          se += e * e;
+          sr += r;
+        }
+        continue;
+      }
       for (let i = o + rect.c0; i < o + rect.c1; i++) {
-        if (mask?.[i - b * plane]) continue;
+        if (mask[i - b * plane]) continue;
         const r = ref.data[i]!;
         const e = r - fused.data[i]!;
         se += e * e;

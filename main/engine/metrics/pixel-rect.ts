@@ -23,3 +23,17 @@ export function countMasked(mask: Uint8Array | null, width: number, rect: PixelR
   for (let r = rect.r0; r < rect.r1; r++) for (let c = rect.c0; c < rect.c1; c++) n += mask[r * width + c]!;
   return n;
 }
+
+/** A copy of `rect` of every band of `b`. */
+export function cropBlock(b: BandBlock<Float64Array>, rect: PixelRect): BandBlock<Float64Array> {
+  const width = rect.c1 - rect.c0;
+  const height = rect.r1 - rect.r0;
+  const data = new Float64Array(b.bands * width * height);
+  for (let band = 0; band < b.bands; band++) {
+    for (let r = 0; r < height; r++) {
+      const src = (band * b.height + rect.r0 + r) * b.width + rect.c0;
+      data.set(b.data.subarray(src, src + width), (band * height + r) * width);
+    }
+  }
+  return { bands: b.bands, width, height, data };
+}

@@ -38,7 +38,7 @@ export function addSquaredError(ref: BandBlock<Float64Array>, fused: BandBlock<F
     for (let row = rect.r0; row < rect.r1; row++) {
       const o = b * plane + row * width;
       for (let i = o + rect.c0; i < o + rect.c1; i++) {
-        if (mask?.[i - b * plane]) continue;
+        if (mask && mask[i - b * plane]) continue;
         const e = ref.data[i]! - fused.data[i]!;
         s += e * e;
       }

@@ -51,13 +51,20 @@ export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array
   const pg = new Float64Array(pw * (oh + 2));
   for (let b = 0; b < bands; b++) {
     const o = b * plane;
+    pf.fill(0);
+    pg.fill(0);
     for (let pr = 0; pr < oh + 2; pr++) {
       const r = out.r0 - 1 + pr;
-      for (let pc = 0; pc < pw; pc++) {
-        const c = out.c0 - 1 + pc;
-        const ok = inside(r, c) && !mask?.[r * width + c];
-        pf[pr * pw + pc] = ok ? f.data[o + r * width + c]! : 0;
-        pg[pr * pw + pc] = ok ? g.data[o + r * width + c]! : 0;
+      if (r < crop.r0 || r >= crop.r1) continue;
+      // Columns of this padded row that fall inside the crop; the rest stay 0.
+      const cFrom = Math.max(out.c0 - 1, crop.c0);
+      const cTo = Math.min(out.c1 + 1, crop.c1);
+      const d = pr * pw - (out.c0 - 1);
+      const sRow = o + r * width;
+      for (let c = cFrom; c < cTo; c++) {
+        if (mask && mask[r * width + c]) continue;
+        pf[d + c] = f.data[sRow + c]!;
+        pg[d + c] = g.data[sRow + c]!;
       }
     }
     for (let r = 0; r < oh; r++) {

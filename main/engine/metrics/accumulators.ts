@@ -1,0 +1,287 @@
+/**
+ * @module main/engine/metrics/accumulators
+ * Streaming forms of the reduced-resolution indices: feed the tiles of an image pair, get the whole-image value.
+ * Tiles partition the image into *cores*; each tile's data covers its core grown by the accumulator's `haloPx`
+ * (clipped at the image edges). Each accumulator sums exactly what the whole-array function sums, so the result
+ * equals it up to summation order (≈1e-15 relative; the tests hold tiled == whole to 1e-12):
+ *
+ * | index | state kept | halo | why |
+ * | --- | --- | --- | --- |
+ * | SAM | Σ angle, count | 0 | per-pixel |
+ * | ERGAS | per band Σ(r−f)², Σr, count | 0 | per-pixel sums |
+ * | PSNR | Σ(r−f)², count | 0 | per-pixel sums |
+ * | SCC | ΣFG, ΣF², ΣG² | 1 | 3×3 Sobel; the image's crop-then-zero-pad border is placed from the tile's position |
+ * | Q (sliding UIQI) | per band Σ value, count | 31 | a window is owned by the tile holding its top-left pixel |
+ * | Q2n | Σ block value, count | 0 or 32 | a block is owned by the tile holding its top-left pixel; 0 when the image sides are multiples of 32 and cores are 32-aligned, else 32 (blocks spill over cores, and the mirrored padding of a partial last block reads up to 30 px above/left of it) |
+ *
+ * None needs the whole image in memory; every state is O(bands). Each accumulator also counts what the NaN rule
+ * (valid-pixels.ts) left out: pixels (SAM/ERGAS/PSNR), Q2n blocks or Q windows.
+ */
+import type { BandBlock } from '../raster/band-block.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
+import { addErgasSums, createErgasSums, ergasFromSums } from './ergas.ts';
+import { countMasked, type PixelRect } from './pixel-rect.ts';
+import { addSquaredError, psnrFromSum, psnrPeak, type SquaredErrorSum } from './psnr.ts';
+import { Q2nBlockKernel } from './q2n.ts';
+import { UIQI_WINDOW, uiqiBandSum, type UiqiSum } from './q-index.ts';
+import type { ReducedResolutionIndices } from './reduced-resolution.ts';
+import { type AngleSum, samFromSum, samSum } from './sam.ts';
+import { addSccSums, sccFromSums, type SccSums } from './scc.ts';
+import { invalidMask } from './valid-pixels.ts';
+
+/** Bands and size of the full image pair. */
+export interface ImageShape {
+  readonly bands: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One tile of a reference/fused pair. */
+export interface MetricTile {
+  /** The tile's own pixels, in full-image coordinates; the cores of all tiles partition the image. */
+  readonly core: PixelWindow;
+  /** The window `ref` and `fused` cover: the core grown by the halo and clipped to the image. */
+  readonly read: PixelWindow;
+  readonly ref: BandBlock<Float64Array>;
+  readonly fused: BandBlock<Float64Array>;
+}
+
+export interface IndexAccumulator<R = number> {
+  readonly index: string;
+  /** Halo each tile must carry on every side, clipped at the image edges. */
+  readonly haloPx: number;
+  add(tile: MetricTile): void;
+  /** The index over everything added so far (call once all tiles are in). */
+  result(): R;
+  /** What the NaN rule left out so far: pixels, Q2n blocks or Q windows (see each index). */
+  excluded(): number;
+}
+
+/** Checks a tile against the image and the halo it must carry; a violation is a tiling bug (plain Error). */
+function checkTile(tile: MetricTile, shape: ImageShape, haloPx: number, index: string): PixelRect {
+  const { core, read, ref, fused } = tile;
+  for (const [name, b] of [['ref', ref], ['fused', fused]] as const) {
+    if (b.bands !== shape.bands || b.width !== read.width || b.height !== read.height) {
+      throw new Error(`${index}: tile ${name} is ${b.bands}×${b.height}×${b.width}, expected ${shape.bands}×${read.height}×${read.width} (its read window)`);
+    }
+  }
+  const need = {
+    r0: Math.max(0, core.rowOff - haloPx),
+    c0: Math.max(0, core.colOff - haloPx),
+    r1: Math.min(shape.height, core.rowOff + core.height + haloPx),
+    c1: Math.min(shape.width, core.colOff + core.width + haloPx),
+  };
+  if (read.rowOff > need.r0 || read.colOff > need.c0 || read.rowOff + read.height < need.r1 || read.colOff + read.width < need.c1) {
+    throw new Error(`${index}: tile read window ${JSON.stringify(read)} does not cover core ${JSON.stringify(core)} plus a ${haloPx}-px halo (clipped to ${shape.height}×${shape.width})`);
+  }
+  if (read.rowOff < 0 || read.colOff < 0 || read.rowOff + read.height > shape.height || read.colOff + read.width > shape.width) {
+    throw new Error(`${index}: tile read window ${JSON.stringify(read)} leaves the ${shape.height}×${shape.width} image`);
+  }
+  return { r0: core.rowOff - read.rowOff, r1: core.rowOff - read.rowOff + core.height, c0: core.colOff - read.colOff, c1: core.colOff - read.colOff + core.width };
+}
+
+abstract class TileAccumulator<R = number> implements IndexAccumulator<R> {
+  abstract readonly index: string;
+  abstract readonly haloPx: number;
+  protected dropped = 0;
+  constructor(protected readonly shape: ImageShape) {}
+
+  add(tile: MetricTile): void {
+    this.addChecked(tile, checkTile(tile, this.shape, this.haloPx, this.index), invalidMask(tile.ref, tile.fused));
+  }
+
+  /** `core` in the tile's own coordinates; `mask` over the whole tile (null: all valid). */
+  abstract addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void;
+  abstract result(): R;
+  excluded(): number {
+    return this.dropped;
+  }
+}
+
+export class SamAccumulator extends TileAccumulator {
+  readonly index = 'SAM';
+  readonly haloPx = 0;
+  private readonly acc: AngleSum = { sum: 0, count: 0, dropped: 0 };
+  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+    samSum(tile.ref, tile.fused, this.acc, core);
+    this.dropped += countMasked(mask, tile.read.width, core);
+  }
+  result(): number {
+    return samFromSum(this.acc);
+  }
+}
+
+export class ErgasAccumulator extends TileAccumulator {
+  readonly index = 'ERGAS';
+  readonly haloPx = 0;
+  private readonly sums;
+  constructor(shape: ImageShape, private readonly ratio = 4) {
+    super(shape);
+    this.sums = createErgasSums(shape.bands);
+  }
+  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+    addErgasSums(tile.ref, tile.fused, mask, this.sums, core);
+    this.dropped += countMasked(mask, tile.read.width, core);
+  }
+  result(): number {
+    return ergasFromSums(this.sums, this.ratio);
+  }
+}
+
+export class PsnrAccumulator extends TileAccumulator {
+  readonly index = 'PSNR';
+  readonly haloPx = 0;
+  private readonly acc: SquaredErrorSum = { sum: 0, count: 0 };
+  constructor(shape: ImageShape, private readonly bitDepth: number) {
+    super(shape);
+    psnrPeak(bitDepth);
+  }
+  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+    addSquaredError(tile.ref, tile.fused, mask, this.acc, core);
+    this.dropped += countMasked(mask, tile.read.width, core);
+  }
+  result(): number {
+    return psnrFromSum(this.acc, this.bitDepth);
+  }
+}
+
+export class SccAccumulator extends TileAccumulator {
+  readonly index = 'SCC';
+  readonly haloPx = 1;
+  private readonly sums: SccSums = { fg: 0, ff: 0, gg: 0 };
+  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+    const { read } = tile;
+    const { width, height } = this.shape;
+    // The whole image's cropped extent [1, H−1) × [1, W−1), in tile coordinates and clipped to the tile.
+    const crop: PixelRect = {
+      r0: Math.max(0, 1 - read.rowOff),
+      r1: Math.min(read.height, height - 1 - read.rowOff),
+      c0: Math.max(0, 1 - read.colOff),
+      c1: Math.min(read.width, width - 1 - read.colOff),
+    };
+    const out: PixelRect = { r0: Math.max(core.r0, crop.r0), r1: Math.min(core.r1, crop.r1), c0: Math.max(core.c0, crop.c0), c1: Math.min(core.c1, crop.c1) };
+    addSccSums(tile.fused, tile.ref, crop, out, mask, this.sums);
+  }
+  result(): number {
+    return sccFromSums(this.sums);
+  }
+}
+
+export class QAccumulator extends TileAccumulator {
+  readonly index = 'Q';
+  readonly haloPx = UIQI_WINDOW - 1;
+  private readonly perBand: UiqiSum[];
+  constructor(shape: ImageShape) {
+    super(shape);
+    this.perBand = Array.from({ length: shape.bands }, () => ({ sum: 0, count: 0, dropped: 0 }));
+  }
+  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+    const { read } = tile;
+    // Window top-left corners in the core that are valid positions of the whole image.
+    const positions: PixelRect = {
+      r0: core.r0,
+      r1: Math.min(core.r1, this.shape.height - UIQI_WINDOW + 1 - read.rowOff),
+      c0: core.c0,
+      c1: Math.min(core.c1, this.shape.width - UIQI_WINDOW + 1 - read.colOff),
+    };
+    const plane = read.width * read.height;
+    for (let b = 0; b < this.shape.bands; b++) {
+      const acc = this.perBand[b]!;
+      const before = acc.dropped;
+      uiqiBandSum(tile.ref.data.subarray(b * plane, (b + 1) * plane), tile.fused.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, mask, acc, positions);
+      if (b === 0) this.dropped += acc.dropped - before;
+    }
+  }
+  result(): number {
+    let total = 0;
+    for (const acc of this.perBand) total += acc.count ? acc.sum / acc.count : NaN;
+    return total / this.shape.bands;
+  }
+}
+
+export class Q2nAccumulator extends TileAccumulator {
+  readonly index = 'Q2n';
+  readonly haloPx: number;
+  private readonly kernel: Q2nBlockKernel;
+  private sum = 0;
+  private count = 0;
+  constructor(shape: ImageShape, private readonly blockSize = 32) {
+    super(shape);
+    this.haloPx = shape.width % blockSize || shape.height % blockSize ? blockSize : 0;
+    this.kernel = new Q2nBlockKernel(shape.bands, blockSize);
+  }
+  addChecked(tile: MetricTile, _core: PixelRect, _mask: Uint8Array | null): void {
+    const { core, read } = tile;
+    const bs = this.blockSize;
+    const at = { rowOff: read.rowOff, colOff: read.colOff, imageWidth: this.shape.width, imageHeight: this.shape.height };
+    // Blocks (on the image's grid of step bs) whose top-left pixel lies in the core.
+    for (let r0 = Math.ceil(core.rowOff / bs) * bs; r0 < core.rowOff + core.height; r0 += bs) {
+      for (let c0 = Math.ceil(core.colOff / bs) * bs; c0 < core.colOff + core.width; c0 += bs) {
+        if (this.kernel.load(tile.ref, tile.fused, r0, c0, bs, at)) {
+          this.sum += this.kernel.blockValue();
+          this.count++;
+        } else {
+          this.dropped++;
+        }
+      }
+    }
+  }
+  result(): number {
+    return this.count ? this.sum / this.count : NaN;
+  }
+}
+
+export interface ReducedResolutionAccumulatorOptions {
+  /** PAN/MS ratio for ERGAS. Default 4. */
+  readonly ratio?: number;
+  /** Bit depth for PSNR; PSNR is omitted without it. */
+  readonly bitDepth?: number;
+}
+
+/** All reduced-resolution indices at once; one NaN mask per tile is shared by all of them. */
+export class ReducedResolutionAccumulator implements IndexAccumulator<ReducedResolutionIndices> {
+  readonly index = 'reduced-resolution';
+  readonly haloPx: number;
+  private readonly q2n: Q2nAccumulator;
+  private readonly q: QAccumulator;
+  private readonly sam: SamAccumulator;
+  private readonly ergas: ErgasAccumulator;
+  private readonly scc: SccAccumulator;
+  private readonly psnr: PsnrAccumulator | undefined;
+
+  constructor(private readonly shape: ImageShape, options: ReducedResolutionAccumulatorOptions = {}) {
+    this.q2n = new Q2nAccumulator(shape);
+    this.q = new QAccumulator(shape);
+    this.sam = new SamAccumulator(shape);
+    this.ergas = new ErgasAccumulator(shape, options.ratio ?? 4);
+    this.scc = new SccAccumulator(shape);
+    this.psnr = options.bitDepth !== undefined ? new PsnrAccumulator(shape, options.bitDepth) : undefined;
+    this.haloPx = Math.max(this.q2n.haloPx, this.q.haloPx, this.scc.haloPx);
+  }
+
+  private parts(): TileAccumulator[] {
+    return [this.q2n, this.q, this.sam, this.ergas, this.scc, ...(this.psnr ? [this.psnr] : [])];
+  }
+
+  add(tile: MetricTile): void {
+    const core = checkTile(tile, this.shape, this.haloPx, this.index);
+    const mask = invalidMask(tile.ref, tile.fused);
+    for (const p of this.parts()) p.addChecked(tile, core, mask);
+  }
+
+  result(): ReducedResolutionIndices {
+    return {
+      Q2n: this.q2n.result(),
+      Q: this.q.result(),
+      SAM_deg: this.sam.result(),
+      ERGAS: this.ergas.result(),
+      SCC: this.scc.result(),
+      ...(this.psnr ? { PSNR_dB: this.psnr.result() } : {}),
+      excluded: { pixels: this.sam.excluded(), q2nBlocks: this.q2n.excluded(), qWindows: this.q.excluded() },
+    };
+  }
+
+  excluded(): number {
+    return this.sam.excluded();
+  }
+}

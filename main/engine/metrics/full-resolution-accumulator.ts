@@ -1,0 +1,141 @@
+/**
+ * @module main/engine/metrics/full-resolution-accumulator
+ * Streaming form of the full-resolution indices (D_λ, D_s, QNR, D_λ,K, HQNR): feed tiles on the PAN grid, get the
+ * whole-image values. Requirements, checked:
+ * - image sides multiples of 32 (the toolbox's block Q needs them anyway) and tile cores on the 32-px grid, so that
+ *   every 32×32 block of D_λ, D_s and of D_λ,K's Q2n lies in exactly one core (halo 0 for those);
+ * - a 20-px halo (clipped at the image edges) around each core, for D_λ,K's MTF filter of the fused image
+ *   (41×41 kernel, replicated borders: a tile clipped at the image edge replicates the image's own border).
+ * The tile carries `msExp` = interp23tap(ms_lr) and `panLp` = interp23tap(imresize(pan, 1/4)) on the same window.
+ * Those two use circular (interp23tap) and mirrored (imresize) image borders, so the engine must produce them with
+ * the whole image's border rule (see the design notes in the report: a 9-MS-px halo, wrapped at the image edges).
+ */
+import { InputError } from '../errors.ts';
+import type { BandBlock } from '../raster/band-block.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
+import { correlateRegion } from '../dsp/mtf-filter.ts';
+import { type Kernel2D, MTF_KERNEL_SIZE, mtfKernels } from '../dsp/mtf-kernel.ts';
+import type { MtfSource } from '../dsp/sensor-mtf.ts';
+import type { ImageShape } from './accumulators.ts';
+import { assertBlockMultiple, type BlockQSum, countInvalid, validBlocks } from './block-q.ts';
+import { addInterBandQ, dLambdaFromSums, pairSums } from './d-lambda.ts';
+import { addDsSums, dsFromSums } from './d-s.ts';
+import type { FullResolutionIndices } from './full-resolution.ts';
+import { cropBlock, type PixelRect } from './pixel-rect.ts';
+import { Q2nBlockKernel } from './q2n.ts';
+import { hqnr, qnr } from './qnr.ts';
+import { invalidMask } from './valid-pixels.ts';
+
+export interface FullResolutionTile {
+  /** The tile's own pixels on the PAN grid; cores partition the image and sit on the 32-px grid. */
+  readonly core: PixelWindow;
+  /** The window every array below covers: the core plus `haloPx`, clipped to the image. */
+  readonly read: PixelWindow;
+  readonly fused: BandBlock<Float64Array>;
+  readonly msExp: BandBlock<Float64Array>;
+  readonly pan: BandBlock<Float64Array>;
+  readonly panLp: BandBlock<Float64Array>;
+}
+
+export interface FullResolutionAccumulatorOptions {
+  readonly sensor: MtfSource;
+  readonly ratio?: number;
+}
+
+export interface FullResolutionResult extends FullResolutionIndices {
+  /** 32×32 blocks left out for non-finite pixels: D_λ's, D_s's and D_λ,K's own counts. */
+  readonly excluded: { readonly dLambdaBlocks: number; readonly dSBlocks: number; readonly dLambdaKBlocks: number };
+}
+
+const BLOCK = 32;
+
+export class FullResolutionAccumulator {
+  readonly index = 'full-resolution';
+  /** The MTF kernel's radius. */
+  readonly haloPx = (MTF_KERNEL_SIZE - 1) / 2;
+  private readonly kernels: Kernel2D[];
+  private readonly fusedQ: BlockQSum[];
+  private readonly msQ: BlockQSum[];
+  private readonly high: BlockQSum[];
+  private readonly low: BlockQSum[];
+  private readonly q2nKernel: Q2nBlockKernel;
+  private q2nSum = 0;
+  private q2nCount = 0;
+  private dropped = { dLambdaBlocks: 0, dSBlocks: 0, dLambdaKBlocks: 0 };
+
+  constructor(
+    private readonly shape: ImageShape,
+    options: FullResolutionAccumulatorOptions,
+  ) {
+    assertBlockMultiple(shape.width, shape.height, BLOCK, 'full-resolution indices');
+    if (shape.bands < 2) throw new InputError('band-count', `full-resolution indices need at least 2 bands (D_λ compares band pairs); got ${shape.bands}`, { got: shape.bands });
+    this.kernels = mtfKernels(options.sensor, shape.bands, options.ratio ?? 4);
+    this.fusedQ = pairSums(shape.bands);
+    this.msQ = pairSums(shape.bands);
+    this.high = Array.from({ length: shape.bands }, () => ({ sum: 0, count: 0 }));
+    this.low = Array.from({ length: shape.bands }, () => ({ sum: 0, count: 0 }));
+    this.q2nKernel = new Q2nBlockKernel(shape.bands, BLOCK);
+  }
+
+  add(tile: FullResolutionTile): void {
+    const core = this.check(tile);
+    const { fused, msExp, pan, panLp, read } = tile;
+    // D_λ and D_s: block Q over the core's blocks, with each index's own NaN rule (as the whole-array functions).
+    const vl = validBlocks(invalidMask(fused, msExp), read.width, read.height, BLOCK, core);
+    addInterBandQ(fused, vl, BLOCK, this.fusedQ, core);
+    addInterBandQ(msExp, vl, BLOCK, this.msQ, core);
+    this.dropped.dLambdaBlocks += countInvalid(vl);
+    const vs = validBlocks(invalidMask(fused, msExp, pan, panLp), read.width, read.height, BLOCK, core);
+    addDsSums(fused, msExp, pan, panLp, vs, BLOCK, this.high, this.low, core);
+    this.dropped.dSBlocks += countInvalid(vs);
+    // D_λ,K: Q2n(msExp, MTF(fused)) over the core; the filter reads the halo and is evaluated on the core only.
+    const cw = core.c1 - core.c0;
+    const ch = core.r1 - core.r0;
+    const filtered: BandBlock<Float64Array> = { bands: fused.bands, width: cw, height: ch, data: new Float64Array(fused.bands * cw * ch) };
+    const plane = read.width * read.height;
+    for (let b = 0; b < fused.bands; b++) {
+      correlateRegion(fused.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, this.kernels[b]!, core, filtered.data.subarray(b * cw * ch, (b + 1) * cw * ch));
+    }
+    const ref = cropBlock(msExp, core);
+    const at = { rowOff: tile.core.rowOff, colOff: tile.core.colOff, imageWidth: this.shape.width, imageHeight: this.shape.height };
+    for (let r0 = tile.core.rowOff; r0 < tile.core.rowOff + ch; r0 += BLOCK) {
+      for (let c0 = tile.core.colOff; c0 < tile.core.colOff + cw; c0 += BLOCK) {
+        if (this.q2nKernel.load(ref, filtered, r0, c0, BLOCK, at)) {
+          this.q2nSum += this.q2nKernel.blockValue();
+          this.q2nCount++;
+        } else {
+          this.dropped.dLambdaKBlocks++;
+        }
+      }
+    }
+  }
+
+  result(): FullResolutionResult {
+    const dl = dLambdaFromSums(this.fusedQ, this.msQ, 1);
+    const ds = dsFromSums(this.high, this.low, 1);
+    const dlk = 1 - (this.q2nCount ? this.q2nSum / this.q2nCount : NaN);
+    return { D_lambda: dl, D_s: ds, QNR: qnr(dl, ds), D_lambda_K: dlk, HQNR: hqnr(dlk, ds), excluded: { ...this.dropped } };
+  }
+
+  /** Tile geometry: a violation is a tiling bug (plain Error). Returns the core in tile coordinates. */
+  private check(tile: FullResolutionTile): PixelRect {
+    const { core, read } = tile;
+    const { width, height, bands } = this.shape;
+    if (core.rowOff % BLOCK || core.colOff % BLOCK || core.width % BLOCK || core.height % BLOCK) {
+      throw new Error(`full-resolution tile core ${JSON.stringify(core)} is not on the ${BLOCK}-px block grid`);
+    }
+    const h = this.haloPx;
+    const need = [Math.max(0, core.rowOff - h), Math.max(0, core.colOff - h), Math.min(height, core.rowOff + core.height + h), Math.min(width, core.colOff + core.width + h)];
+    const outside = read.rowOff < 0 || read.colOff < 0 || read.rowOff + read.height > height || read.colOff + read.width > width;
+    if (outside || read.rowOff > need[0]! || read.colOff > need[1]! || read.rowOff + read.height < need[2]! || read.colOff + read.width < need[3]!) {
+      // Where the read window stops inside the image, the filter's replicated border must stay ≥ the halo from the core.
+      throw new Error(`full-resolution tile read window ${JSON.stringify(read)} must cover core ${JSON.stringify(core)} plus ${h} px, clipped to the ${height}×${width} image`);
+    }
+    for (const [name, b, nb] of [['fused', tile.fused, bands], ['msExp', tile.msExp, bands], ['pan', tile.pan, 1], ['panLp', tile.panLp, 1]] as const) {
+      if (b.bands !== nb || b.width !== read.width || b.height !== read.height) {
+        throw new Error(`full-resolution tile ${name} is ${b.bands}×${b.height}×${b.width}, expected ${nb}×${read.height}×${read.width}`);
+      }
+    }
+    return { r0: core.rowOff - read.rowOff, r1: core.rowOff - read.rowOff + core.height, c0: core.colOff - read.colOff, c1: core.colOff - read.colOff + core.width };
+  }
+}
