@@ -32,8 +32,20 @@ export default tseslint.config(
   },
   {
     files: ['preload/**/*.ts'],
-    ignores: ['preload/contract.ts'],
+    ignores: ['preload/contract.ts', 'preload/**/*.test.ts'],
     rules: restrict([...nodeBuiltins, '**/main/**', '**/renderer/**'], 'Bad layering: a sandboxed preload may use electron and preload/contract only.'),
+  },
+  {
+    // Tests run under plain Node (node:test), but still must not reach into main or the renderer.
+    files: ['preload/**/*.test.ts'],
+    rules: restrict(['**/main/**', '**/renderer/**'], 'Bad layering: preload tests may use node:test/node:assert, electron stubs and preload code only.'),
+  },
+  {
+    files: ['main/app-core/**/*.ts', 'main/host/**/*.ts'],
+    rules: restrict(
+      ['electron', 'electron/*', '**/main/app/**', '**/app/**', '**/renderer/**', '**/main/cli/**', '**/cli/**', '**/preload/index*'],
+      'Bad layering: main/app-core and main/host run in plain Node (shared by Electron main and the browser host); allowed layers are main/app-core, main/engine and preload/contract.',
+    ),
   },
   {
     files: ['renderer/**/*.ts'],
