@@ -1,7 +1,9 @@
 /**
  * @module main/engine/jobs/stages
- * Small async-iterable stages for the tile pipeline. `prefetch` lets the upstream stage run ahead by a bounded
- * number of items, so reading, fusing and writing overlap while at most `depth` extra tiles sit in memory.
+ * Small async-iterable stages for the tile pipeline. Each one holds a bounded number of items, so a fast producer
+ * waits for a slow consumer (back-pressure) and memory does not grow with the scene. `prefetch` lets the upstream
+ * stage run ahead by `depth` items; `parallelMap` runs up to `concurrency` calls at once and still yields in input
+ * order; `batchItems` groups items for one inference call; `flatten` undoes it.
  */
 
 export async function* mapStage<I, O>(source: AsyncIterable<I>, fn: (item: I) => Promise<O> | O): AsyncGenerator<O> {
@@ -29,4 +31,53 @@ export async function* prefetch<T>(source: AsyncIterable<T>, depth: number): Asy
   } finally {
     await iterator.return?.(undefined)?.catch(() => undefined);
   }
+}
+
+const END: unique symbol = Symbol('end');
+
+/**
+ * `fn` over the items, up to `concurrency` calls running at once, results in input order. At most `concurrency`
+ * items are pulled and not yet handed on, whatever the speeds of source and consumer.
+ */
+export async function* parallelMap<I, O>(source: AsyncIterable<I> | Iterable<I>, fn: (item: I) => Promise<O>, concurrency: number): AsyncGenerator<O> {
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source)[Symbol.asyncIterator]();
+  const window: Promise<O | typeof END>[] = [];
+  const pull = () => {
+    // Async generators serve next() calls one at a time, so slots fill in order even when pulled together.
+    const slot = iterator.next().then<O | typeof END>((r) => (r.done ? END : fn(r.value)));
+    slot.catch(() => undefined);
+    window.push(slot);
+  };
+  for (let i = 0; i < Math.max(1, concurrency); i++) pull();
+  try {
+    for (;;) {
+      const value = await window.shift()!;
+      if (value === END) return;
+      pull();
+      yield value;
+    }
+  } finally {
+    await iterator.return?.(undefined)?.catch(() => undefined);
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}
+
+/** Groups consecutive items into arrays of `size` (the last one may be shorter). */
+export async function* batchItems<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of source) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export async function* flatten<T>(source: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const items of source) yield* items;
 }
