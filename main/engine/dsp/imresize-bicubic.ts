@@ -17,13 +17,14 @@ function cubic(x: number): number {
 }
 
 /** Per-output taps along one axis: `taps` source indices and weights per output sample (MATLAB `contributions`). */
-interface Contributions {
+export interface Contributions {
   readonly taps: number;
   readonly index: Int32Array;
   readonly weight: Float64Array;
 }
 
-function contributions(inLength: number, outLength: number, scale: number): Contributions {
+/** Exported for the streaming form (evaluate/pan-low-pass.ts), which must sum exactly as `imresizeBicubic` does. */
+export function contributions(inLength: number, outLength: number, scale: number): Contributions {
   const shrink = scale < 1;
   const kernelWidth = shrink ? 4 / scale : 4;
   const taps = Math.ceil(kernelWidth) + 2;
