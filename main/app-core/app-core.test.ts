@@ -1,0 +1,191 @@
+// AppCore against the real engine process (forkEngine) on a small synthetic scene.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { JobEvent, JobSnapshot, Reply, SceneFiles, SceneView } from '../../preload/contract.ts';
+import { forkEngine } from '../engine/service/fork-engine.ts';
+import { writeSyntheticScene } from '../engine/testing/synthetic-scene.ts';
+import { tempFolder } from '../engine/testing/temp-folder.ts';
+import { AppCore, type AppChooser } from './app-core.ts';
+import { canonicalPath } from './path-allowlist.ts';
+
+const root = tempFolder('app-core');
+const userDataDir = join(root, 'user-data');
+const exportDir = join(root, 'exports');
+mkdirSync(exportDir);
+
+let scene: SceneFiles;
+let other: SceneFiles;
+const chooser: AppChooser & { folder: string | null; files: SceneFiles | null } = {
+  folder: null,
+  files: null,
+  chooseSceneFiles: async () => chooser.files,
+  chooseSceneFolder: async () => chooser.folder,
+  chooseExportPath: async (name) => join(exportDir, name),
+};
+
+function core(extra: Partial<ConstructorParameters<typeof AppCore>[0]> = {}): AppCore {
+  return new AppCore({
+    mode: 'browser',
+    version: 'test',
+    userDataDir,
+    outputsBaseUrl: 'http://127.0.0.1:1/outputs/',
+    outputsQuery: '?token=t',
+    startEngine: () => forkEngine(),
+    chooser,
+    allowScenePaths: [join(root, 'allowed')],
+    exportDirs: [exportDir],
+    ...extra,
+  });
+}
+
+function value<T>(reply: Reply<unknown>): T {
+  if (!reply.ok) assert.fail(`expected ok, got ${reply.error.code}: ${reply.error.message}`);
+  return reply.value as T;
+}
+
+function errorOf(reply: Reply<unknown>): { code: string; message: string } {
+  if (reply.ok) assert.fail('expected an error reply');
+  return reply.error;
+}
+
+let app: AppCore;
+const events: JobEvent[] = [];
+
+before(async () => {
+  scene = await writeSyntheticScene({ folder: join(root, 'allowed', 'product'), name: 'area', panWidth: 256, panHeight: 256 });
+  const o = await writeSyntheticScene({ folder: join(root, 'elsewhere'), name: 'other', panWidth: 128, panHeight: 128 });
+  other = { panPath: o.panPath, msPath: o.msPath };
+  app = core();
+  app.onJobEvent((e) => events.push(e));
+});
+after(() => app.stop());
+
+function waitForState(jobId: string, states: string[]): Promise<JobSnapshot> {
+  return new Promise((resolve) => {
+    const check = (e: JobEvent) => {
+      if (e.type === 'state' && e.job.jobId === jobId && states.includes(e.job.state)) {
+        off();
+        resolve(e.job);
+      }
+    };
+    const off = app.onJobEvent(check);
+    for (const e of events) check(e);
+  });
+}
+
+test('appInfo and methodsList', async () => {
+  assert.deepEqual(value(await app.call('appInfo', {})), { mode: 'browser', version: 'test', outputsBaseUrl: 'http://127.0.0.1:1/outputs/', outputsQuery: '?token=t' });
+  const methods = value<{ id: string }[]>(await app.call('methodsList', {}));
+  assert.ok(methods.some((m) => m.id === 'brovey'), JSON.stringify(methods.map((m) => m.id)));
+});
+
+test('payloads are parsed first, and files outside the allowlist are refused before the engine sees them', async () => {
+  assert.equal(errorOf(await app.call('sceneOpen', { panPath: scene.panPath })).code, 'contract');
+  const refused = errorOf(await app.call('sceneOpen', other));
+  assert.equal(refused.code, 'path-not-allowed');
+  assert.match(refused.message, /other_pan\.tif" is not a file you chose; restart the host with --allow/);
+  const traversal = errorOf(await app.call('sceneOpen', { panPath: join(root, 'allowed', '..', 'elsewhere', 'other_pan.tif'), msPath: scene.msPath }));
+  assert.equal(traversal.code, 'path-not-allowed');
+  assert.equal(errorOf(await app.call('jobStart', { sceneId: 'nope', method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null })).code, 'unknown-scene');
+});
+
+let view: SceneView;
+
+test('sceneOpen: layers registered and served with Range; a run writes into user-data/runs and is served too', async () => {
+  view = value<SceneView>(await app.call('sceneOpen', scene));
+  assert.deepEqual(view.files, { panPath: canonicalPath(scene.panPath), msPath: canonicalPath(scene.msPath) });
+  for (const layer of view.layers) {
+    const r = app.rasterResponse(layer.layerId, 'GET', 'bytes=0-3');
+    assert.equal(r.status, 206, layer.layerId);
+    assert.equal(r.headers['Content-Range']?.startsWith('bytes 0-3/'), true);
+  }
+  assert.equal(app.rasterResponse('s0000000000-pan', 'GET', null).status, 404);
+  assert.equal(app.rasterResponse(null, 'GET', null).status, 404);
+
+  const started = value<JobSnapshot>(await app.call('jobStart', { sceneId: view.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null }));
+  const done = await waitForState(started.jobId, ['done', 'failed', 'cancelled']);
+  assert.equal(done.state, 'done', JSON.stringify(done.error));
+  assert.ok(events.some((e) => e.type === 'progress' && e.jobId === started.jobId), 'progress events are forwarded');
+  const out = app.rasterResponse(done.result!.layer.layerId, 'HEAD', null);
+  assert.equal(out.status, 200);
+  assert.ok(Number(out.headers['Content-Length']) > 1000);
+  assert.equal(readdirSync(join(userDataDir, 'runs')).filter((f) => f.endsWith('.tif')).length, 1);
+
+  const jobs = value<JobSnapshot[]>(await app.call('jobList', {}));
+  assert.deepEqual(jobs.map((j) => [j.jobId, j.state]), [[started.jobId, 'done']]);
+  const recent = value<{ scenes: SceneFiles[]; runs: { method: string; state: string; outPath: string }[] }>(await app.call('recentList', {}));
+  assert.equal(recent.scenes[0]!.panPath, canonicalPath(scene.panPath));
+  assert.deepEqual(recent.runs.map((r) => [r.method, r.state, dirname(r.outPath)]), [['brovey', 'done', join(userDataDir, 'runs')]]);
+});
+
+test('export: only to chosen paths or the export folder', async () => {
+  const layerId = view.layers[1]!.layerId;
+  const request = { layerId, format: 'GTiff', dataType: 'source', compression: 'DEFLATE', bandIndexes: [2, 1, 0], extent: null };
+  const refused = errorOf(await app.call('exportRun', { ...request, outPath: join(root, 'elsewhere', 'x.tif') }));
+  assert.equal(refused.code, 'path-not-allowed');
+  assert.equal(errorOf(await app.call('exportRun', { ...request, outPath: join(exportDir, '..', 'x.tif') })).code, 'path-not-allowed');
+  const chosen = value<string>(await app.call('exportChoosePath', { suggestedName: 'ms-rgb.tif' }));
+  const result = value<{ path: string; bandCount: number }>(await app.call('exportRun', { ...request, outPath: chosen }));
+  assert.equal(result.bandCount, 3);
+  assert.ok(existsSync(join(exportDir, 'ms-rgb.tif')));
+});
+
+test('sceneChoose: a chosen folder is paired and its two files become openable; cancel is null', async () => {
+  chooser.folder = null;
+  assert.equal(value(await app.call('sceneChoose', { mode: 'folder' })), null);
+  chooser.folder = dirname(other.panPath);
+  assert.deepEqual(value(await app.call('sceneChoose', { mode: 'folder' })), other);
+  const opened = value<SceneView>(await app.call('sceneOpen', other));
+  assert.equal(opened.layers.length, 2);
+  chooser.folder = join(root, 'empty');
+  mkdirSync(chooser.folder);
+  assert.equal(errorOf(await app.call('sceneChoose', { mode: 'folder' })).code, 'folder-no-pair');
+});
+
+test('recent scenes are reopenable in a later session only when trusted (Electron), not in the host', async () => {
+  const again = core({ allowScenePaths: [], trustRecentScenes: true, startEngine: () => assert.fail('no engine needed to refuse') });
+  const host = core({ allowScenePaths: [], trustRecentScenes: false, startEngine: () => assert.fail('no engine needed to refuse') });
+  assert.equal(errorOf(await host.call('sceneOpen', other)).code, 'path-not-allowed');
+  // The trusted core gets past the allowlist and asks the engine (which this test refuses to start).
+  const trusted = errorOf(await again.call('sceneOpen', other));
+  assert.match(trusted.message, /no engine needed to refuse/);
+});
+
+test('an engine crash fails the running job, keeps it in jobList, and the next call starts a fresh engine', async () => {
+  const big = await writeSyntheticScene({ folder: join(root, 'allowed', 'big'), name: 'big', panWidth: 1024, panHeight: 1024 });
+  let pid: number | undefined;
+  const crashing = core({
+    userDataDir: join(root, 'user-data-2'),
+    startEngine: () => {
+      const t = forkEngine();
+      pid = t.pid;
+      return t;
+    },
+  });
+  try {
+    const opened = value<SceneView>(await crashing.call('sceneOpen', big));
+    let replied = false;
+    const running = new Promise<JobSnapshot>((resolve) => {
+      const off = crashing.onJobEvent((e) => {
+        // Kill mid-run, once the start reply is in (the first progress can overtake it).
+        if (e.type === 'progress' && replied && e.progress.tilesDone > 0) process.kill(pid!, 'SIGKILL');
+        if (e.type === 'state' && e.job.state === 'failed') {
+          off();
+          resolve(e.job);
+        }
+      });
+    });
+    const job = value<JobSnapshot>(await crashing.call('jobStart', { sceneId: opened.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null }));
+    replied = true;
+    const failed = await running;
+    assert.equal(failed.jobId, job.jobId);
+    assert.equal(failed.error?.code, 'engine-crashed');
+    const jobs = value<JobSnapshot[]>(await crashing.call('jobList', {}));
+    assert.deepEqual(jobs.map((j) => [j.jobId, j.state]), [[job.jobId, 'failed']]);
+    assert.deepEqual(readdirSync(join(root, 'user-data-2', 'runs')).filter((f) => !f.includes('partial')), [], 'no finished output from a crashed run');
+  } finally {
+    crashing.stop();
+  }
+});
