@@ -49,6 +49,12 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts'],
+    ignores: ['renderer/**/*.test.ts', 'renderer/vite.config.ts'],
     rules: restrict(['electron', 'electron/*', ...nodeBuiltins, '**/main/**'], 'Bad layering: the renderer may use browser APIs, window.panforge and type imports from preload/contract.'),
+  },
+  {
+    // Renderer tests run under plain Node (node:test) on the renderer's pure modules; still no electron or main.
+    files: ['renderer/**/*.test.ts'],
+    rules: restrict(['electron', 'electron/*', '**/main/**'], 'Bad layering: renderer tests may use node:test/node:assert and renderer code only.'),
   },
 );

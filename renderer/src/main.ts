@@ -1,0 +1,136 @@
+/**
+ * @module renderer/main
+ * Start-up: pick the API (Electron preload or browser bridge), read AppInfo, build the panels around one layer
+ * store and one scene map, re-read jobs that outlived a reload, and reopen the scene this tab had open.
+ */
+import 'ol/ol.css';
+import './styles.css';
+import type { AppInfo, JobSnapshot, PanForgeApi, SceneFiles, SceneView } from '../../preload/contract.ts';
+import { getApi } from './api/get-api.ts';
+import { byId, el } from './dom.ts';
+import { LayerStore } from './map/layer-store.ts';
+import { SceneMap } from './map/scene-map.ts';
+import { CompareBar } from './panels/compare-bar.ts';
+import { ExportDialog } from './panels/export-dialog.ts';
+import { InspectorPanel } from './panels/inspector-panel.ts';
+import { LayerPanel } from './panels/layer-panel.ts';
+import { MetricsPanel } from './panels/metrics-panel.ts';
+import { RunsPanel } from './panels/runs-panel.ts';
+import { ScenePanel } from './panels/scene-panel.ts';
+import { StatusBar } from './status-bar.ts';
+
+const SESSION_KEY = 'panforge.scene';
+
+async function start(): Promise<void> {
+  const status = new StatusBar(byId('status-line'), byId('status-log'));
+  let runs: RunsPanel | null = null;
+  let api: PanForgeApi;
+  try {
+    api = getApi({
+      onTrouble: (error) => status.error(error, 'talking to the host'),
+      onReconnect: () => {
+        status.info('reconnected to the host');
+        void runs?.refreshJobs();
+      },
+    });
+  } catch (err) {
+    status.error({ code: 'no-api', message: err instanceof Error ? err.message : String(err), details: {} }, 'starting');
+    return;
+  }
+  const info: AppInfo | null = status.unwrap(await api.appInfo({}), 'reading app info');
+  if (!info) return;
+  byId('app-mode').textContent = `${info.mode} · v${info.version}`;
+
+  const store = new LayerStore();
+  let scene: SceneView | null = null;
+  const inspector = new InspectorPanel(api, store, status, byId('inspector-panel'));
+  const quadCells = [...document.querySelectorAll<HTMLElement>('.quad-cell')];
+  const map = new SceneMap({
+    store,
+    info,
+    mainTarget: byId('map'),
+    quadTargets: quadCells,
+    mouseTarget: byId('mouse-position'),
+    onError: (error, doing) => status.error(error, doing),
+    onClick: (c) => {
+      map.markPoint(c);
+      void inspector.read(c[0]!, c[1]!, map.displayedLayerIds());
+    },
+  });
+  const clippedView = () => {
+    const e = map.viewExtent();
+    return e ? map.clipToScene(e) : null;
+  };
+  let selectedLayer: string | null = null;
+  new LayerPanel(store, byId('layer-panel'), (id) => (selectedLayer = id));
+  const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView });
+  new CompareBar({
+    store,
+    map,
+    root: byId('map-toolbar'),
+    swipeSlider: byId<HTMLInputElement>('swipe'),
+    quadSelects: quadCells.map((c) => c.querySelector('select')!),
+    onExport: () => exportDialog.open(selectedLayer),
+  });
+  const metrics = new MetricsPanel(api, status, byId('metrics-panel'));
+  const ofScene = (jobs: readonly JobSnapshot[]) => jobs.filter((j) => j.sceneId === scene?.sceneId);
+  runs = new RunsPanel({
+    api,
+    status,
+    root: byId('runs-panel'),
+    previewExtent: clippedView,
+    onDone: (job) => {
+      if (job.result && job.sceneId === scene?.sceneId) store.add(job.result.layer, 'top');
+    },
+    onJobsChanged: (jobs) => metrics.setRuns(ofScene(jobs)),
+  });
+
+  const openScene = async (files: SceneFiles): Promise<void> => {
+    status.info(`opening ${files.panPath} + ${files.msPath}…`);
+    document.body.classList.add('busy');
+    const view = status.unwrap(await api.sceneOpen(files), 'opening the scene');
+    document.body.classList.remove('busy');
+    if (!view) return;
+    scene = view;
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(files));
+    scenePanel.setFiles(files);
+    store.reset();
+    map.setScene(view);
+    // Scene layers at the bottom: MS above PAN, so the colour is seen first.
+    for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
+    for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
+    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${view.panPixelSizeM} m PAN · ${view.files.panPath.split(/[\\/]/).pop()}`;
+    byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}`;
+    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}`;
+    runs!.setScene(view);
+    metrics.setRuns(ofScene(runs!.all()));
+    await runs!.refreshJobs();
+    status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${view.notes.length ? ` — ${view.notes.join('; ')}` : ''}`);
+    void scenePanel.refreshRecent();
+  };
+  const scenePanel = new ScenePanel({ api, info, status, root: byId('scene-panel'), open: openScene });
+
+  await Promise.all([runs.loadMethods(), runs.refreshJobs(), scenePanel.refreshRecent()]);
+  const remembered = sessionStorage.getItem(SESSION_KEY);
+  if (remembered) {
+    try {
+      const files: unknown = JSON.parse(remembered);
+      if (typeof files === 'object' && files !== null && 'panPath' in files && 'msPath' in files && typeof files.panPath === 'string' && typeof files.msPath === 'string') {
+        await openScene({ panPath: files.panPath, msPath: files.msPath });
+        return;
+      }
+    } catch {
+      sessionStorage.removeItem(SESSION_KEY); // a corrupt entry is not worth an error; the user opens again
+    }
+  }
+  status.info('ready: open a scene');
+}
+
+start().then(
+  () => (document.body.dataset.ready = 'true'),
+  (err: unknown) => {
+    const line = document.getElementById('status-line');
+    if (line) line.replaceChildren(el('code', {}, 'internal'), ` start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(err);
+  },
+);

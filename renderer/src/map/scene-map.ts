@@ -1,0 +1,299 @@
+/**
+ * @module renderer/map/scene-map
+ * The map of the open scene: one OpenLayers map in the scene's CRS showing the layer store, a swipe between any
+ * two layers (WebGL scissor on the left layer), and a 2×2 view of four maps sharing one ol/View. Rasters are
+ * COGs read over HTTP Range by `ol/source/GeoTIFF` (raw values, `normalize: false`) and drawn by WebGL tile
+ * layers whose style (band combination, stretch) comes from renderer/style/band-style.
+ */
+import Feature from 'ol/Feature.js';
+import OlMap from 'ol/Map.js';
+import View from 'ol/View.js';
+import MousePosition from 'ol/control/MousePosition.js';
+import ScaleLine from 'ol/control/ScaleLine.js';
+import Zoom from 'ol/control/Zoom.js';
+import { createStringXY, type Coordinate } from 'ol/coordinate.js';
+import { getCenter, getIntersection, isEmpty } from 'ol/extent.js';
+import Point from 'ol/geom/Point.js';
+import VectorLayer from 'ol/layer/Vector.js';
+import WebGLTileLayer, { type Style } from 'ol/layer/WebGLTile.js';
+import type Projection from 'ol/proj/Projection.js';
+import type RenderEvent from 'ol/render/Event.js';
+import { getRenderPixel } from 'ol/render.js';
+import GeoTIFF from 'ol/source/GeoTIFF.js';
+import VectorSource from 'ol/source/Vector.js';
+import type { AppInfo, Extent, RasterLayer, SceneView, WireError } from '../../../preload/contract.ts';
+import { webglStyle } from '../style/band-style.ts';
+import type { LayerEntry, LayerStore } from './layer-store.ts';
+import { registerSceneProjection } from './projection.ts';
+
+export type CompareMode = 'single' | 'swipe' | 'quad';
+
+export interface SceneMapOptions {
+  readonly store: LayerStore;
+  readonly info: AppInfo;
+  /** Where the single/swipe map goes. */
+  readonly mainTarget: HTMLElement;
+  /** The four cells of the 2×2 view (each gets its own map, all on one view). */
+  readonly quadTargets: readonly HTMLElement[];
+  readonly mouseTarget: HTMLElement;
+  readonly onError: (error: WireError, doing: string) => void;
+  /** A click on any map: the pixel inspector reads there. */
+  readonly onClick: (coordinate: Coordinate) => void;
+}
+
+function rasterUrl(info: AppInfo, layer: RasterLayer): string {
+  return `${info.outputsBaseUrl}${encodeURIComponent(layer.layerId)}.tif${info.outputsQuery}`;
+}
+
+export class SceneMap {
+  readonly map: OlMap;
+  private view = new View({ center: [0, 0], zoom: 2 });
+  private projection: Projection | null = null;
+  private scene: SceneView | null = null;
+  private readonly sources = new Map<string, GeoTIFF>();
+  private readonly mainLayers = new Map<string, WebGLTileLayer>();
+  private readonly mousePosition: MousePosition;
+  private readonly marker = new VectorSource();
+  private readonly quadMaps: OlMap[] = [];
+  private readonly quadLayerIds: (string | null)[] = [null, null, null, null];
+  private mode: CompareMode = 'single';
+  private swipe: { left: string | null; right: string | null; fraction: number } = { left: null, right: null, fraction: 0.5 };
+
+  constructor(private readonly options: SceneMapOptions) {
+    this.mousePosition = new MousePosition({ coordinateFormat: createStringXY(2), target: options.mouseTarget, placeholder: '–' });
+    this.map = new OlMap({
+      target: options.mainTarget,
+      view: this.view,
+      controls: [new Zoom(), new ScaleLine({ units: 'metric', bar: true, steps: 4, text: true, minWidth: 120 }), this.mousePosition],
+      layers: [new VectorLayer({ source: this.marker, zIndex: 10_000 })],
+    });
+    this.watchRender(this.map, options.mainTarget);
+    this.map.on('singleclick', (e) => options.onClick(e.coordinate));
+    options.store.onChange((change) => (change.type === 'list' ? this.syncList() : this.syncStyle(change.layerId)));
+  }
+
+  /** Shows a newly opened scene: its CRS, a fresh view fitted to it, and no layers until the store fills. */
+  setScene(scene: SceneView): void {
+    this.scene = scene;
+    this.projection = registerSceneProjection(scene);
+    for (const layer of this.mainLayers.values()) this.map.removeLayer(layer);
+    this.mainLayers.clear();
+    this.sources.clear();
+    this.marker.clear();
+    this.quadLayerIds.fill(null);
+    this.view = new View({
+      projection: this.projection,
+      center: getCenter(scene.extent),
+      resolution: scene.panPixelSizeM,
+      minResolution: scene.panPixelSizeM / 16,
+      maxResolution: scene.panPixelSizeM * 256,
+      constrainResolution: false,
+    });
+    this.map.setView(this.view);
+    for (const m of this.quadMaps) m.setView(this.view);
+    this.mousePosition.setProjection(this.projection);
+    this.syncList();
+    this.zoomToScene();
+  }
+
+  zoomToScene(): void {
+    if (this.scene) this.view.fit(this.scene.extent, { padding: [24, 24, 24, 24] });
+  }
+
+  /** The visible part of the map in the scene CRS, or null before a scene is open. */
+  viewExtent(): Extent | null {
+    if (!this.scene) return null;
+    const target = this.mode === 'quad' ? this.quadMaps[0] : this.map;
+    const size = target?.getSize();
+    if (!size) return null;
+    const e = this.view.calculateExtent(size);
+    return [e[0]!, e[1]!, e[2]!, e[3]!];
+  }
+
+  /** `extent` clipped to the scene, or null when they do not overlap. */
+  clipToScene(extent: Extent): Extent | null {
+    if (!this.scene) return null;
+    const c = getIntersection(extent, this.scene.extent);
+    return isEmpty(c) || c[0]! >= c[2]! || c[1]! >= c[3]! ? null : [c[0]!, c[1]!, c[2]!, c[3]!];
+  }
+
+  markPoint(coordinate: Coordinate): void {
+    this.marker.clear();
+    this.marker.addFeature(new Feature(new Point(coordinate)));
+  }
+
+  getMode(): CompareMode {
+    return this.mode;
+  }
+
+  setMode(mode: CompareMode): void {
+    this.mode = mode;
+    const quad = mode === 'quad';
+    this.options.mainTarget.hidden = quad;
+    for (const t of this.options.quadTargets) t.hidden = !quad;
+    if (quad) this.ensureQuadMaps();
+    this.syncStyleAll();
+    // The hidden/shown containers changed size.
+    requestAnimationFrame(() => {
+      this.map.updateSize();
+      for (const m of this.quadMaps) m.updateSize();
+    });
+  }
+
+  /** The two layers of the swipe: `left` is drawn over `right` on the left `fraction` of the map. */
+  setSwipe(left: string | null, right: string | null): void {
+    this.swipe = { ...this.swipe, left, right };
+    this.syncStyleAll();
+  }
+
+  setSwipeFraction(fraction: number): void {
+    this.swipe.fraction = Math.min(1, Math.max(0, fraction));
+    this.map.render();
+  }
+
+  setQuadLayer(cell: number, layerId: string | null): void {
+    this.quadLayerIds[cell] = layerId;
+    if (this.mode === 'quad') this.syncQuadCell(cell);
+  }
+
+  quadLayer(cell: number): string | null {
+    return this.quadLayerIds[cell] ?? null;
+  }
+
+  /** The layers the user sees now, top first: what the pixel inspector reads. */
+  displayedLayerIds(): string[] {
+    const ids = this.options.store.list().map((e) => e.layer.layerId);
+    if (this.mode === 'quad') return [...new Set(this.quadLayerIds.filter((id): id is string => id !== null && ids.includes(id)))];
+    return this.options.store
+      .list()
+      .filter((e) => this.isShown(e))
+      .map((e) => e.layer.layerId);
+  }
+
+  private isShown(entry: LayerEntry): boolean {
+    if (this.mode === 'swipe') return entry.layer.layerId === this.swipe.left || entry.layer.layerId === this.swipe.right;
+    return entry.visible;
+  }
+
+  private sourceFor(layer: RasterLayer): GeoTIFF {
+    let source = this.sources.get(layer.layerId);
+    if (source) return source;
+    source = new GeoTIFF({
+      sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData === null ? {} : { nodata: layer.noData }) }],
+      normalize: false,
+      projection: this.projection ?? undefined,
+      interpolate: true,
+      transition: 0,
+    });
+    let reported = false;
+    const s = source;
+    s.on('change', () => {
+      if (s.getState() === 'error' && !reported) {
+        reported = true;
+        this.options.onError({ code: 'layer-load', message: `${layer.name}: ${s.getError()?.message ?? 'the raster could not be read'}`, details: {} }, `showing layer ${layer.name}`);
+      }
+    });
+    s.on('tileloaderror', () => {
+      if (reported) return;
+      reported = true;
+      this.options.onError({ code: 'tile-load', message: `a tile of ${layer.name} could not be loaded from ${rasterUrl(this.options.info, layer).split('?')[0]}`, details: {} }, `showing layer ${layer.name}`);
+    });
+    this.sources.set(layer.layerId, source);
+    return source;
+  }
+
+  private styleOf(entry: LayerEntry): Style {
+    // Our expression type is structurally the OpenLayers one (nested arrays of numbers and strings).
+    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma }) as unknown as Style;
+  }
+
+  private makeLayer(entry: LayerEntry): WebGLTileLayer {
+    return new WebGLTileLayer({ source: this.sourceFor(entry.layer), style: this.styleOf(entry), opacity: entry.opacity, properties: { layerId: entry.layer.layerId } });
+  }
+
+  private syncList(): void {
+    const entries = this.options.store.list();
+    const ids = new Set(entries.map((e) => e.layer.layerId));
+    for (const [id, layer] of this.mainLayers) {
+      if (!ids.has(id)) {
+        this.map.removeLayer(layer);
+        this.mainLayers.delete(id);
+      }
+    }
+    for (const entry of entries) {
+      if (this.mainLayers.has(entry.layer.layerId)) continue;
+      const layer = this.makeLayer(entry);
+      const id = entry.layer.layerId;
+      layer.on('prerender', (e) => this.clipForSwipe(id, e));
+      layer.on('postrender', (e) => {
+        const gl = e.context as WebGLRenderingContext | undefined;
+        gl?.disable(gl.SCISSOR_TEST);
+      });
+      this.mainLayers.set(id, layer);
+      this.map.addLayer(layer);
+    }
+    this.syncStyleAll();
+  }
+
+  private clipForSwipe(layerId: string, event: RenderEvent): void {
+    if (this.mode !== 'swipe' || layerId !== this.swipe.left || this.swipe.left === this.swipe.right) return;
+    const gl = event.context as WebGLRenderingContext | undefined;
+    const size = this.map.getSize();
+    if (!gl || !size) return;
+    const bottomLeft = getRenderPixel(event, [0, size[1]!]);
+    const topRight = getRenderPixel(event, [size[0]!, 0]);
+    gl.enable(gl.SCISSOR_TEST);
+    gl.scissor(bottomLeft[0]!, bottomLeft[1]!, Math.round((topRight[0]! - bottomLeft[0]!) * this.swipe.fraction), topRight[1]! - bottomLeft[1]!);
+  }
+
+  private syncStyle(layerId: string): void {
+    const entry = this.options.store.get(layerId);
+    const layer = this.mainLayers.get(layerId);
+    if (!entry || !layer) return;
+    const entries = this.options.store.list();
+    layer.setStyle(this.styleOf(entry));
+    layer.setOpacity(entry.opacity);
+    layer.setVisible(this.isShown(entry));
+    let z = entries.length - entries.indexOf(entry);
+    if (this.mode === 'swipe') z = layerId === this.swipe.left ? 1001 : layerId === this.swipe.right ? 1000 : z;
+    layer.setZIndex(z);
+    this.quadLayerIds.forEach((id, cell) => {
+      if (id === layerId && this.mode === 'quad') this.syncQuadCell(cell);
+    });
+  }
+
+  private syncStyleAll(): void {
+    for (const entry of this.options.store.list()) this.syncStyle(entry.layer.layerId);
+    if (this.mode === 'quad') this.quadLayerIds.forEach((_, cell) => this.syncQuadCell(cell));
+    this.map.render();
+  }
+
+  private ensureQuadMaps(): void {
+    if (this.quadMaps.length > 0) return;
+    this.options.quadTargets.forEach((target, cell) => {
+      const mapTarget = target.querySelector<HTMLElement>('.quad-map') ?? target;
+      const m = new OlMap({ target: mapTarget, view: this.view, controls: cell === 2 ? [new ScaleLine({ units: 'metric' })] : [] });
+      m.on('singleclick', (e) => this.options.onClick(e.coordinate));
+      this.watchRender(m, mapTarget);
+      this.quadMaps.push(m);
+    });
+  }
+
+  private syncQuadCell(cell: number): void {
+    const m = this.quadMaps[cell];
+    if (!m) return;
+    for (const layer of [...m.getLayers().getArray()]) m.removeLayer(layer);
+    const id = this.quadLayerIds[cell];
+    const entry = id ? this.options.store.get(id) : undefined;
+    if (entry) {
+      const layer = this.makeLayer(entry);
+      m.addLayer(layer);
+    }
+  }
+
+  /** `data-render` on the map element: "loading" while tiles load, "complete" once everything is drawn. */
+  private watchRender(m: OlMap, element: HTMLElement): void {
+    m.on('loadstart', () => (element.dataset.render = 'loading'));
+    m.on('rendercomplete', () => (element.dataset.render = 'complete'));
+  }
+}

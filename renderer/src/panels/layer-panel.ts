@@ -1,0 +1,109 @@
+/**
+ * @module renderer/panels/layer-panel
+ * The layer list: visibility, opacity, order, band combination (true colour, false colour NIR, custom R/G/B
+ * from the band descriptions) and gamma. The 2–98 % stretch is applied from the engine's statistics; the panel
+ * shows the range used.
+ */
+import type { LayerEntry, LayerStore } from '../map/layer-store.ts';
+import { bandLabel, comboFor, stretchRange, type ComboKind } from '../style/band-style.ts';
+import { clear, el, select } from '../dom.ts';
+
+const KIND_LABEL: Record<string, string> = { pan: 'PAN', ms: 'MS', output: 'run', quality: 'quality' };
+
+export class LayerPanel {
+  private selected: string | null = null;
+
+  constructor(
+    private readonly store: LayerStore,
+    private readonly root: HTMLElement,
+    private readonly onSelect: (layerId: string | null) => void,
+  ) {
+    store.onChange((c) => {
+      if (c.type === 'list') this.render();
+    });
+    this.render();
+  }
+
+  selectedLayerId(): string | null {
+    return this.selected;
+  }
+
+  private render(): void {
+    clear(this.root);
+    const entries = this.store.list();
+    if (entries.length === 0) {
+      this.root.append(el('p', { class: 'muted' }, 'Open a scene to see its layers.'));
+      return;
+    }
+    if (!this.selected || !this.store.get(this.selected)) this.selected = entries[0]!.layer.layerId;
+    entries.forEach((entry, i) => this.root.append(this.row(entry, i, entries.length)));
+    this.onSelect(this.selected);
+  }
+
+  private row(entry: LayerEntry, index: number, count: number): HTMLElement {
+    const { layer } = entry;
+    const id = layer.layerId;
+    const visible = el('input', { type: 'checkbox', checked: entry.visible, title: 'Show or hide', 'data-testid': 'layer-visible' });
+    visible.addEventListener('change', () => this.store.update(id, { visible: visible.checked }));
+    const opacity = el('input', { type: 'range', min: 0, max: 100, value: Math.round(entry.opacity * 100), title: 'Opacity', class: 'opacity' });
+    opacity.addEventListener('input', () => this.store.update(id, { opacity: Number(opacity.value) / 100 }));
+
+    const details = el('div', { class: 'layer-style' });
+    const renderStyle = () => {
+      clear(details);
+      if (layer.bandCount > 1) {
+        const kinds: [ComboKind, string][] = [['true-colour', 'True colour'], ['false-colour-nir', 'False colour (NIR)'], ['custom', 'Custom R/G/B']];
+        const available = kinds.filter(([k]) => k === 'custom' || comboFor(k, layer) !== null);
+        const comboSelect = select(available, entry.combo.kind, { title: 'Band combination (from the band descriptions)', 'data-testid': 'layer-combo' });
+        comboSelect.addEventListener('change', () => {
+          const kind = comboSelect.value as ComboKind;
+          const combo = kind === 'custom' ? { ...entry.combo, kind } : comboFor(kind, layer);
+          if (combo) this.store.update(id, { combo });
+          renderStyle();
+        });
+        details.append(comboSelect);
+        const bands = Array.from({ length: layer.bandCount }, (_, b) => [String(b), bandLabel(layer, b)] as const);
+        const pickers = el('div', { class: 'rgb-pickers' });
+        for (const channel of ['r', 'g', 'b'] as const) {
+          const s = select(bands, String(entry.combo[channel]), { title: `Band shown as ${channel.toUpperCase()}`, 'data-testid': `layer-band-${channel}` });
+          s.addEventListener('change', () => {
+            this.store.update(id, { combo: { ...entry.combo, kind: 'custom', [channel]: Number(s.value) } });
+            renderStyle();
+          });
+          pickers.append(el('label', { class: `rgb rgb-${channel}` }, channel.toUpperCase(), s));
+        }
+        details.append(pickers);
+      }
+      const gamma = el('input', { type: 'range', min: 0.4, max: 2.5, step: 0.1, value: entry.gamma, title: 'Display gamma' });
+      gamma.addEventListener('input', () => this.store.update(id, { gamma: Number(gamma.value) }));
+      const ranges = [entry.combo.r, entry.combo.g, entry.combo.b]
+        .filter((b, i, a) => a.indexOf(b) === i)
+        .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b]).map((v) => Math.round(v)).join('–')}`);
+      details.append(el('label', { class: 'gamma' }, 'γ', gamma), el('div', { class: 'stretch muted', title: '2–98 % stretch from the engine statistics' }, `stretch ${ranges.join(', ')}`));
+    };
+    renderStyle();
+
+    const row = el(
+      'div',
+      { class: `layer-row${this.selected === id ? ' selected' : ''}`, 'data-testid': 'layer-row', 'data-layer-id': id, 'data-kind': layer.kind },
+      el(
+        'div',
+        { class: 'layer-head' },
+        visible,
+        el('span', { class: `badge badge-${layer.kind}` }, KIND_LABEL[layer.kind] ?? layer.kind),
+        el('span', { class: 'layer-name', title: `${layer.name}\n${layer.width}×${layer.height} px, ${layer.bandCount} band(s), ${layer.dataType}` }, layer.name),
+        el('button', { type: 'button', class: 'icon', title: 'Move up', disabled: index === 0, onclick: () => this.store.move(id, -1) }, '▲'),
+        el('button', { type: 'button', class: 'icon', title: 'Move down', disabled: index === count - 1, onclick: () => this.store.move(id, 1) }, '▼'),
+      ),
+      el('div', { class: 'layer-controls' }, opacity),
+      details,
+    );
+    row.addEventListener('click', (ev) => {
+      if ((ev.target as HTMLElement).closest('input,select,button')) return;
+      this.selected = id;
+      for (const r of this.root.querySelectorAll('.layer-row')) r.classList.toggle('selected', r === row);
+      this.onSelect(id);
+    });
+    return row;
+  }
+}

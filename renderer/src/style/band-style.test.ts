@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bandLabel, bandRoles, comboFor, defaultCombo, stretchRange, webglStyle } from './band-style.ts';
+
+const ikonos = { bandCount: 4, bandDescriptions: ['Blue', 'Green', 'Red', 'NIR'] };
+const wv2 = { bandCount: 8, bandDescriptions: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'] };
+
+test('band roles come from descriptions; RedEdge is not red and NIR1 is NIR', () => {
+  assert.deepEqual(bandRoles(ikonos.bandDescriptions), { blue: 0, green: 1, red: 2, nir: 3 });
+  assert.deepEqual(bandRoles(wv2.bandDescriptions), { blue: 1, green: 2, red: 4, nir: 6 });
+  assert.deepEqual(bandRoles(['RedEdge', 'Red']), { blue: null, green: null, red: 1, nir: null });
+});
+
+test('true and false colour combinations per sensor, null when the bands are unknown', () => {
+  assert.deepEqual(comboFor('true-colour', ikonos), { kind: 'true-colour', r: 2, g: 1, b: 0 });
+  assert.deepEqual(comboFor('false-colour-nir', ikonos), { kind: 'false-colour-nir', r: 3, g: 2, b: 1 });
+  assert.deepEqual(comboFor('false-colour-nir', wv2), { kind: 'false-colour-nir', r: 6, g: 4, b: 2 });
+  assert.equal(comboFor('false-colour-nir', { bandCount: 3, bandDescriptions: ['', '', ''] }), null);
+  assert.deepEqual(comboFor('true-colour', { bandCount: 1, bandDescriptions: ['Pan'] }), { kind: 'true-colour', r: 0, g: 0, b: 0 });
+  assert.deepEqual(defaultCombo({ bandCount: 2, bandDescriptions: ['', ''] }), { kind: 'custom', r: 0, g: 1, b: 1 });
+});
+
+test('band labels fall back to GDAL band numbers', () => {
+  assert.equal(bandLabel(ikonos, 3), 'NIR');
+  assert.equal(bandLabel({ bandDescriptions: ['', ' '] }, 1), 'Band 2');
+});
+
+test('stretch uses p2..p98, widened when degenerate', () => {
+  assert.deepEqual(stretchRange({ p2: 100, p98: 900, min: 0, max: 2047 }), [100, 900]);
+  assert.deepEqual(stretchRange({ p2: 5, p98: 5, min: 0, max: 10 }), [0, 10]);
+  assert.deepEqual(stretchRange({ p2: 5, p98: 5, min: 5, max: 5 }), [4.5, 5.5]);
+});
+
+test('the WebGL style stretches each chosen band (1-based in expressions) and reads the nodata alpha band', () => {
+  const stats = [0, 1, 2, 3].map((i) => ({ p2: 10 * i, p98: 10 * i + 100, min: 0, max: 2047 }));
+  const style = webglStyle({ bandCount: 4, stats, noData: 0 }, { combo: { kind: 'false-colour-nir', r: 3, g: 2, b: 1 } });
+  assert.deepEqual(style.color, [
+    'array',
+    ['clamp', ['/', ['-', ['band', 4], 30], 100], 0, 1],
+    ['clamp', ['/', ['-', ['band', 3], 20], 100], 0, 1],
+    ['clamp', ['/', ['-', ['band', 2], 10], 100], 0, 1],
+    ['clamp', ['band', 5], 0, 1],
+  ]);
+  const opaque = webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 0, g: 0, b: 0 }, gamma: 2 });
+  assert.deepEqual((opaque.color as unknown[])[4], 1);
+  assert.deepEqual((opaque.color as unknown[])[1], ['^', ['clamp', ['/', ['-', ['band', 1], 0], 100], 0, 1], 0.5]);
+  assert.throws(() => webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 4, g: 0, b: 0 } }), /band index 4/);
+});
