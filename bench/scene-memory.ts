@@ -39,7 +39,7 @@ export async function benchSceneMemory(options: { sizes: number[]; method: strin
       tiles: result.tiles,
       seconds: result.elapsedMs / 1000,
       'MP/s': result.megapixelsPerSecond,
-      'fuse/wall': result.timings.fuseMs / result.elapsedMs,
+      'infer/wall': result.timings.inferMs / result.timings.wallMs,
       peakRssMiB,
     });
   }

@@ -12,7 +12,9 @@ import { listMethods } from '../engine/methods/registry.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { commandEvaluate, EVALUATE_HELP } from './evaluate-command.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { UsageError } from './usage-error.ts';
 
 export const HELP = `panforge — pansharpen satellite scenes (GGPNet, PreMix, CF2N and classical baselines)
 
@@ -23,7 +25,10 @@ Usage:
       Sharpen the whole scene into a georeferenced GeoTIFF on the PAN grid.
         --method NAME     exp | brovey | gsa | mtf-glp | ggpnet | premix | cf2n  (see: panforge methods)
         --tile N          tile core size in PAN pixels (default 512)
-        --device D        auto | cpu | cuda (default auto: CUDA when available, else CPU)
+        --device D        auto | cpu | cuda (default auto: CUDA when its provider loads and a GPU is
+                          visible, else CPU; says which and why). A CUDA failure mid-run retries the
+                          tile with a smaller batch, then continues on CPU.
+        --batch N         tiles per inference call for networks (default 4 on CUDA, 1 on CPU)
         --cog             write a Cloud Optimized GeoTIFF with overviews
         --float32         write Float32 instead of the MS data type
         --compress C      ZSTD (default) | DEFLATE | LZW | NONE
@@ -32,11 +37,10 @@ Usage:
         --json            print the result as JSON on stdout
   panforge methods [--json]
       List the methods and the installed models.
+${EVALUATE_HELP}
 
 Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 130 cancelled.
 Outputs are written to NAME.partial.tif and renamed when complete; on error or Ctrl-C nothing is left behind.`;
-
-class UsageError extends Error {}
 
 function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];
@@ -92,6 +96,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
       out: { type: 'string' },
       tile: { type: 'string' },
       device: { type: 'string' },
+      batch: { type: 'string' },
       cog: { type: 'boolean' },
       float32: { type: 'boolean' },
       compress: { type: 'string' },
@@ -102,6 +107,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
   });
   const tileSizePx = values.tile === undefined ? 512 : Number(values.tile);
   if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
+  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 64)) throw new UsageError(`--batch must be an integer from 1 to 64; got "${values.batch}"`);
   const device = oneOf<DeviceRequest>(values.device, ['auto', 'cpu', 'cuda'], 'device', 'auto');
   const compression = oneOf<Compression>(values.compress, ['ZSTD', 'DEFLATE', 'LZW', 'NONE'], 'compress', 'ZSTD');
   const method = required(values, 'method');
@@ -132,6 +139,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
         outPath: resolve(required(values, 'out')),
         tileSizePx,
         device,
+        ...(batchSize === undefined ? {} : { batchSize }),
         cog: values.cog ?? false,
         dataType: values.float32 ? 'Float32' : 'source',
         compression,
@@ -158,6 +166,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   info: commandInfo,
   sharpen: commandSharpen,
   methods: commandMethods,
+  evaluate: commandEvaluate,
 };
 
 export async function main(argv: string[]): Promise<number> {

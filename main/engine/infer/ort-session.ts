@@ -1,11 +1,11 @@
 /**
  * @module main/engine/infer/ort-session
  * onnxruntime-node sessions, one per (model, device), created once and reused. Device choice: `cpu`; `cuda`
- * (fails clearly if CUDA cannot be used); `auto` (CUDA when its provider is installed and a session starts on it,
- * else CPU, saying why). ORT 1.29 does not fall back by itself when asked for ['cuda', 'cpu'] and CUDA libraries
- * are missing: it throws. So we try CUDA alone and fall back ourselves.
+ * (fails clearly if CUDA cannot be used); `auto` (CUDA when its provider is installed, a GPU is visible and a
+ * session starts on it, else CPU, saying why). ORT 1.29 does not fall back by itself when asked for ['cuda', 'cpu']
+ * and CUDA libraries are missing: it throws. So we try CUDA alone and fall back ourselves.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -32,6 +32,36 @@ export function cudaProviderInstalled(): boolean {
   return existsSync(join(ortLibraryFolder(), 'libonnxruntime_providers_cuda.so'));
 }
 
+export interface GpuProbe {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Entries of a folder, [] when it is missing. */
+  readonly list: (folder: string) => readonly string[];
+}
+
+const systemProbe: GpuProbe = {
+  env: process.env,
+  list: (folder) => {
+    try {
+      return readdirSync(folder);
+    } catch {
+      return [];
+    }
+  },
+};
+
+/** Whether an NVIDIA GPU is visible to this process, and why not (checked before trying CUDA: a clear reason, fast). */
+export function gpuVisibility(probe: GpuProbe = systemProbe): { visible: boolean; why: string } {
+  const mask = probe.env.CUDA_VISIBLE_DEVICES;
+  if (mask !== undefined && (mask.trim() === '' || mask.trim() === '-1')) {
+    return { visible: false, why: `CUDA_VISIBLE_DEVICES="${mask}" hides every GPU` };
+  }
+  const devices = probe.list('/dev').filter((f) => /^nvidia\d+$/.test(f) || f === 'dxg');
+  if (devices.length > 0) return { visible: true, why: `GPU device ${devices.sort().map((d) => `/dev/${d}`).join(', ')}` };
+  const gpus = probe.list('/proc/driver/nvidia/gpus');
+  if (gpus.length > 0) return { visible: true, why: `${gpus.length} GPU(s) in /proc/driver/nvidia/gpus` };
+  return { visible: false, why: 'no NVIDIA GPU visible (no /dev/nvidiaN device, no /proc/driver/nvidia/gpus)' };
+}
+
 function sessionOptions(provider: 'cpu' | 'cuda'): ort.InferenceSession.SessionOptions {
   return { executionProviders: [provider], graphOptimizationLevel: 'all' };
 }
@@ -55,8 +85,13 @@ async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: 
       reason: 'CUDA execution provider not installed (npm run setup:cuda); using CPU',
     };
   }
+  const gpu = gpuVisibility();
+  if (!gpu.visible) {
+    if (device === 'cuda') throw new ModelError('cuda-unavailable', `--device cuda: ${gpu.why}; use --device cpu or auto`);
+    return { session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')), device: 'cpu', reason: `${gpu.why}; using CPU` };
+  }
   try {
-    return { session: await ort.InferenceSession.create(modelBytes, sessionOptions('cuda')), device: 'cuda', reason: 'CUDA execution provider loaded' };
+    return { session: await ort.InferenceSession.create(modelBytes, sessionOptions('cuda')), device: 'cuda', reason: `CUDA execution provider loaded (${gpu.why})` };
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     if (device === 'cuda') {

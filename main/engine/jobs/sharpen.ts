@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { throwIfAborted } from '../errors.ts';
 import { openScene, type Scene } from '../io/open-scene.ts';
-import type { DeviceRequest, FusionMethod, PreparedMethod } from '../methods/method.ts';
+import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PreparedMethod } from '../methods/method.ts';
 import { resolveMethod } from '../methods/registry.ts';
 import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
@@ -19,7 +19,7 @@ import { softwareVersion } from '../version.ts';
 import { GeoTiffWriter, type Compression, type OutputDataType } from '../write/geotiff-writer.ts';
 import { checkOutputPath } from '../write/output-path.ts';
 import { ProgressMeter, type JobContext } from './job-events.ts';
-import { mapStage, prefetch } from './stages.ts';
+import { runTilePipeline, type StageTimings } from './tile-pipeline.ts';
 
 export interface SharpenOptions {
   readonly panPath: string;
@@ -39,8 +39,10 @@ export interface SharpenOptions {
   readonly dataType?: 'source' | 'Float32';
   /** [default 'ZSTD'] */
   readonly compression?: Compression;
-  /** Tiles read ahead of the fusing stage [default 2]. */
+  /** Tile reads in flight [default 2]. */
   readonly readAhead?: number;
+  /** Tiles per inference call for networks [default 4 on CUDA, 1 on CPU]. */
+  readonly batchSize?: number;
   /** Only this part of the region (PAN pixels, scene coordinates), e.g. a preview of the current view. */
   readonly window?: PixelWindow;
 }
@@ -61,9 +63,13 @@ export interface SharpenResult {
   readonly megapixelsPerSecond: number;
   /** Output values clamped into the output type's range (or non-finite). */
   readonly clampedPixels: number;
-  /** Busy time of each stage; they overlap, so their sum may exceed elapsedMs. fuseMs / elapsedMs is the
-   * pipeline efficiency when fusing is the bottleneck. */
-  readonly timings: { readonly readMs: number; readonly fuseMs: number; readonly writeMs: number };
+  /** Busy time of each stage; they overlap, so their sum may exceed wallMs. inferMs / wallMs is the pipeline
+   * efficiency when inference is the bottleneck. */
+  readonly timings: StageTimings;
+  /** Tiles per inference call at the end of the run (1 for the baselines). */
+  readonly batchSize: number;
+  /** Device decisions during the run (CUDA batch shrink, fallback to CPU). */
+  readonly deviceEvents: readonly string[];
   readonly valueScale: ValueScale;
   readonly notes: readonly string[];
 }
@@ -100,6 +106,20 @@ function cropToCore(fused: BandBlock, data: TileData, noData: number | null): Ba
   return { bands: fused.bands, width: core.width, height: core.height, data: out };
 }
 
+/** A per-tile method (the baselines) seen as batches: inference is `fuse` on each tile, in order. */
+function oneTileAtATime(prepared: PreparedMethod, signal: AbortSignal | undefined): BatchFusion<readonly FuseInput[], BandBlock[]> {
+  return {
+    batchSize: 1,
+    encode: (inputs) => inputs,
+    async infer(inputs) {
+      const out: BandBlock[] = [];
+      for (const input of inputs) out.push(await prepared.fuse(input, signal));
+      return out;
+    },
+    decode: (blocks) => blocks,
+  };
+}
+
 function restrictRegion(scene: Scene, window: PixelWindow | undefined): PixelWindow {
   if (!window) return scene.region;
   const r = scene.ratio;
@@ -130,13 +150,21 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
     const sample = await readSceneSample(scene);
     const valueScale = resolveValueScale(scene, sample);
     emit({ type: 'stage', stage: 'preparing' });
-    prepared = await method.prepare({ ratio: scene.ratio, valueMax: valueScale.valueMax, sensor: scene.sensor, device: options.device ?? 'auto', sample, log });
+    prepared = await method.prepare({
+      ratio: scene.ratio,
+      valueMax: valueScale.valueMax,
+      sensor: scene.sensor,
+      device: options.device ?? 'auto',
+      sample,
+      batchSize: options.batchSize,
+      log,
+    });
+    const startDevice = prepared.device;
     const region = restrictRegion(scene, options.window);
     const plan = planTiles({ region, ratio: scene.ratio, tileSizePx: options.tileSizePx ?? 512, overlapPx: method.overlapPx, multiplePx: method.tileMultiplePx });
     const dataType = outputTypeFor(scene, options.dataType ?? 'source');
     const noData = scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null;
     const started = Date.now();
-    const timings = { readMs: 0, fuseMs: 0, writeMs: 0 };
     const writer = await GeoTiffWriter.create({
       path: options.outPath,
       width: region.width,
@@ -168,35 +196,29 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
         TIFFTAG_DATETIME: new Date().toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, ':'),
       },
     });
+    let timings: StageTimings;
     try {
       emit({ type: 'stage', stage: 'tiling' });
       const meter = new ProgressMeter(plan.tiles.length, region.width * region.height, emit);
-      const active = prepared;
-      async function* readTiles() {
-        for (const tile of plan.tiles) {
-          throwIfAborted(ctx.signal);
-          const t0 = performance.now();
-          const data = await readTile(scene, tile);
-          timings.readMs += performance.now() - t0;
-          yield data;
-        }
-      }
-      const fused = mapStage(prefetch(readTiles(), options.readAhead ?? 2), async (data: TileData) => {
-        throwIfAborted(ctx.signal);
-        const t0 = performance.now();
-        const block = await active.fuse({ ms: data.ms, pan: data.pan }, ctx.signal);
-        timings.fuseMs += performance.now() - t0;
-        return { core: data.tile.core, block: cropToCore(block, data, noData) };
-      });
-      for await (const { core, block } of prefetch(fused, 1)) {
-        throwIfAborted(ctx.signal);
-        const t0 = performance.now();
-        await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
-        timings.writeMs += performance.now() - t0;
-        meter.tileDone(core.width * core.height);
-      }
-      throwIfAborted(ctx.signal);
+      const fusion = prepared.batch ?? oneTileAtATime(prepared, ctx.signal);
+      timings = await runTilePipeline(
+        plan.tiles,
+        {
+          read: (tile) => readTile(scene, tile),
+          encode: (batch: readonly TileData[]) => fusion.encode(batch.map((d) => ({ ms: d.ms, pan: d.pan }))),
+          infer: (encoded) => fusion.infer(encoded),
+          decode: (result, batch) => fusion.decode(result, batch.map((d) => ({ ms: d.ms, pan: d.pan }))).map((block, i) => cropToCore(block, batch[i]!, noData)),
+          write: async (block, data) => {
+            const { core } = data.tile;
+            await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
+            meter.tileDone(core.width * core.height);
+          },
+        },
+        { batchSize: fusion.batchSize, readConcurrency: options.readAhead ?? 2, signal: ctx.signal },
+      );
       emit({ type: 'stage', stage: 'finishing' });
+      // Provenance names every device that produced tiles.
+      if (prepared.device !== startDevice) writer.updateMetadata({ PANFORGE_DEVICE: `${startDevice},${prepared.device}` });
       await writer.commit();
     } catch (err) {
       writer.abort();
@@ -220,6 +242,8 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       megapixelsPerSecond: (region.width * region.height) / 1e6 / Math.max(elapsedMs / 1000, 1e-3),
       clampedPixels: writer.clampedPixels,
       timings,
+      batchSize: prepared.batch?.batchSize ?? 1,
+      deviceEvents: prepared.deviceEvents ?? [],
       valueScale,
       notes: scene.notes,
     };

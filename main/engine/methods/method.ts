@@ -49,13 +49,32 @@ export interface PrepareOptions {
   readonly sample: SceneSample;
   /** Receives one line per notable decision (e.g. device fallback). */
   readonly log: (message: string) => void;
+  /** Tiles per inference call for networks [default 4 on CUDA, 1 on CPU]. */
+  readonly batchSize?: number;
 }
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 
+/**
+ * A method that fuses tiles in batches, split into the pipeline's stages so they overlap: `encode` (pre-process,
+ * synchronous), `infer` (the device), `decode` (post-process: one block of fused DNs per input, in order).
+ * Declared with method syntax so a concrete BatchFusion<E, R> is usable where the pipeline sees unknown types.
+ */
+export interface BatchFusion<E = unknown, R = unknown> {
+  /** Tiles per call now (a failing GPU may lower it during a run). */
+  readonly batchSize: number;
+  encode(inputs: readonly FuseInput[]): E;
+  infer(encoded: E): Promise<R>;
+  decode(result: R, inputs: readonly FuseInput[]): BandBlock[];
+}
+
 export interface PreparedMethod {
-  /** The device actually used ('js' for the TypeScript baselines). */
+  /** The device in use ('js' for the TypeScript baselines); a network may move from 'cuda' to 'cpu' mid-run. */
   readonly device: 'js' | 'cpu' | 'cuda';
+  /** Device decisions during the run (CUDA batch shrink, fallback to CPU), for the job's result. */
+  readonly deviceEvents?: readonly string[];
+  /** Batched, staged fusion (networks); without it the pipeline calls `fuse` once per tile. */
+  readonly batch?: BatchFusion;
   fuse(input: FuseInput, signal?: AbortSignal): Promise<BandBlock>;
   dispose(): Promise<void>;
 }

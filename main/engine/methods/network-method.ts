@@ -1,16 +1,32 @@
 /**
  * @module main/engine/methods/network-method
- * A deep network (one manifest = one network × band count) as a FusionMethod: DNs are scaled to the model's
- * range (DN / (2^bitDepth − 1)), run through onnxruntime, and scaled back.
+ * A deep network (one manifest = one network × band count) as a FusionMethod. Tiles go through in batches:
+ * encode scales DNs to the model's range (DN / (2^bitDepth − 1)) into one NCHW batch, the BatchRunner runs it on
+ * the device (shrinking the batch or moving to CPU when CUDA fails), decode scales back to DNs per tile.
  */
-import { ModelError } from '../errors.ts';
-import { readVerifiedModel, type ModelManifest } from '../infer/manifest.ts';
-import { getSession, ort } from '../infer/ort-session.ts';
+import { BatchRunner, type InferenceBackend, type TileBatch, type TileShape } from '../infer/batch-runner.ts';
+import type { ModelManifest } from '../infer/manifest.ts';
+import { openOrtBackend } from '../infer/ort-backend.ts';
 import type { BandBlock } from '../raster/band-block.ts';
-import type { FuseInput, FusionMethod, PrepareOptions, PreparedMethod } from './method.ts';
+import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PrepareOptions, PreparedMethod } from './method.ts';
 
-export function networkMethod(manifest: ModelManifest): FusionMethod {
+export interface NetworkMethodOptions {
+  /** Opens the inference backend for a device request [default: onnxruntime, cached per model and device]. Tests
+   * inject a failing "CUDA" here to exercise the fallback. */
+  readonly openBackend?: (device: DeviceRequest) => Promise<InferenceBackend>;
+}
+
+interface EncodedBatch {
+  readonly shape: TileShape;
+  readonly batch: TileBatch;
+}
+
+/** Default tiles per call: a GPU wants several to stay busy; a CPU gains nothing from batching and pads nothing. */
+export const DEFAULT_BATCH = { cuda: 4, cpu: 1 } as const;
+
+export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMethodOptions = {}): FusionMethod {
   const id = manifest.network.toLowerCase();
+  const open = methodOptions.openBackend ?? ((device: DeviceRequest) => openOrtBackend(manifest, device));
   return {
     id,
     label: manifest.network,
@@ -30,42 +46,63 @@ export function networkMethod(manifest: ModelManifest): FusionMethod {
       bandOrder: manifest.bandOrder,
     },
     async prepare(options: PrepareOptions): Promise<PreparedMethod> {
-      const choice = await getSession(manifest.sha256, () => readVerifiedModel(manifest), options.device, manifest.name);
-      options.log(`${manifest.name}: running on ${choice.device.toUpperCase()} (${choice.reason})`);
-      const { session } = choice;
-      for (const name of [manifest.inputNames.ms, manifest.inputNames.pan]) {
-        if (!session.inputNames.includes(name)) {
-          throw new ModelError('model-io', `model ${manifest.name} has inputs [${session.inputNames.join(', ')}], but its manifest names "${name}"`, {});
-        }
-      }
-      if (!session.outputNames.includes(manifest.outputName)) {
-        throw new ModelError('model-io', `model ${manifest.name} has outputs [${session.outputNames.join(', ')}], but its manifest names "${manifest.outputName}"`, {});
-      }
-      const scale = 1 / options.valueMax;
-      return {
-        device: choice.device,
-        async fuse(input: FuseInput): Promise<BandBlock> {
-          const { ms, pan } = input;
-          const msScaled = new Float32Array(ms.data.length);
-          for (let i = 0; i < msScaled.length; i++) msScaled[i] = ms.data[i]! * scale;
-          const panScaled = new Float32Array(pan.data.length);
-          for (let i = 0; i < panScaled.length; i++) panScaled[i] = pan.data[i]! * scale;
-          const feeds: Record<string, ort.Tensor> = {
-            [manifest.inputNames.ms]: new ort.Tensor('float32', msScaled, [1, ms.bands, ms.height, ms.width]),
-            [manifest.inputNames.pan]: new ort.Tensor('float32', panScaled, [1, 1, pan.height, pan.width]),
+      const backend = await open(options.device);
+      options.log(`${manifest.name}: running on ${backend.device.toUpperCase()} (${backend.reason})`);
+      const runner = new BatchRunner({
+        backend,
+        openCpu: () => open('cpu'),
+        batchSize: options.batchSize ?? DEFAULT_BATCH[backend.device],
+        log: (message) => options.log(`${manifest.name}: ${message}`),
+      });
+      const { valueMax } = options;
+      const scale = 1 / valueMax;
+      const batch: BatchFusion<EncodedBatch, { out: Float32Array; shape: TileShape }> = {
+        get batchSize() {
+          return runner.batchSize;
+        },
+        encode(inputs: readonly FuseInput[]): EncodedBatch {
+          const first = inputs[0]!;
+          const shape: TileShape = {
+            msBands: first.ms.bands,
+            msHeight: first.ms.height,
+            msWidth: first.ms.width,
+            panHeight: first.pan.height,
+            panWidth: first.pan.width,
+            outBands: first.ms.bands,
           };
-          const results = await session.run(feeds);
-          const fused = results[manifest.outputName];
-          if (!fused) throw new ModelError('model-io', `model ${manifest.name} returned no "${manifest.outputName}"`);
-          const dims = fused.dims;
-          if (dims.length !== 4 || dims[1] !== ms.bands || dims[2] !== pan.height || dims[3] !== pan.width) {
-            throw new ModelError('model-io', `model ${manifest.name} returned shape [${dims.join(', ')}], expected [1, ${ms.bands}, ${pan.height}, ${pan.width}]`);
-          }
-          const data = fused.data as Float32Array;
-          const out = new Float32Array(data.length);
-          for (let i = 0; i < out.length; i++) out[i] = data[i]! * options.valueMax;
-          fused.dispose();
-          return { bands: ms.bands, width: pan.width, height: pan.height, data: out };
+          const msSize = first.ms.data.length;
+          const panSize = first.pan.data.length;
+          const ms = new Float32Array(inputs.length * msSize);
+          const pan = new Float32Array(inputs.length * panSize);
+          inputs.forEach((input, t) => {
+            if (input.ms.data.length !== msSize || input.pan.data.length !== panSize) {
+              throw new Error(`tiles of one batch differ in shape (tile ${t}: ms ${input.ms.data.length}, pan ${input.pan.data.length} values; tile 0: ${msSize}, ${panSize})`);
+            }
+            for (let i = 0, o = t * msSize; i < msSize; i++) ms[o + i] = input.ms.data[i]! * scale;
+            for (let i = 0, o = t * panSize; i < panSize; i++) pan[o + i] = input.pan.data[i]! * scale;
+          });
+          return { shape, batch: { n: inputs.length, ms, pan } };
+        },
+        async infer(encoded: EncodedBatch) {
+          return { out: await runner.run(encoded.batch, encoded.shape), shape: encoded.shape };
+        },
+        decode({ out, shape }, inputs: readonly FuseInput[]): BandBlock[] {
+          const size = shape.outBands * shape.panHeight * shape.panWidth;
+          return inputs.map((_, t) => {
+            const data = new Float32Array(size);
+            for (let i = 0, o = t * size; i < size; i++) data[i] = out[o + i]! * valueMax;
+            return { bands: shape.outBands, width: shape.panWidth, height: shape.panHeight, data };
+          });
+        },
+      };
+      return {
+        get device() {
+          return runner.device;
+        },
+        batch,
+        deviceEvents: runner.events,
+        async fuse(input: FuseInput): Promise<BandBlock> {
+          return batch.decode(await batch.infer(batch.encode([input])), [input])[0]!;
         },
         async dispose() {
           // Sessions are cached per (model, device) for the life of the engine process; nothing per job.

@@ -129,6 +129,12 @@ export class GeoTiffWriter {
   }
 
   /** Flushes, converts to COG if asked, and renames into place. */
+  /** Adds or replaces metadata items (default domain) before commit, e.g. provenance known only at the end. */
+  updateMetadata(items: Record<string, string>): void {
+    if (this.closed) throw new Error('GeoTiffWriter already closed');
+    this.dataset.setMetadata({ ...this.dataset.getMetadata(), ...items });
+  }
+
   async commit(): Promise<void> {
     if (this.closed) throw new Error('GeoTiffWriter already closed');
     this.closed = true;
