@@ -18,6 +18,23 @@ export interface RasterSource {
   readonly rowOff: number;
 }
 
+/** The source must hold `bands` bands and a width×height area from its origin (InputError naming the file). */
+export function checkSource(source: RasterSource, role: string, bands: number, width: number, height: number): void {
+  const ds = source.dataset;
+  const got = ds.bands.count();
+  if (got !== bands) {
+    throw new InputError('band-count', `${role} ${source.path} has ${got} bands; expected ${bands} (the same bands as the image it is compared with)`, { path: source.path, got, expected: bands });
+  }
+  const { x, y } = ds.rasterSize;
+  if (source.colOff + width > x || source.rowOff + height > y || source.colOff < 0 || source.rowOff < 0) {
+    throw new InputError(
+      'shape-mismatch',
+      `${role} ${source.path} is ${x}×${y} px; expected a ${width}×${height} px area at pixel (${source.colOff}, ${source.rowOff}) (the grid of the image it is compared with)`,
+      { path: source.path, got: [x, y], expected: [width, height], offset: [source.colOff, source.rowOff] },
+    );
+  }
+}
+
 async function readRect(source: RasterSource, bandNumber: number, col: number, row: number, width: number, height: number, into: Float64Array): Promise<void> {
   try {
     await source.dataset.bands.get(bandNumber).pixels.readAsync(source.colOff + col, source.rowOff + row, width, height, into, { data_type: 'Float64' });

@@ -1,0 +1,139 @@
+/**
+ * @module main/cli/evaluate-command
+ * `panforge evaluate`: runs methods on a scene under Wald's protocol (rr) and/or at full resolution (fr), prints the
+ * index table and writes the report folder (engine: jobs/evaluate.ts). One progress bar per step.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { INDEX_INFO, type Protocol } from '../engine/evaluate/evaluation-report.ts';
+import { evaluate, type EvaluateEvent } from '../engine/jobs/evaluate.ts';
+import type { DeviceRequest } from '../engine/methods/method.ts';
+import { ExitCode } from './exit-codes.ts';
+import { ProgressBar } from './progress-bar.ts';
+import { UsageError } from './usage-error.ts';
+
+export const EVALUATE_HELP = `  panforge evaluate --pan PAN --ms MS --methods all|a,b,c --protocol rr|fr|both --out DIR [options]
+      Assess methods with the standard indices and write DIR/report.json, report.csv, report.html, the outputs
+      (DIR/rr/, DIR/fr/) and per-pixel maps (DIR/maps/).
+        rr: Wald's protocol: PAN and MS MTF-degraded by the ratio, the original MS is the reference:
+            Q2n (Q4/Q8), Q, SAM, ERGAS, SCC, PSNR.
+        fr: full resolution, no reference: D_λ, D_s, QNR, D_λ(K), HQNR.
+        --methods all     every installed method that fits the scene; the others are listed as skipped
+        --sensor S        MTF of sensor S (QuickBird, IKONOS, GeoEye-1, WorldView-2, WorldView-3, generic);
+                          default: the scene's SENSOR metadata, else generic
+        --compare A,B     map where methods A and B disagree (default: the first two methods)
+        --tile N          tile core size in PAN pixels for sharpening (default 512)
+        --device D        auto | cpu | cuda (default auto)
+        --overwrite       replace the files of an earlier report in DIR
+        --quiet           no progress
+        --json            print the report as JSON on stdout`;
+
+function parseList(value: string | undefined, name: string): string[] {
+  const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list; got "${value ?? ''}"`);
+  return items;
+}
+
+function formatValue(v: number | undefined): string {
+  if (v === undefined) return '';
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 100 ? v.toFixed(2) : v.toFixed(4);
+}
+
+export async function commandEvaluate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pan: { type: 'string' },
+      ms: { type: 'string' },
+      methods: { type: 'string' },
+      protocol: { type: 'string' },
+      sensor: { type: 'string' },
+      out: { type: 'string' },
+      compare: { type: 'string' },
+      tile: { type: 'string' },
+      device: { type: 'string' },
+      overwrite: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  for (const name of ['pan', 'ms', 'methods', 'protocol', 'out'] as const) {
+    if (!values[name]) throw new UsageError(`missing --${name}`);
+  }
+  const protocolArg = values.protocol!.toLowerCase();
+  const protocols: Protocol[] = protocolArg === 'both' ? ['rr', 'fr'] : protocolArg === 'rr' || protocolArg === 'fr' ? [protocolArg] : [];
+  if (protocols.length === 0) throw new UsageError(`--protocol must be rr, fr or both; got "${values.protocol}"`);
+  const methods = values.methods!.toLowerCase() === 'all' ? 'all' : parseList(values.methods, 'methods');
+  let compare: [string, string] | null = null;
+  if (values.compare !== undefined) {
+    const pair = parseList(values.compare, 'compare');
+    if (pair.length !== 2) throw new UsageError(`--compare needs exactly two methods, A,B; got "${values.compare}"`);
+    compare = [pair[0]!, pair[1]!];
+  }
+  const tileSizePx = values.tile === undefined ? 512 : Number(values.tile);
+  if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
+  const device = (values.device ?? 'auto').toLowerCase();
+  if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be one of auto, cpu, cuda; got "${values.device}"`);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.cancelled);
+    process.stderr.write('\ncancelling… (partial files are removed)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const showProgress = !values.quiet && !values.json;
+  const progress: { bar: ProgressBar | null } = { bar: null };
+  const onEvent = (e: EvaluateEvent) => {
+    if (e.type === 'step') {
+      progress.bar?.finish();
+      if (showProgress) {
+        process.stderr.write(`[${e.index}/${e.total}] ${e.label}\n`);
+        progress.bar = new ProgressBar(e.label);
+      }
+    } else if (e.type === 'progress') progress.bar?.update(e);
+    else if (e.type === 'log' && !values.quiet && !values.json) {
+      progress.bar?.finish();
+      process.stderr.write(`${e.message}\n`);
+    }
+  };
+  try {
+    const { report, reportPaths } = await evaluate(
+      {
+        panPath: resolve(values.pan!),
+        msPath: resolve(values.ms!),
+        methods,
+        protocols,
+        sensor: values.sensor ?? null,
+        outDir: resolve(values.out!),
+        compare,
+        tileSizePx,
+        device: device as DeviceRequest,
+        overwrite: values.overwrite ?? false,
+      },
+      { signal: controller.signal, onEvent },
+    );
+    progress.bar?.finish();
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ ok: true, reportPaths, report }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
+      return ExitCode.ok;
+    }
+    for (const p of report.protocols) {
+      const info = INDEX_INFO.filter((i) => i.protocol === p.protocol && p.methods.some((m) => m.indices[i.key] !== undefined));
+      process.stdout.write(`\n${p.title}\n${'method'.padEnd(10)}${info.map((i) => `${i.label} ${i.better === 'higher' ? '↑' : '↓'}`.padStart(12)).join('')}\n`);
+      for (const m of p.methods) process.stdout.write(`${m.method.padEnd(10)}${info.map((i) => formatValue(m.indices[i.key]).padStart(12)).join('')}\n`);
+    }
+    for (const s of report.skipped) process.stdout.write(`skipped ${s.method}: ${s.reason}\n`);
+    for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
+    process.stdout.write(`\nreport: ${reportPaths.html}\n        ${reportPaths.json}\n        ${reportPaths.csv}\n`);
+    return ExitCode.ok;
+  } finally {
+    progress.bar?.finish();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * @module main/engine/evaluate/full-resolution-pass
+ * The full-resolution (no reference) indices D_λ, D_s, QNR, D_λ,K and HQNR of one fused image, streamed over tiles
+ * through `FullResolutionAccumulator`, and the per-pixel spectral angle between the fused image and the upsampled MS
+ * (FR spectral distortion map). Per tile, the upsampled MS = interp23tap(MS) and the low-passed PAN =
+ * interp23tap(imresize(PAN, 1/ratio)) are computed on the tile's window with the whole image's borders
+ * (`interp23tapWindow`), so the values equal the whole-array `fullResolutionIndices`. The only image-sized array is
+ * imresize(PAN, 1/ratio): one band at MS resolution (1/ratio² of the PAN), computed in strips.
+ */
+import { InputError, throwIfAborted } from '../errors.ts';
+import { imresizeBicubicStrips } from '../dsp/imresize-bicubic-strips.ts';
+import { gatherFromBlock, interp23tapWindow } from '../dsp/interp23tap-window.ts';
+import type { MtfSource } from '../dsp/sensor-mtf.ts';
+import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
+import { FullResolutionAccumulator, type FullResolutionResult } from '../metrics/full-resolution-accumulator.ts';
+import { spectralAngleMap } from '../metrics/spectral-angle-map.ts';
+import type { BandBlock } from '../raster/band-block.ts';
+import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
+import { cropWindow, planMetricTiles } from './metric-tiles.ts';
+import { checkSource, gatherWindow64, readWindow64, type RasterSource } from './read-raster-window.ts';
+
+export interface FullResolutionPassOptions {
+  /** The PAN, origin at the evaluated area (width×height PAN pixels). */
+  readonly pan: RasterSource;
+  /** The original MS, origin at the evaluated area (width/ratio × height/ratio). */
+  readonly ms: RasterSource;
+  /** The fused image, origin at the evaluated area. */
+  readonly fused: RasterSource;
+  readonly bands: number;
+  /** Evaluated area, PAN pixels; multiples of 32 (the block indices' requirement). */
+  readonly width: number;
+  readonly height: number;
+  readonly ratio: number;
+  /** For D_λ,K's MTF filter. */
+  readonly sensor: MtfSource;
+  /** imresize(PAN, 1/ratio) of the area, if already computed (it is the same for every method). */
+  readonly panLowRes?: BandBlock<Float64Array>;
+  /** Receives the spectral angle (degrees) between fused and upsampled MS per pixel, or null. Its pixel (0, 0) is
+   * the area's origin plus `mapOffset`. */
+  readonly samMap: GeoTiffWriter | null;
+  readonly mapOffset?: { readonly colOff: number; readonly rowOff: number };
+  /** Tile core, a multiple of 32 [default 512]. */
+  readonly coreSizePx?: number;
+}
+
+/** Tile read windows carry this much context: ≥ the MTF kernel radius (20), a whole number of MS pixels. */
+function haloFor(ratio: number, radius: number): number {
+  return Math.ceil(radius / ratio) * ratio;
+}
+
+/** imresize(PAN, 1/ratio) over the area, in strips (shared by every method of a run). */
+export async function panLowResolution(pan: RasterSource, width: number, height: number, ratio: number, ctx: JobContext = {}): Promise<BandBlock<Float64Array>> {
+  return imresizeBicubicStrips({
+    width,
+    height,
+    scale: 1 / ratio,
+    readRows: async (r0, r1) => (await readWindow64(pan, { colOff: 0, rowOff: r0, width, height: r1 - r0 })).data,
+    onStrip: () => throwIfAborted(ctx.signal),
+  });
+}
+
+export async function fullResolutionPass(options: FullResolutionPassOptions, ctx: JobContext = {}): Promise<FullResolutionResult> {
+  const { bands, width, height, ratio } = options;
+  if (ratio !== 2 && ratio !== 4) {
+    throw new InputError('ratio-unsupported', `full-resolution indices need a PAN/MS ratio of 2 or 4 (interp23tap); this scene's ratio is ${ratio}`, { ratio });
+  }
+  checkSource(options.pan, 'PAN', 1, width, height);
+  checkSource(options.ms, 'MS', bands, width / ratio, height / ratio);
+  checkSource(options.fused, 'fused', bands, width, height);
+  const acc = new FullResolutionAccumulator({ bands, width, height }, { sensor: options.sensor, ratio });
+  const panLr = options.panLowRes ?? (await panLowResolution(options.pan, width, height, ratio, ctx));
+  const halo = haloFor(ratio, acc.haloPx);
+  const tiles = planMetricTiles(width, height, options.coreSizePx ?? 512, halo);
+  const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
+  const msGather = (rows: Int32Array, cols: Int32Array) => gatherWindow64(options.ms, rows, cols);
+  const panGather = gatherFromBlock(panLr);
+  const offset = options.mapOffset ?? { colOff: 0, rowOff: 0 };
+  for (const { core, read } of tiles) {
+    throwIfAborted(ctx.signal);
+    const lrWindow = { colOff: read.colOff / ratio, rowOff: read.rowOff / ratio, width: read.width / ratio, height: read.height / ratio };
+    const msExp = await interp23tapWindow({ gather: msGather, width: width / ratio, height: height / ratio, window: lrWindow, ratio });
+    const panLp = await interp23tapWindow({ gather: panGather, width: width / ratio, height: height / ratio, window: lrWindow, ratio });
+    const pan = await readWindow64(options.pan, read);
+    const fused = await readWindow64(options.fused, read);
+    acc.add({ core, read, fused, msExp, pan, panLp });
+    if (options.samMap) {
+      const a = { bands, width: core.width, height: core.height, data: cropWindow(fused.data, bands, read, core) };
+      const b = { bands, width: core.width, height: core.height, data: cropWindow(msExp.data, bands, read, core) };
+      await options.samMap.write({ ...core, colOff: core.colOff + offset.colOff, rowOff: core.rowOff + offset.rowOff }, spectralAngleMap(a, b));
+    }
+    meter.tileDone(core.width * core.height);
+  }
+  return acc.result();
+}

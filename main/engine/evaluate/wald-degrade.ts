@@ -1,0 +1,125 @@
+/**
+ * @module main/engine/evaluate/wald-degrade
+ * Wald's protocol, first step: the scene's PAN and MS each MTF-filtered (the sensor's per-band Nyquist gains for the
+ * MS; one PAN gain) and decimated by the ratio, as the toolbox's `resize_images` and the training data code
+ * (models/panforge_models/data.py `degrade_pair`) do, streamed in strips (`mtfDegradeStrips`) into two Float32
+ * GeoTIFFs that form a scene of their own: the degraded PAN on the MS grid, the degraded MS on a grid `ratio` times
+ * coarser, same origin and CRS, with the scene's BIT_DEPTH and SENSOR, so any method runs on it unchanged and its
+ * output lands on the original MS grid, where the original MS is the reference.
+ */
+import { throwIfAborted } from '../errors.ts';
+import { mtfDegradeStrips } from '../dsp/mtf-degrade-strips.ts';
+import { type Kernel2D, mtfKernel, mtfKernels } from '../dsp/mtf-kernel.ts';
+import type { MtfSource } from '../dsp/sensor-mtf.ts';
+import type { JobContext } from '../jobs/job-events.ts';
+import { ProgressMeter } from '../jobs/job-events.ts';
+import type { GeoTransform } from '../raster/geo-transform.ts';
+import { GeoTiffWriter } from '../write/geotiff-writer.ts';
+import { readWindow64, type RasterSource } from './read-raster-window.ts';
+
+/** PAN Nyquist gain: the toolbox's generic MTF_PAN value, and the training code's default (models/.../mtf.py). */
+export const PAN_NYQUIST_GAIN = 0.15;
+
+export interface WaldDegradeOptions {
+  readonly pan: RasterSource;
+  readonly ms: RasterSource;
+  readonly bands: number;
+  readonly bandDescriptions: readonly string[];
+  /** The evaluated area on the MS grid; sides multiples of `ratio`. The PAN area is it × ratio. */
+  readonly msWidth: number;
+  readonly msHeight: number;
+  readonly ratio: number;
+  readonly sensor: MtfSource;
+  /** [default PAN_NYQUIST_GAIN] */
+  readonly panGain?: number;
+  /** Georeference of the PAN area (origin, PAN pixel size). */
+  readonly panGeoTransform: GeoTransform;
+  readonly crsWkt: string;
+  /** Set on both outputs when not null (the degraded scene keeps the original's value scale). */
+  readonly bitDepth: number | null;
+  readonly sensorName: string | null;
+  /** Outputs; NaN is their nodata when the scene has nodata. */
+  readonly panOutPath: string;
+  readonly msOutPath: string;
+  readonly hasNoData: boolean;
+  readonly overwrite: boolean;
+}
+
+export interface WaldDegradeResult {
+  readonly panPath: string;
+  readonly msPath: string;
+  readonly panGain: number;
+}
+
+async function degradeOne(
+  source: RasterSource,
+  bands: number,
+  width: number,
+  height: number,
+  kernels: Kernel2D[],
+  ratio: number,
+  writer: GeoTiffWriter,
+  meter: ProgressMeter,
+  ctx: JobContext,
+): Promise<void> {
+  await mtfDegradeStrips({
+    width,
+    height,
+    bands,
+    kernels,
+    ratio,
+    readRows: async (r0, r1) => {
+      throwIfAborted(ctx.signal);
+      return readWindow64(source, { colOff: 0, rowOff: r0, width, height: r1 - r0 });
+    },
+    writeRows: async (row0, block) => {
+      await writer.write({ colOff: 0, rowOff: row0, width: block.width, height: block.height }, { ...block, data: Float32Array.from(block.data) });
+      meter.tileDone(block.width * block.height * ratio * ratio);
+    },
+  });
+}
+
+export async function waldDegrade(options: WaldDegradeOptions, ctx: JobContext = {}): Promise<WaldDegradeResult> {
+  const { ratio, msWidth, msHeight, bands } = options;
+  const panGain = options.panGain ?? PAN_NYQUIST_GAIN;
+  const msKernels = mtfKernels(options.sensor, bands, ratio);
+  const panKernel = mtfKernel(panGain, ratio);
+  const gt = options.panGeoTransform;
+  const metadata: Record<string, string> = {
+    PANFORGE_DEGRADED: `Wald's protocol: MTF-filtered and decimated by ${ratio}`,
+    ...(options.bitDepth !== null ? { BIT_DEPTH: String(options.bitDepth) } : {}),
+    ...(options.sensorName ? { SENSOR: options.sensorName } : {}),
+  };
+  const common = { dataType: 'Float32' as const, crsWkt: options.crsWkt, noData: options.hasNoData ? NaN : null, compression: 'ZSTD' as const, overwrite: options.overwrite, metadata };
+  const panWriter = await GeoTiffWriter.create({
+    ...common,
+    path: options.panOutPath,
+    width: msWidth,
+    height: msHeight,
+    bandDescriptions: ['PAN'],
+    geoTransform: [gt[0], gt[1] * ratio, 0, gt[3], 0, gt[5] * ratio],
+  });
+  let msWriter: GeoTiffWriter | null = null;
+  try {
+    msWriter = await GeoTiffWriter.create({
+      ...common,
+      path: options.msOutPath,
+      width: msWidth / ratio,
+      height: msHeight / ratio,
+      bandDescriptions: options.bandDescriptions,
+      geoTransform: [gt[0], gt[1] * ratio * ratio, 0, gt[3], 0, gt[5] * ratio * ratio],
+    });
+    // One progress "tile" per strip of 32 output rows; pixels counted at the source resolution of each pass.
+    const strips = Math.ceil(msHeight / 32) + Math.ceil(msHeight / ratio / 32);
+    const meter = new ProgressMeter(strips, msWidth * msHeight * ratio * ratio + msWidth * msHeight, (e) => ctx.onEvent?.(e));
+    await degradeOne(options.pan, 1, msWidth * ratio, msHeight * ratio, [panKernel], ratio, panWriter, meter, ctx);
+    await degradeOne(options.ms, bands, msWidth, msHeight, msKernels, ratio, msWriter, meter, ctx);
+    await panWriter.commit();
+    await msWriter.commit();
+  } catch (err) {
+    panWriter.abort();
+    msWriter?.abort();
+    throw err;
+  }
+  return { panPath: options.panOutPath, msPath: options.msOutPath, panGain };
+}
