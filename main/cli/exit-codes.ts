@@ -2,7 +2,7 @@
  * @module main/cli/exit-codes
  * Exit codes scripts can rely on (documented in `panforge --help` and the README).
  */
-import { CancelledError, InputError, ModelError, OutputError } from '../engine/errors.ts';
+import { CancelledError, EngineCrashedError, InputError, ModelError, OutputError } from '../engine/errors.ts';
 
 export const ExitCode = {
   ok: 0,
@@ -11,6 +11,8 @@ export const ExitCode = {
   input: 3,
   model: 4,
   output: 5,
+  /** The engine's child process died under the job (native crash, out of memory, killed). */
+  crashed: 6,
   cancelled: 130,
 } as const;
 
@@ -19,5 +21,6 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof InputError) return ExitCode.input;
   if (err instanceof ModelError) return ExitCode.model;
   if (err instanceof OutputError) return ExitCode.output;
+  if (err instanceof EngineCrashedError) return ExitCode.crashed;
   return ExitCode.internal;
 }

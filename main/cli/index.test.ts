@@ -1,7 +1,7 @@
 // The CLI as scripts use it: exit codes, --json, progress, Ctrl-C, and a read-only output folder.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -99,5 +99,38 @@ test('Ctrl-C cancels: exit 130 and no partial file', async () => {
   });
   assert.equal(status, 130, stderr);
   assert.match(stderr, /cancelling/);
+  assert.deepEqual(readdirSync(folder), []);
+});
+
+/** The engine child of a CLI process (sharpen runs there), found through /proc. */
+function engineChild(cliPid: number): number | null {
+  try {
+    const children = readFileSync(`/proc/${cliPid}/task/${cliPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sharpen-process-entry')) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+test('the engine child crashing (killed) fails the job: exit 6, a clear message, no output file', async () => {
+  const big = await writeSyntheticScene({ folder: join(root, 'crash-scene'), panWidth: 2048, panHeight: 2048 });
+  const folder = join(root, 'crash');
+  mkdirSync(folder);
+  const child = spawn(process.execPath, [cli, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'], { cwd: repo });
+  let stderr = '';
+  let killed: number | null = null;
+  const status = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (killed === null && / tiles /.test(stderr)) {
+        killed = engineChild(child.pid!);
+        if (killed) process.kill(killed, 'SIGKILL');
+      }
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+  assert.ok(killed, `found the engine child (stderr: ${stderr})`);
+  assert.equal(status, 6, stderr);
+  assert.match(stderr, /panforge sharpen: the engine process stopped unexpectedly \(killed by SIGKILL\) while sharpening into .*out\.tif; no output was kept/);
   assert.deepEqual(readdirSync(folder), []);
 });

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { describeError } from '../engine/errors.ts';
 import { describeScene, formatSceneReport } from '../engine/io/scene-report.ts';
 import type { JobEvent } from '../engine/jobs/job-events.ts';
-import { sharpen } from '../engine/jobs/sharpen.ts';
+import { sharpenInChild } from '../engine/jobs/sharpen-process.ts';
 import { listMethods } from '../engine/methods/registry.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
@@ -39,7 +39,8 @@ Usage:
       List the methods and the installed models.
 ${EVALUATE_HELP}
 
-Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 130 cancelled.
+Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
+130 cancelled.
 Outputs are written to NAME.partial.tif and renamed when complete; on error or Ctrl-C nothing is left behind.`;
 
 function required(values: Record<string, unknown>, name: string): string {
@@ -131,7 +132,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
     }
   };
   try {
-    const result = await sharpen(
+    // In a child process: a native crash there fails this job with a clear error, not the CLI (sharpen-process.ts).
+    const result = await sharpenInChild(
       {
         panPath: resolve(required(values, 'pan')),
         msPath: resolve(required(values, 'ms')),

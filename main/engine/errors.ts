@@ -30,6 +30,13 @@ export class CancelledError extends PanForgeError {
   }
 }
 
+/** The engine's process died under a job (native crash, out of memory, killed); the job is lost, not the caller. */
+export class EngineCrashedError extends PanForgeError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('engine-crashed', message, details);
+  }
+}
+
 /** Throws CancelledError when the signal has fired; call between stages and tiles. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
