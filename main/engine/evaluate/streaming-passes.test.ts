@@ -76,7 +76,7 @@ test('reduced resolution: Wald degradation == mtfDegrade, streamed indices == wh
     sensorName: 'QuickBird',
     panOutPath: join(folder, 'd_pan.tif'),
     msOutPath: join(folder, 'd_ms.tif'),
-    hasNoData: false,
+    noData: null,
     overwrite: false,
   });
   const msWhole = await readWindow64(ms, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 });
@@ -125,4 +125,19 @@ test('a fused image with another band count or size is an InputError naming the 
     reducedResolutionPass({ reference: ms, fused: ms, bands: 4, width: W, height: H, ratio: 4, bitDepth: 11, samMap: null }),
     (e: Error) => e.name === 'InputError' && /is 128×120 px; expected a 512×480 px area/.test(e.message),
   );
+});
+
+test('a constant fused image (zero variance): streamed indices == whole-array ones, NaN where the toolbox gives NaN', async () => {
+  const path = join(folder, 'constant.tif');
+  const ds = gdal.open(path, 'w', 'GTiff', W / 4, H / 4, 4, gdal.GDT_Float32);
+  for (let b = 1; b <= 4; b++) ds.bands.get(b).pixels.write(0, 0, W / 4, H / 4, new Float32Array((W / 4) * (H / 4)).fill(700));
+  ds.close();
+  const fused = await source(path);
+  const got = await reducedResolutionPass({ reference: ms, fused, bands: 4, width: W / 4, height: H / 4, ratio: 4, bitDepth: 11, samMap: null, coreSizePx: 64 });
+  const whole = reducedResolutionIndices({ ref: await readWindow64(ms, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }), fused: await readWindow64(fused, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }), ratio: 4, bitDepth: 11 });
+  for (const key of ['Q2n', 'Q', 'SAM_deg', 'ERGAS', 'SCC', 'PSNR_dB'] as const) {
+    if (Number.isNaN(whole[key])) assert.ok(Number.isNaN(got[key]), `${key}: NaN in both`);
+    else assert.ok(Math.abs(got[key]! - whole[key]!) <= 1e-9 * Math.max(1, Math.abs(whole[key]!)), `${key}: ${got[key]} vs ${whole[key]}`);
+  }
+  assert.ok(Math.abs(got.Q) < 0.05, `Q of a constant image is ~0, got ${got.Q}`);
 });

@@ -38,10 +38,11 @@ export interface WaldDegradeOptions {
   /** Set on both outputs when not null (the degraded scene keeps the original's value scale). */
   readonly bitDepth: number | null;
   readonly sensorName: string | null;
-  /** Outputs; NaN is their nodata when the scene has nodata. */
   readonly panOutPath: string;
   readonly msOutPath: string;
-  readonly hasNoData: boolean;
+  /** The scene's nodata value, or null. Degraded pixels that nodata reached (NaN) are written as it, so methods see
+   * the degraded scene as they see the original (a nodata DN plus a mask), not NaN, which their filters would spread. */
+  readonly noData: number | null;
   readonly overwrite: boolean;
 }
 
@@ -60,6 +61,7 @@ async function degradeOne(
   ratio: number,
   writer: GeoTiffWriter,
   meter: ProgressMeter,
+  noData: number | null,
   ctx: JobContext,
 ): Promise<void> {
   await mtfDegradeStrips({
@@ -73,7 +75,9 @@ async function degradeOne(
       return readWindow64(source, { colOff: 0, rowOff: r0, width, height: r1 - r0 });
     },
     writeRows: async (row0, block) => {
-      await writer.write({ colOff: 0, rowOff: row0, width: block.width, height: block.height }, { ...block, data: Float32Array.from(block.data) });
+      const data = Float32Array.from(block.data);
+      if (noData !== null) for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i])) data[i] = noData;
+      await writer.write({ colOff: 0, rowOff: row0, width: block.width, height: block.height }, { ...block, data });
       meter.tileDone(block.width * block.height * ratio * ratio);
     },
   });
@@ -90,7 +94,7 @@ export async function waldDegrade(options: WaldDegradeOptions, ctx: JobContext =
     ...(options.bitDepth !== null ? { BIT_DEPTH: String(options.bitDepth) } : {}),
     ...(options.sensorName ? { SENSOR: options.sensorName } : {}),
   };
-  const common = { dataType: 'Float32' as const, crsWkt: options.crsWkt, noData: options.hasNoData ? NaN : null, compression: 'ZSTD' as const, overwrite: options.overwrite, metadata };
+  const common = { dataType: 'Float32' as const, crsWkt: options.crsWkt, noData: options.noData, compression: 'ZSTD' as const, overwrite: options.overwrite, metadata };
   const panWriter = await GeoTiffWriter.create({
     ...common,
     path: options.panOutPath,
@@ -112,8 +116,8 @@ export async function waldDegrade(options: WaldDegradeOptions, ctx: JobContext =
     // One progress "tile" per strip of 32 output rows; pixels counted at the source resolution of each pass.
     const strips = Math.ceil(msHeight / 32) + Math.ceil(msHeight / ratio / 32);
     const meter = new ProgressMeter(strips, msWidth * msHeight * ratio * ratio + msWidth * msHeight, (e) => ctx.onEvent?.(e));
-    await degradeOne(options.pan, 1, msWidth * ratio, msHeight * ratio, [panKernel], ratio, panWriter, meter, ctx);
-    await degradeOne(options.ms, bands, msWidth, msHeight, msKernels, ratio, msWriter, meter, ctx);
+    await degradeOne(options.pan, 1, msWidth * ratio, msHeight * ratio, [panKernel], ratio, panWriter, meter, options.noData, ctx);
+    await degradeOne(options.ms, bands, msWidth, msHeight, msKernels, ratio, msWriter, meter, options.noData, ctx);
     await panWriter.commit();
     await msWriter.commit();
   } catch (err) {

@@ -199,7 +199,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
     const sample = await readSceneSample(scene);
     const bitDepth = resolveValueScale(scene, sample).bitDepth;
     if (bitDepth === null && protocols.includes('rr')) notes.push('PSNR is left out: the scene has no bit depth (float reflectance)');
-    const hasNoData = scene.pan.bands[0]?.noData != null || scene.ms.bands.some((b) => b.noData != null);
+    const noData = scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null;
     const { ratio, bandCount: bands } = scene;
     const gt = scene.geoTransform;
     const panSource = { dataset: scene.panDataset, path: options.panPath, colOff: scene.region.colOff, rowOff: scene.region.rowOff };
@@ -256,7 +256,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
           sensorName: sensor.name,
           panOutPath: join(folder, 'degraded_pan.tif'),
           msOutPath: join(folder, 'degraded_ms.tif'),
-          hasNoData,
+          noData,
           overwrite,
         },
         jobCtx,
