@@ -17,8 +17,8 @@ import { ErrorCode, isRecord, toWireError } from '../../preload/contract.ts';
 import { AppCore, type AppCoreOptions } from '../app-core/app-core.ts';
 import { contentSecurityPolicy } from '../app-core/content-security-policy.ts';
 import { layerIdFromFileName, openRasterBody } from '../app-core/raster-response.ts';
+import { noDialogChooser } from '../app-core/no-dialog-chooser.ts';
 import { contentTypeFor, resolveStaticFile } from '../app-core/static-files.ts';
-import { hostChooser } from './host-chooser.ts';
 
 export interface HostOptions {
   /** The built renderer (renderer/dist). */
@@ -84,7 +84,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     outputsBaseUrl: `${origin}${WirePath.outputs}`,
     outputsQuery: `?${TOKEN_PARAM}=${token}`,
     startEngine: options.startEngine,
-    chooser: hostChooser(options.exportDir),
+    chooser: noDialogChooser(options.exportDir),
     allowScenePaths: options.allow,
     exportDirs: [options.exportDir],
     trustRecentScenes: false,
