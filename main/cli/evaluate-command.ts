@@ -127,6 +127,9 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
       process.stdout.write(`\n${p.title}\n${'method'.padEnd(10)}${info.map((i) => `${i.label} ${i.better === 'higher' ? '↑' : '↓'}`.padStart(12)).join('')}\n`);
       for (const m of p.methods) process.stdout.write(`${m.method.padEnd(10)}${info.map((i) => formatValue(m.indices[i.key]).padStart(12)).join('')}\n`);
     }
+    for (const c of report.comparisons) {
+      process.stdout.write(`${c.protocol}: ${c.a} vs ${c.b}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)}\n`);
+    }
     for (const s of report.skipped) process.stdout.write(`skipped ${s.method}: ${s.reason}\n`);
     for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
     process.stdout.write(`\nreport: ${reportPaths.html}\n        ${reportPaths.json}\n        ${reportPaths.csv}\n`);
