@@ -115,12 +115,12 @@ def export_onnx(net, ms: torch.Tensor, pan: torch.Tensor, path: Path):
     onnx.checker.check_model(onnx.load(str(path)))
 
 
-def load_network(cfg, run: str, untrained: bool):
+def load_network(cfg, run: str, untrained: bool, run_folder: Path = None):
     torch.manual_seed(int(cfg["train"]["seed"]))
     net = build_from_config(cfg)
     summary = None
     if not untrained:
-        rdir = run_dir(cfg, run)
+        rdir = Path(run_folder) if run_folder else run_dir(cfg, run)
         ckpt = rdir / "final.pt"
         if not ckpt.is_file():
             raise FileNotFoundError(f"no checkpoint {ckpt}; train first (panforge_models.train --schedule {run}) "
@@ -142,12 +142,18 @@ def status_text(summary, metrics, baseline) -> str:
             "not yet compared with GSA/MTF-GLP (engine indices); GPU schedule pending")
 
 
-def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None, seam: bool = True, log=print):
+def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None, seam: bool = True, log=print,
+           run_folder: Path = None, rf_window_ms: int = 64):
+    """Export one trained run (models/runs/<name>/<run>/, or ``run_folder``) into ``out_dir``
+    (default models/onnx); returns the manifest dict. Raises when parity fails.
+
+    Validation uses the run's schedule's validation window when it has one (as train.py does);
+    the receptive field is measured on an ``rf_window_ms``-square MS crop at that window."""
     torch.set_num_threads(int(cfg["train"].get("threads", 2)))
     out_dir = Path(out_dir) if out_dir else models_dir() / "onnx"
     out_dir.mkdir(parents=True, exist_ok=True)
     name, bands = cfg["name"], int(cfg["bands"])
-    net, summary = load_network(cfg, run, untrained)
+    net, summary = load_network(cfg, run, untrained, run_folder)
     kind = type(net)
 
     # real-data parity crop (full resolution): ms (1,B,16,16), pan (1,1,64,64)
@@ -181,9 +187,12 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
 
         params = count_parameters(net)
         macs = macs_per_pan_pixel(net, bands)
-        # receptive field on a real 256x256 PAN crop (MS 64x64) of the validation region
-        val_win = MsWindow(**cfg["data"]["validation"])
-        rf_ms, rf_pan = read_scene(par["scene"], sc["bands"], MsWindow(val_win.colOff, val_win.rowOff, 64, 64))
+        # receptive field on a real crop of the validation region (MS rf_window_ms square; 64 -> 256 PAN px)
+        sched = cfg["train"]["schedules"].get(summary["schedule"], {}) if summary else {}
+        val_cfg = {**cfg, "data": {**cfg["data"], "validation": sched.get("validation", cfg["data"]["validation"])}}
+        val_win = MsWindow(**val_cfg["data"]["validation"])
+        rf_ms, rf_pan = read_scene(par["scene"], sc["bands"],
+                                   MsWindow(val_win.colOff, val_win.rowOff, rf_window_ms, rf_window_ms))
         # local nets: exact support (any change at all); global-context nets have unbounded support,
         # so report where the effect falls below 1e-4 of its peak and measure the overlap instead
         rf = effective_receptive_field(net, torch.from_numpy(rf_ms[None].astype(np.float32)),
@@ -208,7 +217,7 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
         if kind not in GLOBAL_CONTEXT:
             overlap = max(overlap, ceil_m(rf["radiusPx"], 4))
 
-        val_sets = validation_sets(cfg)
+        val_sets = validation_sets(val_cfg)
         rows = validate(net, val_sets)
         metrics = mean_metrics(rows, "model")
         baseline = mean_metrics(rows, "baselineEXP")
@@ -289,8 +298,10 @@ def main(argv=None):
     ap.add_argument("--untrained", action="store_true", help="export seeded random weights (integration only)")
     ap.add_argument("--no-seam-check", action="store_true", help="skip the tiled-vs-untiled measurement")
     ap.add_argument("--out", default=None, help="output folder (default models/onnx)")
+    ap.add_argument("--run-folder", default=None, help="checkpoint folder (default models/runs/<name>/<run>)")
     args = ap.parse_args(argv)
-    export(load_config(args.config), args.run, args.untrained, args.out, seam=not args.no_seam_check)
+    export(load_config(args.config), args.run, args.untrained, args.out, seam=not args.no_seam_check,
+           run_folder=args.run_folder)
 
 
 if __name__ == "__main__":
