@@ -1,0 +1,78 @@
+// Builds the Electron bundles into a scratch folder under dist/ (so npm packages resolve from the repo's
+// node_modules like in the app) and checks each one runs where it will run.
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runInNewContext } from 'node:vm';
+import { Calls } from '../preload/contract.ts';
+import { EngineClient } from '../main/engine/service/engine-client.ts';
+import { buildElectron, type ElectronBundles } from './build-electron.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, 'dist', `.build-test-${process.pid}`);
+let bundles: ElectronBundles;
+
+before(async () => {
+  bundles = await buildElectron({ outDir });
+});
+after(() => rmSync(outDir, { recursive: true, force: true }));
+
+test('bundle paths: main is package.json "main", engine and preload where main/app expects them', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
+  assert.equal(pkg.main, 'dist/main/app/main.js');
+  assert.equal(bundles.main, join(outDir, 'main', 'app', 'main.js'));
+  assert.equal(bundles.engine, join(outDir, 'engine', 'entry.js'));
+  assert.equal(bundles.preload, join(outDir, 'preload', 'index.cjs'));
+});
+
+test('main imports only electron and Node built-ins, and no TypeScript', () => {
+  const code = readFileSync(bundles.main, 'utf8');
+  const imports = [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!);
+  assert.ok(imports.includes('electron'));
+  assert.deepEqual(imports.filter((s) => s !== 'electron' && !s.startsWith('node:')), []);
+  assert.doesNotMatch(code, /from\s*"[^"]*\.ts"/);
+});
+
+test('the preload runs in a sandbox-like context with only require("electron") and exposes window.panforge', () => {
+  const exposed = new Map<string, unknown>();
+  const required: string[] = [];
+  const fakeElectron = {
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
+    ipcRenderer: { invoke: async () => null, on: () => undefined, removeListener: () => undefined },
+  };
+  const sandboxRequire = (name: string) => {
+    required.push(name);
+    if (name !== 'electron') throw new Error(`a sandboxed preload cannot require ${name}`);
+    return fakeElectron;
+  };
+  const module = { exports: {} };
+  runInNewContext(readFileSync(bundles.preload, 'utf8'), { require: sandboxRequire, module, exports: module.exports, console });
+  assert.deepEqual(required, ['electron']);
+  assert.deepEqual([...exposed.keys()], ['panforge']);
+  const api = exposed.get('panforge') as Record<string, unknown>;
+  assert.deepEqual(Object.keys(api).sort(), [...Object.keys(Calls), 'onJobEvent'].sort());
+});
+
+test('the engine bundle runs as a plain Node child (no tsx) and answers calls', async () => {
+  const client = new EngineClient({
+    start: () => {
+      const child = fork(bundles.engine, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, PANFORGE_MODELS_DIR: join(root, 'models', 'onnx') } });
+      return {
+        post: (m) => void child.send(m),
+        onMessage: (l) => void child.on('message', l),
+        onExit: (l) => void child.on('exit', (code, signal) => l(signal ?? `exit code ${code}`)),
+        kill: () => void child.kill(),
+      };
+    },
+  });
+  try {
+    const methods = await client.call('methodsList', {});
+    assert.ok(methods.ok, JSON.stringify(methods));
+    assert.ok(methods.value.some((m) => m.id === 'brovey'));
+  } finally {
+    client.stop();
+  }
+});
