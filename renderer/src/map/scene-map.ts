@@ -64,7 +64,7 @@ export class SceneMap {
     this.map = new OlMap({
       target: options.mainTarget,
       view: this.view,
-      controls: [new Zoom(), new ScaleLine({ units: 'metric', bar: true, steps: 4, text: true, minWidth: 120 }), this.mousePosition],
+      controls: [new Zoom(), new ScaleLine({ units: 'metric', minWidth: 100 }), this.mousePosition],
       layers: [new VectorLayer({ source: this.marker, zIndex: 10_000 })],
     });
     this.watchRender(this.map, options.mainTarget);
@@ -291,9 +291,16 @@ export class SceneMap {
     }
   }
 
-  /** `data-render` on the map element: "loading" while tiles load, "complete" once everything is drawn. */
+  /**
+   * `data-render` on the map element: "loading" while tiles load, "complete" once everything is drawn, and
+   * `data-renders` counting completed renders (status for the user's eye, and a hook for the e2e suite).
+   */
   private watchRender(m: OlMap, element: HTMLElement): void {
+    let completed = 0;
     m.on('loadstart', () => (element.dataset.render = 'loading'));
-    m.on('rendercomplete', () => (element.dataset.render = 'complete'));
+    m.on('rendercomplete', () => {
+      element.dataset.render = 'complete';
+      element.dataset.renders = String(++completed);
+    });
   }
 }

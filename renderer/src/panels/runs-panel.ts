@@ -7,6 +7,7 @@
 import type { JobEvent, JobSnapshot, MethodSummary, PanForgeApi, SceneView } from '../../../preload/contract.ts';
 import { clear, el, field, select } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
+import { mergeJob } from './job-merge.ts';
 import { formatDuration, formatProgress, progressFraction } from './progress-format.ts';
 
 export interface RunsPanelOptions {
@@ -69,7 +70,7 @@ export class RunsPanel {
   async refreshJobs(): Promise<void> {
     const list = this.options.status.unwrap(await this.options.api.jobList({}), 'listing jobs');
     if (!list) return;
-    for (const job of list) this.jobs.set(job.jobId, job);
+    for (const job of list) this.jobs.set(job.jobId, mergeJob(this.jobs.get(job.jobId), job));
     this.renderJobs();
     for (const job of list) if (job.state === 'done' && job.sceneId === this.scene?.sceneId) this.options.onDone(job);
   }
@@ -135,7 +136,7 @@ export class RunsPanel {
       const device = this.device.value === 'cpu' || this.device.value === 'cuda' ? this.device.value : 'auto';
       const job = this.options.status.unwrap(await this.options.api.jobStart({ sceneId: scene.sceneId, method, device, tileSizePx, previewExtent }), `starting ${method}`);
       if (job) {
-        this.jobs.set(job.jobId, job);
+        this.jobs.set(job.jobId, mergeJob(this.jobs.get(job.jobId), job));
         this.options.status.info(`${method}: job ${job.jobId} queued${preview ? ' (preview of the current view)' : ''}`);
       }
     }
@@ -153,17 +154,17 @@ export class RunsPanel {
       return;
     }
     const prev = this.jobs.get(event.job.jobId);
-    this.jobs.set(event.job.jobId, event.job);
-    if (prev?.state !== event.job.state) {
+    const job = mergeJob(prev, event.job);
+    this.jobs.set(job.jobId, job);
+    if (prev?.state !== job.state) {
       this.renderJobs();
-      const job = event.job;
       if (job.state === 'done' && job.sceneId === this.scene?.sceneId) {
         this.options.status.info(`${job.method} finished in ${formatDuration((job.result?.elapsedMs ?? 0) / 1000)} on ${job.result?.device ?? '?'}`);
         this.options.onDone(job);
       }
       if (job.state === 'failed' && job.error) this.options.status.error(job.error, `${job.method} run ${job.jobId}`);
       if (job.state === 'cancelled') this.options.status.info(`${job.method} run ${job.jobId} cancelled`);
-    } else this.updateRow(event.job);
+    } else this.updateRow(job);
   }
 
   private renderJobs(): void {
@@ -220,7 +221,7 @@ export class RunsPanel {
   private async cancel(jobId: string): Promise<void> {
     const job = this.options.status.unwrap(await this.options.api.jobCancel({ jobId }), `cancelling job ${jobId}`);
     if (job) {
-      this.jobs.set(job.jobId, job);
+      this.jobs.set(job.jobId, mergeJob(this.jobs.get(job.jobId), job));
       this.renderJobs();
     }
   }

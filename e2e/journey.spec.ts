@@ -1,0 +1,263 @@
+// The analyst's journey on a real scene (../shared/data IKONOS, 4 bands, 1280² PAN): open → run PreMix (a
+// preview of the view, when its ONNX model exists) and Brovey (full scene) → layers appear → swipe and 2×2 →
+// spectral profile → metrics → the job list survives a reload → export → the exported file is a correct
+// GeoTIFF (read back with gdal-async). Screenshots go to e2e/artifacts/ to be looked at.
+import gdal from 'gdal-async';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from '@playwright/test';
+import { artifactsDir, expect, test } from './app-fixture.ts';
+import { imageDifference, imageStats } from './image-stats.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const data = process.env.PANFORGE_E2E_SHARED_DATA ?? join(root, '../shared/data');
+const panPath = join(data, 'ikonos_italy_pan.tif');
+const msPath = join(data, 'ikonos_italy_ms.tif');
+const premixModel = join(root, 'models/onnx/premix-4band.onnx');
+
+test.describe.configure({ mode: 'serial' });
+mkdirSync(artifactsDir, { recursive: true });
+
+async function shot(target: Page | Locator, name: string): Promise<Buffer> {
+  return target.screenshot({ path: join(artifactsDir, `${name}.png`) });
+}
+
+/** Does `action`, then waits until the map (or a quadrant) has completed a render with every tile drawn. */
+async function redrawn(page: Page, action: () => Promise<unknown>, testId = 'map'): Promise<void> {
+  const map = page.getByTestId(testId);
+  const before = Number((await map.getAttribute('data-renders')) ?? 0);
+  await action();
+  await expect.poll(async () => Number((await map.getAttribute('data-renders')) ?? 0), { timeout: 60_000 }).toBeGreaterThan(before);
+  await expect(map).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+}
+
+/** Moves a range input as a drag would: value, then an input event. */
+async function setRange(slider: Locator, value: number): Promise<void> {
+  await slider.evaluate((node, v) => {
+    (node as HTMLInputElement).value = String(v);
+    node.dispatchEvent(new Event('input', { bubbles: true }));
+  }, value);
+}
+
+/** Runs the checked methods and waits until the job of `method` is done (failing fast, with its error, if not). */
+async function waitForJob(page: Page, method: string, timeoutMs: number): Promise<{ progressSeen: string[] }> {
+  const row = page.locator(`[data-testid=job-row][data-method="${method}"]`).first();
+  const progressSeen: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        const state = await row.getAttribute('data-state');
+        const progress = page.locator(`[data-testid=job-row][data-method="${method}"] [data-testid=job-progress]`).first();
+        if (state === 'running' && (await progress.count())) progressSeen.push(await progress.innerText());
+        if (state === 'failed' || state === 'cancelled') throw new Error(`${method} ${state}: ${await row.innerText()}`);
+        return state;
+      },
+      { timeout: timeoutMs, intervals: [250, 500, 1000] },
+    )
+    .toBe('done');
+  return { progressSeen };
+}
+
+async function setMethods(page: Page, methods: readonly string[]): Promise<void> {
+  for (const box of await page.locator('[data-testid=method-list] input[type=checkbox]:not([disabled])').all()) {
+    await box.setChecked(methods.includes((await box.getAttribute('value')) ?? ''));
+  }
+}
+
+test('opens the IKONOS scene in its CRS with PAN and MS layers', async ({ app }) => {
+  const { page } = app;
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.getByTestId('open-pan').fill(panPath);
+  await page.getByTestId('open-ms').fill(msPath);
+  await redrawn(page, async () => {
+    await page.getByTestId('open-submit').click();
+    await expect(page.getByTestId('layer-row')).toHaveCount(2, { timeout: 90_000 });
+  });
+  await expect(page.locator('[data-testid=layer-row][data-kind=ms]')).toHaveCount(1);
+  await expect(page.locator('[data-testid=layer-row][data-kind=pan]')).toHaveCount(1);
+  await expect(page.getByTestId('scene-title')).toContainText('IKONOS');
+  await expect(page.locator('#crs-label')).toContainText('UTM zone 33N');
+  // Mouse coordinates are in the scene CRS (UTM metres: origin 430000, 4550000; 1280 m across).
+  const box = (await page.getByTestId('map').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const [x, y] = (await page.getByTestId('mouse-position').innerText()).split(',').map((v) => Number(v.trim()));
+  expect(x).toBeGreaterThan(430_000);
+  expect(x).toBeLessThan(431_280);
+  expect(y).toBeGreaterThan(4_548_720);
+  expect(y).toBeLessThan(4_550_000);
+  const stats = await imageStats(page, await shot(page.getByTestId('map'), '01-scene-map'));
+  expect(stats.busy, 'the map shows imagery, not a flat colour').toBeGreaterThan(0.3);
+  await shot(page, '01-scene');
+});
+
+test('runs PreMix on a preview of the current view', async ({ app }) => {
+  const { page } = app;
+  if (!existsSync(premixModel)) {
+    const reason = `PreMix skipped: ${premixModel} is absent (the models helper commits it; until then the registry lists no network)`;
+    console.log(`[e2e] ${reason}`);
+    test.skip(true, reason);
+  }
+  await expect(page.getByTestId('method-premix')).toBeEnabled();
+  await setMethods(page, ['premix']);
+  await page.getByTestId('run-device').selectOption('cpu');
+  await page.getByTestId('run-tile-size').fill('256');
+  // Two zoom steps in: the view shows about a sixteenth of the scene, which is what the preview fuses.
+  await page.locator('.ol-zoom-in').click();
+  await page.locator('.ol-zoom-in').click();
+  await page.waitForTimeout(600);
+  await page.getByTestId('run-preview').click();
+  const { progressSeen } = await waitForJob(page, 'premix', 150_000);
+  console.log(`[e2e] PreMix progress seen: ${progressSeen.slice(-3).join(' | ')}`);
+  await expect(page.locator('[data-testid=job-row][data-method=premix] .badge')).toHaveText('preview');
+  await page.getByTestId('zoom-scene').click();
+});
+
+test('runs Brovey on the full scene; its output becomes a layer', async ({ app }) => {
+  const { page } = app;
+  const outputsBefore = await page.locator('[data-testid=layer-row][data-kind=output]').count();
+  await setMethods(page, ['brovey']);
+  await page.getByTestId('run-device').selectOption('auto');
+  await page.getByTestId('run-tile-size').fill('512');
+  await page.getByTestId('run-start').click();
+  await waitForJob(page, 'brovey', 120_000);
+  await expect(page.locator('[data-testid=layer-row][data-kind=output]')).toHaveCount(outputsBefore + 1);
+  await expect(page.locator('[data-testid=job-row][data-method=brovey]')).toContainText('1280×1280 px');
+});
+
+test('layers appear on the map, with visibility and band combinations', async ({ app }) => {
+  const { page } = app;
+  const output = page.locator('[data-testid=layer-row][data-kind=output]').first();
+  await expect(output).toContainText(/brovey/i);
+  await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+  const withOutput = await shot(page.getByTestId('map'), '02-output-layer');
+  expect((await imageStats(page, withOutput)).busy).toBeGreaterThan(0.3);
+  // False colour NIR changes what the map shows (vegetation turns red).
+  await redrawn(page, () => output.getByTestId('layer-combo').selectOption('false-colour-nir'));
+  const falseColour = await shot(page.getByTestId('map'), '03-false-colour');
+  expect(await imageDifference(page, withOutput, falseColour)).toBeGreaterThan(3);
+  await output.getByTestId('layer-combo').selectOption('true-colour');
+  await shot(page, '04-layers');
+});
+
+test('swipe between two layers, and the 2×2 synced view', async ({ app }) => {
+  const { page } = app;
+  const ms = (await page.locator('[data-testid=layer-row][data-kind=ms]').getAttribute('data-layer-id'))!;
+  const pan = (await page.locator('[data-testid=layer-row][data-kind=pan]').getAttribute('data-layer-id'))!;
+  await redrawn(page, async () => {
+    await page.getByTestId('mode-swipe').click();
+    await page.getByTestId('swipe-left').selectOption(pan);
+    await page.getByTestId('swipe-right').selectOption(ms);
+    await setRange(page.getByTestId('swipe-slider'), 100);
+  });
+  const allLeft = await shot(page.getByTestId('map'), '05-swipe-100');
+  await redrawn(page, () => setRange(page.getByTestId('swipe-slider'), 0));
+  const allRight = await shot(page.getByTestId('map'), '05-swipe-0');
+  await redrawn(page, () => setRange(page.getByTestId('swipe-slider'), 50));
+  const half = await shot(page.getByTestId('map'), '05-swipe-50');
+  // Grey PAN on one side and colour MS on the other: the halves differ from both ends.
+  expect(await imageDifference(page, allLeft, allRight)).toBeGreaterThan(3);
+  expect(await imageDifference(page, half, allLeft)).toBeGreaterThan(1);
+  expect(await imageDifference(page, half, allRight)).toBeGreaterThan(1);
+  await shot(page, '05-swipe');
+
+  await redrawn(page, () => page.getByTestId('mode-quad').click(), 'quad-map-3');
+  for (let cell = 0; cell < 4; cell++) {
+    await expect(page.getByTestId(`quad-map-${cell}`)).toBeVisible();
+    await expect(page.getByTestId(`quad-map-${cell}`)).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+  }
+  await shot(page, '06-quad');
+  await redrawn(page, () => page.getByTestId('mode-single').click());
+});
+
+let inspected: { x: number; y: number; brovey: number[] } | null = null;
+
+test('a click gives the spectral profile of every shown layer', async ({ app }) => {
+  const { page } = app;
+  const shown = await page.locator('[data-testid=layer-row]').filter({ has: page.locator('[data-testid=layer-visible]:checked') }).count();
+  const box = (await page.getByTestId('map').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.55);
+  await expect(page.getByTestId('inspector-row')).toHaveCount(shown);
+  await expect(page.getByTestId('inspector-where')).toContainText(/^x \d+/);
+  const where = (await page.getByTestId('inspector-where').innerText()).match(/x ([\d.]+), y ([\d.]+)/)!;
+  const broveyRow = page.getByTestId('inspector-row').filter({ hasText: /brovey/i }).first();
+  const cells = await broveyRow.locator('td').allInnerTexts();
+  const values = cells.slice(1).map(Number);
+  expect(values).toHaveLength(4);
+  for (const v of values) expect(v).toBeGreaterThan(0);
+  inspected = { x: Number(where[1]), y: Number(where[2]), brovey: values };
+  await shot(page.getByTestId('inspector-panel'), '07-profile');
+});
+
+test('metrics of the finished runs: table and chart', async ({ app }) => {
+  const { page } = app;
+  const done = await page.locator('[data-testid=job-row][data-state=done]').count();
+  await page.getByTestId('metrics-compute').click();
+  await expect(page.getByTestId('metrics-row')).toHaveCount(done, { timeout: 90_000 });
+  const qnrColumn = (await page.locator('[data-testid=metrics-table] th').allInnerTexts()).findIndex((h) => h.startsWith('QNR'));
+  expect(qnrColumn, 'the table has a QNR column').toBeGreaterThan(0);
+  for (const row of await page.getByTestId('metrics-row').all()) {
+    const qnr = Number(await row.locator('td').nth(qnrColumn).innerText());
+    expect(qnr).toBeGreaterThan(0);
+    expect(qnr).toBeLessThanOrEqual(1);
+  }
+  await expect(page.getByTestId('metrics-chart')).toBeVisible();
+  await shot(page.getByTestId('metrics-panel'), '08-metrics');
+});
+
+test('the job list and output layers survive a reload', async ({ app }) => {
+  const { page } = app;
+  const jobs = await page.getByTestId('job-row').count();
+  const outputs = await page.locator('[data-testid=layer-row][data-kind=output]').count();
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('job-row')).toHaveCount(jobs);
+  await expect(page.locator('[data-testid=layer-row][data-kind=output]')).toHaveCount(outputs);
+  await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+});
+
+test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app }) => {
+  const { page } = app;
+  const brovey = (await page.locator('[data-testid=layer-row][data-kind=output]').filter({ hasText: /brovey/i }).first().getAttribute('data-layer-id'))!;
+  await page.getByTestId('export-open').click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId('export-layer').selectOption(brovey);
+  await page.getByTestId('export-format').selectOption('COG');
+  await page.getByTestId('export-datatype').selectOption('source');
+  await page.getByTestId('export-compression').selectOption('DEFLATE');
+  for (const b of [2, 1, 0]) await page.getByTestId(`export-band-${b}`).check();
+  await page.getByTestId('export-extent-full').check();
+  await page.getByTestId('export-submit').click();
+  const done = page.getByTestId('export-done');
+  await expect(done).toBeVisible({ timeout: 60_000 });
+  await shot(page, '09-export');
+  const outPath = (await done.getAttribute('data-path'))!;
+  expect(outPath.startsWith(app.exportDir)).toBe(true);
+  await page.getByTestId('export-close').click();
+
+  const out = gdal.open(outPath);
+  const ref = gdal.open(panPath);
+  try {
+    expect(out.driver.description).toBe('GTiff');
+    expect(out.getMetadata('IMAGE_STRUCTURE').LAYOUT).toBe('COG');
+    expect(out.rasterSize).toEqual({ x: 1280, y: 1280 });
+    expect(out.bands.count()).toBe(3);
+    expect(out.bands.get(1).dataType).toBe('UInt16');
+    expect(out.geoTransform).toEqual(ref.geoTransform);
+    expect(out.srs?.isSame(ref.srs!)).toBe(true);
+    // Same pixels as the run: the value the inspector read at its point (bands 1..3 = Blue, Green, Red).
+    expect(inspected, 'the profile step ran').not.toBeNull();
+    const gt = out.geoTransform!;
+    const col = Math.floor((inspected!.x - gt[0]!) / gt[1]!);
+    const row = Math.floor((inspected!.y - gt[3]!) / gt[5]!);
+    for (let b = 1; b <= 3; b++) expect(out.bands.get(b).pixels.get(col, row)).toBe(inspected!.brovey[b - 1]);
+  } finally {
+    out.close();
+    ref.close();
+  }
+});
+
+test('the page reported no errors along the way', async ({ app }) => {
+  expect(app.pageErrors).toEqual([]);
+});
