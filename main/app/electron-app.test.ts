@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Calls, type Reply } from '../../preload/contract.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
-import { findAppRoot, startElectronApp, type BrowserWindowLike, type ElectronLike } from './electron-app.ts';
+import { automationFrom, findAppRoot, startElectronApp, type BrowserWindowLike, type ElectronLike } from './electron-app.ts';
 import type { IpcInvokeEventLike, WebContentsLike } from './electron-surface.ts';
 
 function fakeElectron(root: string) {
@@ -99,18 +99,20 @@ test('schemes before ready; protocols, every IPC channel and one secure window a
   }
 });
 
-test('automated mode (e2e): no dialogs, scenes only from PANFORGE_E2E_ALLOW, exports into PANFORGE_E2E_EXPORT_DIR', async () => {
+test('automated mode (e2e): no dialogs, scenes only from --allow, exports into --export-dir', async () => {
   const root = tempFolder('electron-app-e2e');
   mkdirSync(join(root, 'scenes'));
   mkdirSync(join(root, 'exports'));
   writeFileSync(join(root, 'outside_pan.tif'), '');
   const f = fakeElectron(root);
-  const env = { PANFORGE_E2E_ALLOW: join(root, 'scenes'), PANFORGE_E2E_EXPORT_DIR: join(root, 'exports'), PANFORGE_USER_DATA: join(root, 'ud') };
-  const { core } = await startElectronApp(f.electron, { appRoot: root, resourcesPath: root, env });
+  // As Playwright's _electron.launch passes them, after Chromium's own flags and the main entry.
+  const argv = ['--inspect=0', '--remote-debugging-port=0', join(root, 'dist/main/app/main.js'), '--allow', join(root, 'scenes'), '--export-dir', join(root, 'exports'), '--user-data', join(root, 'ud')];
+  const { core } = await startElectronApp(f.electron, { appRoot: root, resourcesPath: root, env: {}, argv });
   try {
     assert.deepEqual(await f.ipc.get(Calls.sceneChoose.channel)!(appPage, { mode: 'folder' }), { ok: true, value: null });
     assert.deepEqual(await f.ipc.get(Calls.exportChoosePath.channel)!(appPage, { suggestedName: 'a.tif' }), { ok: true, value: join(root, 'exports', 'a.tif') });
     assert.deepEqual(f.dialogsShown, []);
+    assert.ok(f.order.includes(`userData=${join(root, 'ud')}`));
     const refused = (await f.ipc.get(Calls.sceneOpen.channel)!(appPage, { panPath: join(root, 'outside_pan.tif'), msPath: join(root, 'outside_pan.tif') })) as Reply<unknown>;
     assert.equal(!refused.ok && refused.error.code, 'path-not-allowed');
   } finally {
@@ -124,4 +126,10 @@ test('the app root is the nearest folder with package.json (repo in development,
   writeFileSync(join(root, 'package.json'), '{}');
   assert.equal(findAppRoot(join(root, 'dist', 'main', 'app')), root);
   assert.throws(() => findAppRoot('/'), /no package\.json above \//);
+});
+
+test('automation flags: command line first, environment as fallback, unknown flags ignored', () => {
+  assert.deepEqual(automationFrom(['.', '--no-sandbox-is-not-ours', '--allow', '/a', '--allow=/b', '--export-dir', '/x'], {}), { allow: ['/a', '/b'], exportDir: '/x', userData: null });
+  assert.deepEqual(automationFrom(['.'], { PANFORGE_E2E_ALLOW: '/a:/b', PANFORGE_E2E_EXPORT_DIR: '/x', PANFORGE_USER_DATA: '/u' }), { allow: ['/a', '/b'], exportDir: '/x', userData: '/u' });
+  assert.deepEqual(automationFrom(['.'], {}), { allow: [], exportDir: null, userData: null });
 });

@@ -4,12 +4,14 @@
  * checked handler, the engine in a utilityProcess, native dialogs, and one locked-down window. Electron comes in
  * as a parameter (main.ts passes the real module), so tests drive this with stubs under plain Node.
  *
- * Environment: PANFORGE_USER_DATA moves the user-data folder (tests). PANFORGE_E2E_ALLOW (paths joined by ':')
- * and PANFORGE_E2E_EXPORT_DIR replace the dialogs for an automated run: scenes open by path from the allowed
- * folders, exports go to that folder, as in the browser host.
+ * Automated runs (Playwright's _electron), with the browser host's flags: `--allow <path>` (repeatable) together
+ * with `--export-dir <dir>` replace the dialogs (scenes open by path from the allowed files/folders, exports go to
+ * that folder); `--user-data <dir>` moves the user-data folder. The same as environment variables:
+ * PANFORGE_E2E_ALLOW (paths joined by ':'), PANFORGE_E2E_EXPORT_DIR, PANFORGE_USER_DATA.
  */
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { AppCore, type AppChooser } from '../app-core/app-core.ts';
 import { noDialogChooser } from '../app-core/no-dialog-chooser.ts';
 import { APP_SCHEME, APP_URL, appProtocolResponse, OUTPUTS_BASE_URL, OUTPUTS_SCHEME, outputsProtocolResponse, privilegedSchemes } from './app-protocol.ts';
@@ -47,12 +49,41 @@ export interface ElectronLike {
   readonly session: { readonly defaultSession: SessionLike };
 }
 
+export interface Automation {
+  readonly allow: string[];
+  readonly exportDir: string | null;
+  readonly userData: string | null;
+}
+
+/**
+ * The automation flags from the command line (Electron and Chromium add flags of their own, so unknown ones are
+ * ignored), falling back to the environment. Without both allow and export dir, dialogs stay on.
+ */
+export function automationFrom(argv: readonly string[], env: Record<string, string | undefined>): Automation {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { allow: { type: 'string', multiple: true }, 'export-dir': { type: 'string' }, 'user-data': { type: 'string' } },
+    strict: false,
+    allowPositionals: true,
+  });
+  const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string' && v !== '') : []);
+  const one = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? resolve(x) : null);
+  const allow = strings(values.allow).map((p) => resolve(p));
+  return {
+    allow: allow.length > 0 ? allow : (env.PANFORGE_E2E_ALLOW ?? '').split(delimiter).filter(Boolean),
+    exportDir: one(values['export-dir']) ?? one(env.PANFORGE_E2E_EXPORT_DIR),
+    userData: one(values['user-data']) ?? one(env.PANFORGE_USER_DATA),
+  };
+}
+
 export interface ElectronAppOptions {
   /** The folder holding package.json, dist/ and renderer/dist (the asar root when packaged). */
   readonly appRoot: string;
   /** process.resourcesPath: where electron-builder puts extraResources (models/onnx). */
   readonly resourcesPath: string;
   readonly env: Record<string, string | undefined>;
+  /** process.argv after the executable (and the app path); see automationFrom [default none]. */
+  readonly argv?: readonly string[];
   readonly log?: (message: string) => void;
 }
 
@@ -76,18 +107,18 @@ export async function startElectronApp(electron: ElectronLike, options: Electron
   const log = options.log ?? ((m: string) => console.error(`panforge: ${m}`));
   const { env } = options;
   protocol.registerSchemesAsPrivileged(privilegedSchemes);
-  if (env.PANFORGE_USER_DATA) app.setPath('userData', env.PANFORGE_USER_DATA);
+  const automation = automationFrom(options.argv ?? [], env);
+  if (automation.userData) app.setPath('userData', automation.userData);
   app.on('window-all-closed', () => app.quit());
   await app.whenReady();
 
   denyPermissions(electron.session.defaultSession);
   const paths = bundlePaths(options.appRoot);
   const modelsDir = app.isPackaged ? join(options.resourcesPath, 'models', 'onnx') : join(options.appRoot, 'models', 'onnx');
-  const e2eAllow = env.PANFORGE_E2E_ALLOW ? env.PANFORGE_E2E_ALLOW.split(delimiter).filter(Boolean) : [];
-  const e2eExportDir = env.PANFORGE_E2E_EXPORT_DIR;
-  const automated = e2eAllow.length > 0 && e2eExportDir !== undefined;
-  const chooser: AppChooser = automated ? noDialogChooser(e2eExportDir) : dialogChooser(electron.dialog, () => app.getPath('documents'));
-  if (automated) log(`automated mode: no dialogs; scenes from ${e2eAllow.join(', ')}, exports to ${e2eExportDir}`);
+  const exportDir = automation.allow.length > 0 ? automation.exportDir : null;
+  const chooser: AppChooser = exportDir ? noDialogChooser(exportDir) : dialogChooser(electron.dialog, () => app.getPath('documents'));
+  if (exportDir) mkdirSync(exportDir, { recursive: true });
+  if (exportDir) log(`automated mode: no dialogs; scenes from ${automation.allow.join(', ')}, exports to ${exportDir}`);
 
   const core = new AppCore({
     mode: 'electron',
@@ -97,8 +128,8 @@ export async function startElectronApp(electron: ElectronLike, options: Electron
     outputsQuery: '',
     startEngine: () => utilityEngine(electron.utilityProcess, { entryPath: paths.engineEntry, env: { ...env, PANFORGE_MODELS_DIR: env.PANFORGE_MODELS_DIR ?? modelsDir } }),
     chooser,
-    allowScenePaths: e2eAllow,
-    exportDirs: automated ? [e2eExportDir] : [],
+    allowScenePaths: exportDir ? automation.allow : [],
+    exportDirs: exportDir ? [exportDir] : [],
     trustRecentScenes: true,
     log,
   });

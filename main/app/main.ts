@@ -10,7 +10,7 @@ import { findAppRoot, startElectronApp } from './electron-app.ts';
 
 startElectronApp(
   { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess },
-  { appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), resourcesPath: process.resourcesPath, env: process.env },
+  { appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), resourcesPath: process.resourcesPath, env: process.env, argv: process.argv.slice(1) },
 ).catch((err: unknown) => {
   console.error('panforge: could not start', err);
   app.exit(1);
