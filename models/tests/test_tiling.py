@@ -38,15 +38,18 @@ def test_local_net_tiles_exactly_once_overlap_covers_its_receptive_field():
 
 def test_seam_check_picks_the_smallest_passing_overlap():
     ms, pan = inputs()
-    res = seam_check(LocalNet(), ms, pan, core_px=16, candidates=[0, 4, 8])
+    res = seam_check(LocalNet(), ms, pan, core_px=16, candidates=[8, 0, 4, 12])
     assert res["passed"] and res["overlapPx"] == 4
-    assert [t["overlapPx"] for t in res["trials"]] == [0, 4]
-    assert res["trials"][0]["maxRelToRange"] >= 0.005 > res["trials"][1]["maxRelToRange"]
+    # largest first, then bisection: 12 passes, 4 passes, 0 fails
+    assert [t["overlapPx"] for t in res["trials"]] == [12, 4, 0]
+    rel = {t["overlapPx"]: t["maxRelToRange"] for t in res["trials"]}
+    assert rel[0] >= 0.005 > rel[4]
 
 
 def test_seam_check_reports_failure_when_no_candidate_is_enough():
     ms, pan = inputs()
     res = seam_check(GlobalNet(), ms, pan, core_px=16, candidates=[0, 4])
     assert not res["passed"] and res["overlapPx"] == 4
+    assert [t["overlapPx"] for t in res["trials"]] == [4]     # the largest failed: nothing smaller is tried
     # an overlap as large as the image makes every tile the whole image
     assert seam_check(GlobalNet(), ms, pan, core_px=16, candidates=[64])["passed"]
