@@ -96,8 +96,11 @@ export class SceneMap {
     this.zoomToScene();
   }
 
+  /** Fits the scene in the map on screen (a quadrant in the 2×2 view: they share the view). */
   zoomToScene(): void {
-    if (this.scene) this.view.fit(this.scene.extent, { padding: [24, 24, 24, 24] });
+    if (!this.scene) return;
+    const size = (this.mode === 'quad' ? this.quadMaps[0] : this.map)?.getSize();
+    this.view.fit(this.scene.extent, { padding: [24, 24, 24, 24], ...(size ? { size } : {}) });
   }
 
   /** The visible part of the map in the scene CRS, or null before a scene is open. */

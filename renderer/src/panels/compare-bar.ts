@@ -35,11 +35,19 @@ export class CompareBar {
       this.modeButtons.set(mode, b);
       group.append(b);
     }
-    const changed = () => options.map.setSwipe(this.swipeLeft.value || null, this.swipeRight.value || null);
+    const changed = (ev: Event) => {
+      (ev.target as HTMLSelectElement).dataset.chosen = 'user';
+      options.map.setSwipe(this.swipeLeft.value || null, this.swipeRight.value || null);
+    };
     this.swipeLeft.addEventListener('change', changed);
     this.swipeRight.addEventListener('change', changed);
     options.swipeSlider.addEventListener('input', () => options.map.setSwipeFraction(Number(options.swipeSlider.value) / 100));
-    options.quadSelects.forEach((s, cell) => s.addEventListener('change', () => options.map.setQuadLayer(cell, s.value || null)));
+    options.quadSelects.forEach((s, cell) =>
+      s.addEventListener('change', () => {
+        s.dataset.chosen = 'user';
+        options.map.setQuadLayer(cell, s.value || null);
+      }),
+    );
     options.root.append(
       group,
       this.swipeControls,
@@ -61,12 +69,15 @@ export class CompareBar {
     this.options.map.setMode(mode);
   }
 
-  /** Keeps the selects in step with the layer list; new layers get sensible defaults (top two for the swipe). */
+  /**
+   * Keeps the selects in step with the layer list. A choice the user made stays while its layer exists; the
+   * others follow the list: the swipe compares the top two layers, the quadrants show the top four.
+   */
   private fillSelects(): void {
     const entries = this.options.store.list();
     const ids = entries.map((e) => e.layer.layerId);
     const fill = (s: HTMLSelectElement, fallback: string | undefined) => {
-      const keep = ids.includes(s.value) ? s.value : (fallback ?? '');
+      const keep = s.dataset.chosen === 'user' && ids.includes(s.value) ? s.value : (fallback ?? '');
       clear(s);
       s.append(el('option', { value: '' }, '—'));
       for (const e of entries) s.append(el('option', { value: e.layer.layerId, selected: e.layer.layerId === keep }, e.layer.name));
@@ -76,7 +87,7 @@ export class CompareBar {
     fill(this.swipeRight, ids[1] ?? ids[0]);
     this.options.map.setSwipe(this.swipeLeft.value || null, this.swipeRight.value || null);
     this.options.quadSelects.forEach((s, cell) => {
-      fill(s, this.options.map.quadLayer(cell) ?? ids[cell] ?? ids[0]);
+      fill(s, ids[cell] ?? ids[ids.length - 1]);
       this.options.map.setQuadLayer(cell, s.value || null);
     });
   }

@@ -9,6 +9,10 @@ import { clear, el, swatch } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
 import { Chart, colourFor } from './charts.ts';
 
+/** Index names as analysts write them (the engine's ids stay in the tooltip). */
+const DISPLAY: Record<string, string> = { D_lambda: 'Dλ', D_s: 'Ds', QNR: 'QNR', D_lambda_K: 'Dλ(K)', HQNR: 'HQNR' };
+const shown = (name: string) => DISPLAY[name] ?? name;
+
 export class MetricsPanel {
   private readonly reports = new Map<string, MetricsReport>();
   private runs: JobSnapshot[] = [];
@@ -74,28 +78,28 @@ export class MetricsPanel {
           'tr',
           {},
           el('th', {}, 'run'),
-          ...names.map((n) => el('th', { title: `${meta.get(n)!.better} is better; ideal ${meta.get(n)!.ideal}` }, `${n} ${meta.get(n)!.better === 'higher' ? '↑' : '↓'}`)),
+          ...names.map((n) => el('th', { title: `${n}: ${meta.get(n)!.better} is better; ideal ${meta.get(n)!.ideal}` }, `${shown(n)} ${meta.get(n)!.better === 'higher' ? '↑' : '↓'}`)),
         ),
       );
       for (const r of rows) {
         const report = this.reports.get(r.jobId)!;
         const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(4) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
-        t.append(el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.jobId)), this.label(r)), ...cells));
+        t.append(el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r)), ...cells));
       }
       const notes = [...new Set(rows.map((r) => `${this.reports.get(r.jobId)!.protocol}, ${this.reports.get(r.jobId)!.note}`))];
       this.table.append(t, ...notes.map((n) => el('p', { class: 'muted small' }, n)));
     }
     const datasets = rows
       .filter((r) => this.reports.get(r.jobId)!.status === 'ok')
-      .map((r) => ({ label: this.label(r), data: names.map((n) => this.reports.get(r.jobId)!.indices.find((i) => i.name === n)?.value ?? null), backgroundColor: colourFor(r.jobId) }));
+      .map((r) => ({ label: this.label(r), data: names.map((n) => this.reports.get(r.jobId)!.indices.find((i) => i.name === n)?.value ?? null), backgroundColor: colourFor(r.result?.layer.layerId ?? r.jobId) }));
     if (this.chart) {
-      this.chart.data.labels = names;
+      this.chart.data.labels = names.map(shown);
       this.chart.data.datasets = datasets;
       this.chart.update();
     } else if (datasets.length > 0) {
       this.chart = new Chart(this.canvas, {
         type: 'bar',
-        data: { labels: names, datasets },
+        data: { labels: names.map(shown), datasets },
         options: { responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } } }, scales: { y: { beginAtZero: true } } },
       });
     }
