@@ -9,6 +9,7 @@ step / validation), summary.json (wall time, steps, validation vs the interp23ta
 
 import argparse
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -75,7 +76,9 @@ def train(cfg, schedule_name: str, out_dir: Path = None, steps: int = None, log=
     device = sched.get("device", "cpu")
     if device == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"schedule {schedule_name!r} wants CUDA, which this machine lacks")
-    torch.set_num_threads(int(cfg["train"].get("threads", 2)))
+    # PANFORGE_TRAIN_THREADS overrides the config: on a busy machine two 1-thread runs side by side beat one 2-thread
+    # run, whose OpenMP barriers stall whenever a thread is descheduled.
+    torch.set_num_threads(int(os.environ.get("PANFORGE_TRAIN_THREADS", cfg["train"].get("threads", 2))))
     torch.manual_seed(seed)
     np.random.seed(seed)
     run_cfg = json.loads(json.dumps({k: v for k, v in cfg.items() if not k.startswith("_")}))
