@@ -189,3 +189,31 @@ test('an engine crash fails the running job, keeps it in jobList, and the next c
     crashing.stop();
   }
 });
+
+test('stopping on purpose (quit) is not reported as an engine crash', async () => {
+  const logs: string[] = [];
+  let pid: number | undefined;
+  const quitting = core({
+    userDataDir: join(root, 'user-data-3'),
+    log: (m) => logs.push(m),
+    startEngine: () => {
+      const t = forkEngine();
+      pid = t.pid;
+      return t;
+    },
+  });
+  value(await quitting.call('methodsList', {}));
+  quitting.stop();
+  const alive = () => {
+    try {
+      process.kill(pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (alive()) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(logs.filter((m) => /stopped unexpectedly/.test(m)), []);
+  assert.ok(logs.some((m) => /engine service ready/.test(m)), 'the log sink was wired');
+});

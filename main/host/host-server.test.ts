@@ -1,6 +1,7 @@
 // The browser host over real HTTP and a real WebSocket, with the real engine process on a synthetic scene.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -87,6 +88,23 @@ test('every HTTP path needs the token; the page gets the CSP and the token cooki
   assert.equal(asset.status, 200);
   assert.equal(asset.headers.get('content-type'), 'text/javascript; charset=utf-8');
   assert.equal(await asset.text(), 'export {};');
+});
+
+/** A GET with a chosen Host header (fetch will not let a caller set it). */
+function getWithHost(path: string, hostHeader: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port: host.port, path, headers: { Host: hostHeader } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject).end();
+  });
+}
+
+test('a request naming another host is refused even with the token (DNS rebinding)', async () => {
+  assert.equal(await getWithHost(`/?token=${host.token}`, `127.0.0.1:${host.port}`), 200);
+  assert.equal(await getWithHost(`/?token=${host.token}`, `localhost:${host.port}`), 200);
+  assert.equal(await getWithHost(`/?token=${host.token}`, `evil.example:${host.port}`), 403);
+  await assert.rejects(WireClient.open(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { Origin: origin, Host: `evil.example:${host.port}` }), /HTTP 403/);
 });
 
 test('static paths cannot leave the renderer folder', async () => {

@@ -91,7 +91,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     log,
   });
 
-  const authorised = (req: IncomingMessage, url: URL) => sameToken(url.searchParams.get(TOKEN_PARAM), token) || sameToken(cookieValue(req.headers.cookie, cookieName), token);
+  // The Host header must name this server: a DNS-rebinding page (evil.example resolving to 127.0.0.1) is refused
+  // even before the token would stop it.
+  const hostOk = (req: IncomingMessage) => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+  const authorised = (req: IncomingMessage, url: URL) =>
+    hostOk(req) && (sameToken(url.searchParams.get(TOKEN_PARAM), token) || sameToken(cookieValue(req.headers.cookie, cookieName), token));
 
   const baseHeaders = {
     'Content-Security-Policy': csp,
@@ -141,9 +145,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       log(`refused a WebSocket: ${why}`);
       socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (!hostOk(req)) return refuse(403, `Host ${req.headers.host}`);
     if (url.pathname !== WirePath.api) return refuse(404, `path ${url.pathname}`);
     if (!sameToken(url.searchParams.get(TOKEN_PARAM), token)) return refuse(403, 'missing or wrong token');
-    if (req.headers.origin !== undefined && req.headers.origin !== origin) return refuse(403, `origin ${req.headers.origin}`);
+    const origins = [origin, `http://localhost:${port}`];
+    if (req.headers.origin !== undefined && !origins.includes(req.headers.origin)) return refuse(403, `origin ${req.headers.origin}`);
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 

@@ -59,7 +59,9 @@ export class EngineClient {
     }
   }
 
+  /** Stops the process on purpose (app quit): its exit is not reported as a crash. */
   stop(): void {
+    this.generation++;
     this.transport?.kill();
     this.transport = null;
   }
