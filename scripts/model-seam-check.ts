@@ -47,7 +47,7 @@ export function seamDifference(tiled: Float32Array, untiled: Float32Array): Seam
   let hi = -Infinity;
   for (let i = 0; i < untiled.length; i++) {
     const d = Math.abs(tiled[i]! - untiled[i]!);
-    if (!(d <= max)) max = d; // NaN propagates
+    if (d > max || Number.isNaN(d)) max = d; // a NaN sticks: no later d > NaN
     sum += d;
     lo = Math.min(lo, untiled[i]!);
     hi = Math.max(hi, untiled[i]!);
