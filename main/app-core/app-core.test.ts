@@ -148,6 +148,9 @@ test('recent scenes are reopenable in a later session only when trusted (Electro
   const again = core({ allowScenePaths: [], trustRecentScenes: true, startEngine: () => assert.fail('no engine needed to refuse') });
   const host = core({ allowScenePaths: [], trustRecentScenes: false, startEngine: () => assert.fail('no engine needed to refuse') });
   assert.equal(errorOf(await host.call('sceneOpen', other)).code, 'path-not-allowed');
+  // Only openable scenes are offered: none for the host without --allow, all of them for the trusted core.
+  assert.deepEqual(value<{ scenes: unknown[] }>(await host.call('recentList', {})).scenes, []);
+  assert.equal(value<{ scenes: unknown[] }>(await again.call('recentList', {})).scenes.length, 2);
   // The trusted core gets past the allowlist and asks the engine (which this test refuses to start).
   const trusted = errorOf(await again.call('sceneOpen', other));
   assert.match(trusted.message, /no engine needed to refuse/);

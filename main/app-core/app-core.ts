@@ -112,7 +112,7 @@ export class AppCore {
       metricsCompute: async (req) => unwrap(await this.engine.call('metricsCompute', req)),
       exportChoosePath: (req) => this.exportChoosePath(req.suggestedName),
       exportRun: async (req) => unwrap(await this.engine.call('exportRun', { ...req, outPath: this.exportPaths.check(req.outPath) })),
-      recentList: async () => this.recent.get(),
+      recentList: async () => this.recentList(),
     };
   }
 
@@ -198,6 +198,12 @@ export class AppCore {
     const ids = new Set(live.map((j) => j.jobId));
     const lost = this.engine.jobSnapshots().filter((j) => !ids.has(j.jobId));
     return [...lost, ...live].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Recent scenes the renderer can open now (in the host, only those under --allow); runs as they were. */
+  private recentList(): CallValue<'recentList'> {
+    const state = this.recent.get();
+    return { ...state, scenes: state.scenes.filter((s) => this.scenePaths.allows(s.panPath) && this.scenePaths.allows(s.msPath)) };
   }
 
   private async exportChoosePath(suggestedName: string): Promise<string | null> {
