@@ -55,12 +55,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const exportDir = join(work, 'exports');
   process.env.PANFORGE_E2E_EXPORT_DIR = exportDir;
   process.env.PANFORGE_E2E_SHARED_DATA = sharedData;
+  process.env.PANFORGE_E2E_USER_DATA = join(work, 'user-data');
   if (process.env.PANFORGE_E2E_ELECTRON === '1') {
     return async () => rmSync(work, { recursive: true, force: true });
   }
   buildRendererIfNeeded();
   // Its own process group, so teardown stops npm, the host and the engine child together.
-  const child = spawn('npm', ['run', '--silent', 'host', '--', '--allow', sharedData, '--export-dir', exportDir, '--user-data', join(work, 'user-data')], {
+  const child = spawn('npm', ['run', '--silent', 'host', '--', '--allow', sharedData, '--export-dir', exportDir, '--user-data', process.env.PANFORGE_E2E_USER_DATA], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

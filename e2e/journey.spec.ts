@@ -125,6 +125,20 @@ test('runs Brovey on the full scene; its output becomes a layer', async ({ app }
   await expect(page.locator('[data-testid=job-row][data-method=brovey]')).toContainText('1280×1280 px');
 });
 
+test('a run can be cancelled; nothing is added for it', async ({ app }) => {
+  const { page } = app;
+  const outputsBefore = await page.locator('[data-testid=layer-row][data-kind=output]').count();
+  await setMethods(page, ['mtf-glp']);
+  await page.getByTestId('run-tile-size').fill('128');
+  await page.getByTestId('run-start').click();
+  const row = page.locator('[data-testid=job-row][data-method="mtf-glp"]').first();
+  await row.getByTestId('job-cancel').click();
+  await expect(row).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 });
+  await expect(row.getByTestId('job-cancel')).toHaveCount(0);
+  await expect(page.locator('[data-testid=layer-row][data-kind=output]')).toHaveCount(outputsBefore);
+  await setMethods(page, []);
+});
+
 test('layers appear on the map, with visibility and band combinations', async ({ app }) => {
   const { page } = app;
   const output = page.locator('[data-testid=layer-row][data-kind=output]').first();
@@ -137,6 +151,13 @@ test('layers appear on the map, with visibility and band combinations', async ({
   const falseColour = await shot(page.getByTestId('map'), '03-false-colour');
   expect(await imageDifference(page, withOutput, falseColour)).toBeGreaterThan(3);
   await output.getByTestId('layer-combo').selectOption('true-colour');
+  // Order: moving the output down puts it under the MS in the list (and on the map).
+  const order = async () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
+  const before = await order();
+  await output.getByTitle('Move down').click();
+  expect(await order()).toEqual([before[1], before[0], ...before.slice(2)]);
+  await page.locator('[data-testid=layer-row][data-kind=output]').first().getByTitle('Move up').click();
+  expect(await order()).toEqual(before);
   await shot(page, '04-layers');
 });
 

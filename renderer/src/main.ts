@@ -94,6 +94,8 @@ async function start(): Promise<void> {
     scene = view;
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(files));
     scenePanel.setFiles(files);
+    // The scene is open: give the layers and runs the room (the section opens again with a click).
+    byId<HTMLDetailsElement>('scene-section').open = false;
     store.reset();
     map.setScene(view);
     // Scene layers at the bottom: MS above PAN, so the colour is seen first.

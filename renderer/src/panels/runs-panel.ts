@@ -212,6 +212,8 @@ export class RunsPanel {
           `${r.width}×${r.height} px · ${r.tiles} tiles · ${formatDuration(r.elapsedMs / 1000)} · ${r.megapixelsPerSecond.toFixed(2)} MP/s on ${r.device}${r.modelName ? ` · ${r.modelName}` : ''}`,
         ),
       );
+    } else if (job.state === 'cancelled') {
+      row.append(el('div', { class: 'muted' }, job.error?.message && job.error.message !== 'cancelled' ? `cancelled: ${job.error.message}` : 'cancelled; no output kept'));
     } else if (job.error) {
       row.append(el('div', { class: 'error-text' }, el('code', {}, job.error.code), ' ', job.error.message));
     }
