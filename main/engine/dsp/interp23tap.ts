@@ -14,10 +14,12 @@ const ODD_OFFSETS = [1, 3, 5, 7, 9, 11];
 const ODD_TAPS = ODD_OFFSETS.map((k) => HALF[k]!);
 
 /**
- * One ×2 step along one axis, polyphase. `src` holds `n` samples per line (stride `srcStride` between samples,
- * `lines` lines `lineStride` apart); `dst` gets `2n` samples per line. After zero insertion at positions
+ * One ×2 step along one axis, polyphase. `src` holds `n` samples per line (stride `srcSample` between samples,
+ * `lines` lines `srcLine` apart); `dst` gets `2n` samples per line. After zero insertion at positions
  * `phase + 2i` the filtered value at a sample position is the sample itself (centre tap 1, even taps 0), and
  * between samples it is the 12-tap sum of its odd neighbours, wrapped circularly over the 2n-long line.
+ * The tap positions depend only on the output position, so they are computed once per position; the loops then
+ * run along memory (lines inner when samples are strided, i.e. the column pass), which changes no sum.
  */
 function upsampleAxis(
   src: Float64Array,
@@ -31,24 +33,40 @@ function upsampleAxis(
   phase: 0 | 1,
 ): void {
   const m = 2 * n;
-  for (let line = 0; line < lines; line++) {
-    const s0 = line * srcLine;
-    const d0 = line * dstLine;
-    for (let y = 0; y < m; y++) {
-      let v: number;
-      if ((y & 1) === phase) {
-        v = src[s0 + ((y - phase) >> 1) * srcSample]!;
-      } else {
-        v = 0;
-        for (let t = 0; t < 6; t++) {
-          const k = ODD_OFFSETS[t]!;
-          const lo = (((y - k) % m) + m) % m; // same parity as phase
-          const hi = (y + k) % m;
-          v += ODD_TAPS[t]! * (src[s0 + ((lo - phase) >> 1) * srcSample]! + src[s0 + ((hi - phase) >> 1) * srcSample]!);
-        }
-      }
-      dst[d0 + y * dstSample] = v;
+  // Per output position y: its own source sample (−1 when between samples), or its 12 neighbours' offsets.
+  const own = new Int32Array(m);
+  const lo = new Int32Array(m * 6);
+  const hi = new Int32Array(m * 6);
+  for (let y = 0; y < m; y++) {
+    if ((y & 1) === phase) {
+      own[y] = ((y - phase) >> 1) * srcSample;
+      continue;
     }
+    own[y] = -1;
+    for (let t = 0; t < 6; t++) {
+      const k = ODD_OFFSETS[t]!;
+      lo[y * 6 + t] = (((((y - k) % m) + m) % m - phase) >> 1) * srcSample; // same parity as phase
+      hi[y * 6 + t] = ((((y + k) % m) - phase) >> 1) * srcSample;
+    }
+  }
+  const [t0, t1, t2, t3, t4, t5] = ODD_TAPS as [number, number, number, number, number, number];
+  const value = (s0: number, y: number): number => {
+    const o = own[y]!;
+    if (o >= 0) return src[s0 + o]!;
+    const b = y * 6;
+    let v = 0;
+    v += t0 * (src[s0 + lo[b]!]! + src[s0 + hi[b]!]!);
+    v += t1 * (src[s0 + lo[b + 1]!]! + src[s0 + hi[b + 1]!]!);
+    v += t2 * (src[s0 + lo[b + 2]!]! + src[s0 + hi[b + 2]!]!);
+    v += t3 * (src[s0 + lo[b + 3]!]! + src[s0 + hi[b + 3]!]!);
+    v += t4 * (src[s0 + lo[b + 4]!]! + src[s0 + hi[b + 4]!]!);
+    v += t5 * (src[s0 + lo[b + 5]!]! + src[s0 + hi[b + 5]!]!);
+    return v;
+  };
+  if (srcSample > srcLine) {
+    for (let y = 0; y < m; y++) for (let line = 0; line < lines; line++) dst[line * dstLine + y * dstSample] = value(line * srcLine, y);
+  } else {
+    for (let line = 0; line < lines; line++) for (let y = 0; y < m; y++) dst[line * dstLine + y * dstSample] = value(line * srcLine, y);
   }
 }
 

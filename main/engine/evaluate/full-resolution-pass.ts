@@ -39,9 +39,16 @@ export interface FullResolutionPassOptions {
    * the area's origin plus `mapOffset`. */
   readonly samMap: GeoTiffWriter | null;
   readonly mapOffset?: { readonly colOff: number; readonly rowOff: number };
-  /** Tile core, a multiple of 32 [default 512]. */
+  /** Tile core, a multiple of 32 [default FR_CORE_PX]. */
   readonly coreSizePx?: number;
 }
+
+/**
+ * Default tile core: 864 = 27·32 = 4·216, where 216 is what one 256² FFT block of D_λ(K)'s 41×41 MTF filter yields,
+ * so the filter's blocks tile the core with no waste (a 512 core needs 9 blocks for 512², 864 needs 16 for 2.8× the
+ * pixels: measured 1.4× less CPU for the whole pass). About 90 MB of tile arrays for 4 bands.
+ */
+export const FR_CORE_PX = 864;
 
 /** Tile read windows carry this much context: ≥ the MTF kernel radius (20), a whole number of MS pixels. */
 function haloFor(ratio: number, radius: number): number {
@@ -70,7 +77,7 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
   const acc = new FullResolutionAccumulator({ bands, width, height }, { sensor: options.sensor, ratio });
   const panLr = options.panLowRes ?? (await panLowResolution(options.pan, width, height, ratio, ctx));
   const halo = haloFor(ratio, acc.haloPx);
-  const tiles = planMetricTiles(width, height, options.coreSizePx ?? 512, halo);
+  const tiles = planMetricTiles(width, height, options.coreSizePx ?? FR_CORE_PX, halo);
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
   const msGather = (rows: Int32Array, cols: Int32Array) => gatherWindow64(options.ms, rows, cols);
   const panGather = gatherFromBlock(panLr);

@@ -336,7 +336,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
         const indices = await withDataset(outPath, (fusedDs) =>
           withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the upsampled MS, degrees (${method.id}, fr)`, overwrite }), (samMap) =>
             fullResolutionPass(
-              { pan: panSource, ms: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width, height, ratio, sensor: sensor.mtf, panLowRes, samMap, coreSizePx: 512 },
+              { pan: panSource, ms: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width, height, ratio, sensor: sensor.mtf, panLowRes, samMap },
               jobCtx,
             ),
           ),
