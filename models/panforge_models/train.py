@@ -68,8 +68,11 @@ def mean_metrics(rows, key):
     return {n: float(np.mean([r[key][n] for r in rows])) for n in names}
 
 
-def train(cfg, schedule_name: str, out_dir: Path = None, steps: int = None, log=print):
-    """Run one schedule; returns the summary dict (also written to summary.json)."""
+def train(cfg, schedule_name: str, out_dir: Path = None, steps: int = None, log=print, max_minutes: float = None):
+    """Run one schedule; returns the summary dict (also written to summary.json).
+
+    ``max_minutes`` ends the run after the step during which that much wall time has passed (a shared machine's
+    budget); the summary then records the steps actually run, and ``--steps <that>`` reproduces the run exactly."""
     sched = dict(cfg["train"]["schedules"][schedule_name])
     steps = int(steps if steps is not None else sched["steps"])
     seed = int(cfg["train"]["seed"])
@@ -110,7 +113,8 @@ def train(cfg, schedule_name: str, out_dir: Path = None, steps: int = None, log=
             opt.step()
             lr_sched.step()
             rec = {"step": step, "loss": float(loss), "lr": opt.param_groups[0]["lr"], "elapsedS": time.time() - t0}
-            if step % eval_every == 0 or step == steps:
+            out_of_time = max_minutes is not None and rec["elapsedS"] > 60 * max_minutes
+            if step % eval_every == 0 or step == steps or out_of_time:
                 rows = validate(net, val_sets, device)
                 rec["val"] = mean_metrics(rows, "model")
                 rec["valBaselineEXP"] = mean_metrics(rows, "baselineEXP")
@@ -121,17 +125,23 @@ def train(cfg, schedule_name: str, out_dir: Path = None, steps: int = None, log=
                     f"{rec['elapsedS']:.0f}s")
             logf.write(json.dumps(rec) + "\n")
             logf.flush()
+            if out_of_time:
+                log(f"[{cfg['name']}/{schedule_name}] stopping after step {step} of {steps}: the {max_minutes} min budget is spent")
+                break
     wall = time.time() - t0
+    planned_steps, steps = steps, step
     torch.save(net.state_dict(), out_dir / "final.pt")
     rows = validate(net, val_sets, device)
     summary = {
         "name": cfg["name"], "config": cfg["_path"], "schedule": schedule_name, "seed": seed, "device": device,
-        "threads": torch.get_num_threads(), "steps": steps, "batch": int(sched["batch"]),
+        "threads": torch.get_num_threads(), "steps": steps, "plannedSteps": planned_steps,
+        "stoppedByTimeBudget": steps < planned_steps, "batch": int(sched["batch"]),
         "patchPx": int(run_cfg["data"]["patchPx"]), "lr": float(sched["lr"]),
         "milestones": list(sched.get("milestones", [])), "gamma": float(sched.get("gamma", 1.0)),
         "wallTimeS": round(wall, 1), "gitCommit": git_commit()[0], "gitBase": git_commit()[1], "loss": describe_loss(cfg["loss"]),
         "trainingRegions": data.regions, "validation": rows, "valHistory": history,
-        "command": f"/usr/bin/python3 -m panforge_models.train --config {cfg['_path']} --schedule {schedule_name}",
+        "command": f"/usr/bin/python3 -m panforge_models.train --config {cfg['_path']} --schedule {schedule_name}"
+                   + (f" --steps {steps}" if steps < planned_steps else ""),
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1))
     return summary
@@ -142,10 +152,12 @@ def main(argv=None):
     ap.add_argument("--config", required=True)
     ap.add_argument("--schedule", default="cpu", help="a key of train.schedules: cpu, gpu or smoke")
     ap.add_argument("--steps", type=int, default=None, help="override the schedule's step count")
+    ap.add_argument("--max-minutes", type=float, default=None,
+                    help="stop after the step that passes this wall time (the summary records the steps run)")
     ap.add_argument("--out", default=None, help="output folder (default models/runs/<name>/<schedule>)")
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
-    s = train(cfg, args.schedule, args.out, args.steps)
+    s = train(cfg, args.schedule, args.out, args.steps, max_minutes=args.max_minutes)
     print(json.dumps({k: s[k] for k in ("name", "schedule", "steps", "wallTimeS")}))
 
 
