@@ -185,7 +185,9 @@ export class SceneMap {
       sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData === null ? {} : { nodata: layer.noData }) }],
       normalize: false,
       projection: this.projection ?? undefined,
-      interpolate: true,
+      // Nearest neighbour: an analyst judges fused pixels, not a smoothed view (and linear filtering would blend
+      // the edge of a partial last tile with its zero padding into a dark seam).
+      interpolate: false,
       transition: 0,
     });
     let reported = false;
