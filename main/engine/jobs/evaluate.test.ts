@@ -1,7 +1,7 @@
 // The evaluate job end to end on small synthetic scenes: report files, maps on the outputs' grid, nodata excluded
 // and counted, and the documented errors (too small, unknown sensor/method, existing report, cancel).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { gdal } from '../io/gdal.ts';
@@ -101,4 +101,16 @@ test('cancel: CancelledError and no partial files', async () => {
     (e: Error) => e.name === 'CancelledError',
   );
   assert.deepEqual(allFiles(outDir).filter((f) => f.includes('.partial') || f.startsWith('report')), []);
+});
+
+test("an earlier run's outputs stop a new run before any work unless overwrite", async () => {
+  const outDir = join(root, 'out-rerun');
+  await evaluate({ panPath: holed.panPath, msPath: holed.msPath, methods: ['exp'], protocols: ['fr'], outDir });
+  for (const f of ['report.json', 'report.csv', 'report.html']) rmSync(join(outDir, f));
+  await assert.rejects(
+    evaluate({ panPath: holed.panPath, msPath: holed.msPath, methods: ['exp'], protocols: ['fr'], outDir }),
+    (e: Error & { code?: string }) => e.code === 'output-exists' && /fr\/exp\.tif/.test(e.message),
+  );
+  const { report } = await evaluate({ panPath: holed.panPath, msPath: holed.msPath, methods: ['exp'], protocols: ['fr'], outDir, overwrite: true });
+  assert.equal(report.protocols[0]!.methods[0]!.method, 'exp');
 });

@@ -8,7 +8,7 @@
  * maps (spectral angle to the reference, to the upsampled MS, and between two methods) and report.json/.csv/.html.
  * Every file appears under its name only when complete.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { canonicalSensor, knownSensors, nyquistGains } from '../dsp/sensor-mtf.ts';
 import { InputError, OutputError, throwIfAborted } from '../errors.ts';
@@ -148,6 +148,27 @@ function writeAtomic(path: string, text: string): void {
   }
 }
 
+/** Every file a run writes, so that an earlier run's files stop it before any work rather than halfway. */
+function plannedFiles(outDir: string, protocols: readonly Protocol[], methodIds: readonly string[], compare: readonly [string, string] | null): string[] {
+  const files: string[] = [];
+  for (const p of protocols) {
+    if (p === 'rr') files.push(join(outDir, 'rr', 'degraded_pan.tif'), join(outDir, 'rr', 'degraded_ms.tif'));
+    for (const id of methodIds) files.push(join(outDir, p, `${id}.tif`), join(outDir, 'maps', p === 'rr' ? `rr_${id}_sam.tif` : `fr_${id}_sam_ms.tif`));
+    if (compare) {
+      const [a, b] = [compare[0].toLowerCase(), compare[1].toLowerCase()];
+      files.push(join(outDir, 'maps', `${p}_compare_${a}_${b}_sam.tif`), join(outDir, 'maps', `${p}_compare_${a}_${b}_reldiff.tif`));
+    }
+  }
+  return files;
+}
+
+function refuseExisting(files: readonly string[]): void {
+  const existing = files.filter((f) => existsSync(f));
+  if (existing.length > 0) {
+    throw new OutputError('output-exists', `output exists: ${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more files of an earlier run)` : ''}; choose another folder or pass --overwrite`, { paths: existing });
+  }
+}
+
 async function withMap<T>(writerPromise: Promise<GeoTiffWriter>, use: (w: GeoTiffWriter) => Promise<T>): Promise<T> {
   const writer = await writerPromise;
   try {
@@ -196,6 +217,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
       }
       if (compare[0].toLowerCase() === compare[1].toLowerCase()) throw new InputError('compare-method', `--compare needs two different methods; got "${compare[0]}" twice`, {});
     }
+    if (!overwrite) refuseExisting(plannedFiles(outDir, protocols, methods.map((m) => m.id), compare));
     const sample = await readSceneSample(scene);
     const bitDepth = resolveValueScale(scene, sample).bitDepth;
     if (bitDepth === null && protocols.includes('rr')) notes.push('PSNR is left out: the scene has no bit depth (float reflectance)');
