@@ -2,13 +2,14 @@
 // node_modules like in the app) and checks each one runs where it will run.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { Calls } from '../preload/contract.ts';
 import { EngineClient } from '../main/engine/service/engine-client.ts';
+import { writeSyntheticScene } from '../main/engine/testing/synthetic-scene.ts';
 import { buildElectron, type ElectronBundles } from './build-electron.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -56,7 +57,7 @@ test('the preload runs in a sandbox-like context with only require("electron") a
   assert.deepEqual(Object.keys(api).sort(), [...Object.keys(Calls), 'onJobEvent'].sort());
 });
 
-test('the engine bundle runs as a plain Node child (no tsx) and answers calls', async () => {
+test('the engine bundle runs as a plain Node child (no tsx): methods, a scene, a Brovey job', async () => {
   const client = new EngineClient({
     start: () => {
       const child = fork(bundles.engine, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, PANFORGE_MODELS_DIR: join(root, 'models', 'onnx') } });
@@ -72,6 +73,21 @@ test('the engine bundle runs as a plain Node child (no tsx) and answers calls', 
     const methods = await client.call('methodsList', {});
     assert.ok(methods.ok, JSON.stringify(methods));
     assert.ok(methods.value.some((m) => m.id === 'brovey'));
+    // GDAL through the bundle: display copies, stretch statistics and a whole sharpening job.
+    const scene = await writeSyntheticScene({ folder: join(outDir, 'scene'), name: 'bundle', panWidth: 128, panHeight: 128 });
+    const view = await client.call('sceneOpen', { panPath: scene.panPath, msPath: scene.msPath, cacheDir: join(outDir, 'cache') });
+    assert.ok(view.ok, JSON.stringify(view));
+    const outPath = join(outDir, 'brovey.tif');
+    const job = await client.call('jobStart', { request: { sceneId: view.value.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null }, outPath });
+    assert.ok(job.ok, JSON.stringify(job));
+    let state = job.value.state;
+    for (let i = 0; i < 600 && (state === 'queued' || state === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const list = await client.call('jobList', {});
+      state = list.ok ? list.value.find((j) => j.jobId === job.value.jobId)?.state ?? 'failed' : 'failed';
+    }
+    assert.equal(state, 'done');
+    assert.ok(statSync(outPath).size > 0);
   } finally {
     client.stop();
   }
