@@ -143,6 +143,8 @@ test('layers appear on the map, with visibility and band combinations', async ({
   const { page } = app;
   const output = page.locator('[data-testid=layer-row][data-kind=output]').first();
   await expect(output).toContainText(/brovey/i);
+  await output.locator('.layer-name').click(); // selecting a layer shows its band and stretch controls
+  await expect(output).toHaveClass(/selected/);
   await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
   const withOutput = await shot(page.getByTestId('map'), '02-output-layer');
   expect((await imageStats(page, withOutput)).busy).toBeGreaterThan(0.3);

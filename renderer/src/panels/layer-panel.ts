@@ -12,6 +12,7 @@ const KIND_LABEL: Record<string, string> = { pan: 'PAN', ms: 'MS', output: 'run'
 
 export class LayerPanel {
   private selected: string | null = null;
+  private readonly known = new Set<string>();
 
   constructor(
     private readonly store: LayerStore,
@@ -35,6 +36,10 @@ export class LayerPanel {
       this.root.append(el('p', { class: 'muted' }, 'Open a scene to see its layers.'));
       return;
     }
+    // A new run's output becomes the selected layer (that is what the user wants to look at next).
+    const fresh = entries.find((e) => e.layer.kind === 'output' && !this.known.has(e.layer.layerId));
+    for (const e of entries) this.known.add(e.layer.layerId);
+    if (fresh) this.selected = fresh.layer.layerId;
     if (!this.selected || !this.store.get(this.selected)) this.selected = entries[0]!.layer.layerId;
     entries.forEach((entry, i) => this.root.append(this.row(entry, i, entries.length)));
     this.onSelect(this.selected);
