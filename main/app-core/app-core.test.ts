@@ -130,6 +130,9 @@ test('export: only to chosen paths or the export folder', async () => {
   const result = value<{ path: string; bandCount: number }>(await app.call('exportRun', { ...request, outPath: chosen }));
   assert.equal(result.bandCount, 3);
   assert.ok(existsSync(join(exportDir, 'ms-rgb.tif')));
+  const again = errorOf(await app.call('exportRun', { ...request, outPath: chosen }));
+  assert.equal(again.code, 'output-exists');
+  assert.match(again.message, /ms-rgb\.tif already exists; exports never replace a file/);
 });
 
 test('sceneChoose: a chosen folder is paired and its two files become openable; cancel is null', async () => {

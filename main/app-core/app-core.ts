@@ -7,13 +7,13 @@
  * registry that the outputs protocol serves from; job events are forwarded and finished runs remembered.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ErrorCode, parseRequest, toWireError, type AppInfo, type CallName, type CallRequest, type CallValue, type JobEvent, type JobSnapshot, type Reply,
   type SceneFiles,
 } from '../../preload/contract.ts';
-import { InputError, PanForgeError } from '../engine/errors.ts';
+import { InputError, OutputError, PanForgeError } from '../engine/errors.ts';
 import { EngineClient, type EngineTransport } from '../engine/service/engine-client.ts';
 import { pairSceneFolder } from './folder-pairing.ts';
 import { PathAllowlist } from './path-allowlist.ts';
@@ -111,7 +111,7 @@ export class AppCore {
       pixelRead: async (req) => unwrap(await this.engine.call('pixelRead', req)),
       metricsCompute: async (req) => unwrap(await this.engine.call('metricsCompute', req)),
       exportChoosePath: (req) => this.exportChoosePath(req.suggestedName),
-      exportRun: async (req) => unwrap(await this.engine.call('exportRun', { ...req, outPath: this.exportPaths.check(req.outPath) })),
+      exportRun: (req) => this.exportRun(req),
       recentList: async () => this.recentList(),
     };
   }
@@ -211,6 +211,13 @@ export class AppCore {
     if (path === null) return null;
     this.exportPaths.allowFile(path);
     return path;
+  }
+
+  private async exportRun(req: CallRequest<'exportRun'>): Promise<CallValue<'exportRun'>> {
+    const outPath = this.exportPaths.check(req.outPath);
+    // The engine never overwrites; say so in the app's words (a save dialog may already have asked "replace?").
+    if (existsSync(outPath)) throw new OutputError('output-exists', `${outPath} already exists; exports never replace a file, choose another name`, { path: outPath });
+    return unwrap(await this.engine.call('exportRun', { ...req, outPath }));
   }
 
   private engineEvent(event: JobEvent): void {
