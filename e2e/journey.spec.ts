@@ -235,6 +235,7 @@ test('the job list and output layers survive a reload', async ({ app }) => {
   await page.reload();
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
   await expect(page.getByTestId('job-row')).toHaveCount(jobs);
+  await expect(page.getByTestId('recent-runs')).toContainText('brovey');
   await expect(page.locator('[data-testid=layer-row][data-kind=output]')).toHaveCount(outputs);
   await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
 });

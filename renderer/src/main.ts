@@ -73,6 +73,7 @@ async function start(): Promise<void> {
     onExport: () => exportDialog.open(selectedLayer),
   });
   const metrics = new MetricsPanel(api, status, byId('metrics-panel'));
+  let recentTimer: ReturnType<typeof setTimeout> | undefined;
   const ofScene = (jobs: readonly JobSnapshot[]) => jobs.filter((j) => j.sceneId === scene?.sceneId);
   runs = new RunsPanel({
     api,
@@ -81,6 +82,9 @@ async function start(): Promise<void> {
     previewExtent: clippedView,
     onDone: (job) => {
       if (job.result && job.sceneId === scene?.sceneId) store.add(job.result.layer, 'top');
+      // The recent-runs list gains this run; one refresh for a burst of finished jobs.
+      clearTimeout(recentTimer);
+      recentTimer = setTimeout(() => void scenePanel.refreshRecent(), 300);
     },
     onJobsChanged: (jobs) => metrics.setRuns(ofScene(jobs)),
   });

@@ -4,7 +4,7 @@
  * "open by path" form everywhere (in browser mode the host checks the paths against its --allow list), and the
  * recent scenes.
  */
-import type { AppInfo, PanForgeApi, SceneFiles } from '../../../preload/contract.ts';
+import type { AppInfo, PanForgeApi, RecentState, SceneFiles } from '../../../preload/contract.ts';
 import { clear, el, field } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
 
@@ -22,6 +22,7 @@ function baseName(path: string): string {
 
 export class ScenePanel {
   private readonly recent = el('ul', { class: 'recent-list', 'data-testid': 'recent-scenes' });
+  private readonly runs = el('ul', { class: 'recent-list', 'data-testid': 'recent-runs' });
   private readonly panInput = el('input', { type: 'text', name: 'pan', placeholder: '/path/to/scene_pan.tif', spellcheck: 'false', 'data-testid': 'open-pan' });
   private readonly msInput = el('input', { type: 'text', name: 'ms', placeholder: '/path/to/scene_ms.tif', spellcheck: 'false', 'data-testid': 'open-ms' });
 
@@ -55,7 +56,7 @@ export class ScenePanel {
       }
       void options.open({ panPath, msPath });
     });
-    root.append(form, el('h3', {}, 'Recent scenes'), this.recent);
+    root.append(form, el('h3', {}, 'Recent scenes'), this.recent, el('h3', {}, 'Recent runs'), this.runs);
   }
 
   setFiles(files: SceneFiles): void {
@@ -67,6 +68,7 @@ export class ScenePanel {
     const state = this.options.status.unwrap(await this.options.api.recentList({}), 'reading recent scenes');
     clear(this.recent);
     if (!state) return;
+    this.renderRuns(state.runs);
     if (state.scenes.length === 0) this.recent.append(el('li', { class: 'muted' }, 'none yet'));
     for (const s of state.scenes.slice(0, 8)) {
       this.recent.append(
@@ -77,6 +79,15 @@ export class ScenePanel {
           el('span', { class: 'muted' }, ` + ${baseName(s.msPath)}`),
         ),
       );
+    }
+  }
+
+  private renderRuns(runs: RecentState['runs']): void {
+    clear(this.runs);
+    if (runs.length === 0) this.runs.append(el('li', { class: 'muted' }, 'none yet'));
+    for (const r of runs.slice(0, 6)) {
+      const took = r.elapsedMs === null ? '' : ` · ${(r.elapsedMs / 1000).toFixed(1)} s`;
+      this.runs.append(el('li', { title: `${r.outPath}\nscene ${r.panPath}\nfinished ${r.finishedAt}` }, el('strong', {}, r.method), ` ${r.state}${took} · `, el('span', { class: 'muted' }, baseName(r.outPath))));
     }
   }
 
