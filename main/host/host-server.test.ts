@@ -79,9 +79,9 @@ test('every HTTP path needs the token; the page gets the CSP and the token cooki
   assert.equal(page.status, 200);
   const csp = page.headers.get('content-security-policy') ?? '';
   assert.match(csp, /default-src 'self'/);
-  assert.match(csp, new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${host.port}`));
-  assert.match(csp, /script-src 'self';/);
-  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.match(csp, new RegExp(`connect-src 'self' data: ws://127\\.0\\.0\\.1:${host.port};`));
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\*/);
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0]!;
   assert.match(page.headers.get('set-cookie') ?? '', /HttpOnly; SameSite=Strict/);
   const asset = await fetch(`${origin}/assets/app.js`, { headers: { Cookie: cookie } });
