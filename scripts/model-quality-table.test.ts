@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { markdownTable, replaceSection, SECTION_END, SECTION_START, verdictLines, verdicts, type QualityRow } from './model-quality-table.ts';
+import { markdownTable, modelFactsTable, replaceSection, SECTION_END, SECTION_START, verdictLines, verdicts, type QualityRow } from './model-quality-table.ts';
 
 const row = (model: string, method: string, SAM_deg: number, ERGAS: number): QualityRow => ({
   model,
@@ -49,4 +49,14 @@ test('only the marked README section is replaced, markers kept', () => {
   assert.equal(out, `# Models\nintro\n${SECTION_START}\nnew table\n${SECTION_END}\nafter\n`);
   assert.equal(replaceSection(out, 'again'), `# Models\nintro\n${SECTION_START}\nagain\n${SECTION_END}\nafter\n`);
   assert.throws(() => replaceSection('# no markers', 'x', 'models/README.md'), /models\/README\.md has no/);
+});
+
+test('the model facts table shows training, parity and the seam measurement', () => {
+  const base = { schedule: 'cpu', steps: 120, wallTimeS: 1080, threads: 1, gitCommit: '0123456789abcdef0123456789abcdef01234567', parityMaxAbsDiff: 1.2e-7, receptiveFieldPx: 70, overlapPx: 72 };
+  const lines = modelFactsTable([
+    { model: 'premix-wv2', ...base, seamMaxRelToRange: null, seamPassed: null },
+    { model: 'cf2n-wv2', ...base, seamMaxRelToRange: 0.0123, seamPassed: false },
+  ]).split('\n');
+  assert.equal(lines[2], '| premix-wv2 | cpu, 120 steps, 1 thread | 18.0 min | 0123456789 | 1.2e-7 | 70 | 72 | – |');
+  assert.match(lines[3]!, /\| 1\.230 % \(over 0\.5 %\) \|$/);
 });

@@ -89,3 +89,34 @@ export function replaceSection(readme: string, body: string, file = 'README.md')
   if (start < 0 || end < start) throw new Error(`${file} has no "${SECTION_START}" … "${SECTION_END}" section to replace`);
   return `${readme.slice(0, start + SECTION_START.length)}\n${body.trim()}\n${readme.slice(end)}`;
 }
+
+/** One installed model's training, parity and tiling facts (from its manifest). */
+export interface ModelFacts {
+  readonly model: string;
+  readonly schedule: string;
+  readonly steps: number;
+  readonly wallTimeS: number;
+  readonly threads: number | null;
+  readonly gitCommit: string;
+  readonly parityMaxAbsDiff: number;
+  readonly receptiveFieldPx: number;
+  readonly overlapPx: number;
+  /** Export's tiled-vs-untiled measurement at overlapPx (null for local nets measured by receptive field only). */
+  readonly seamMaxRelToRange: number | null;
+  readonly seamPassed: boolean | null;
+}
+
+export function modelFactsTable(facts: readonly ModelFacts[]): string {
+  const lines = [
+    '| model | training | wall time | commit | max abs ORT − PyTorch | receptive field px | overlapPx | tiled vs untiled (max / data range) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const f of facts) {
+    const seam = f.seamMaxRelToRange === null ? '–' : `${(100 * f.seamMaxRelToRange).toFixed(3)} %${f.seamPassed ? '' : ' (over 0.5 %)'}`;
+    const threads = f.threads === null ? '' : `, ${f.threads} thread${f.threads === 1 ? '' : 's'}`;
+    lines.push(
+      `| ${f.model} | ${f.schedule}, ${f.steps} steps${threads} | ${(f.wallTimeS / 60).toFixed(1)} min | ${/^[0-9a-f]{40}$/.test(f.gitCommit) ? f.gitCommit.slice(0, 10) : f.gitCommit} | ${f.parityMaxAbsDiff.toExponential(1)} | ${f.receptiveFieldPx} | ${f.overlapPx} | ${seam} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -25,7 +25,7 @@ import { sharpen } from '../main/engine/jobs/sharpen.ts';
 import { modelsFolder } from '../main/engine/methods/registry.ts';
 import { reducedResolutionIndices, type ReducedResolutionIndices } from '../main/engine/metrics/reduced-resolution.ts';
 import type { BandBlock } from '../main/engine/raster/band-block.ts';
-import { markdownTable, replaceSection, verdictLines, verdicts, type QualityIndices, type QualityRow } from './model-quality-table.ts';
+import { markdownTable, modelFactsTable, replaceSection, verdictLines, verdicts, type ModelFacts, type QualityIndices, type QualityRow } from './model-quality-table.ts';
 
 const BASELINES = ['exp', 'gsa', 'mtf-glp'] as const;
 const RATIO = 4;
@@ -194,6 +194,29 @@ async function scoreMethod(method: string, paths: { msPath: string; panPath: str
   return { method, indices: reducedResolutionIndices({ ref, fused, ratio: RATIO, bitDepth }), seconds };
 }
 
+function factsOf(manifest: ModelManifest): ModelFacts {
+  const { training, extra } = manifest.raw;
+  const t = isRecord(training) ? training : {};
+  const x = isRecord(extra) ? extra : {};
+  const run = isRecord(x.trainingRun) ? x.trainingRun : {};
+  const parity = isRecord(x.parity) && Array.isArray(x.parity.checks) ? x.parity.checks : [];
+  const seam = isRecord(x.seamCheck) ? x.seamCheck : null;
+  const trial = seam && Array.isArray(seam.trials) ? seam.trials.find((r: unknown) => isRecord(r) && r.overlapPx === seam.overlapPx) : null;
+  return {
+    model: manifest.name,
+    schedule: typeof run.schedule === 'string' ? run.schedule : 'untrained',
+    steps: typeof t.steps === 'number' ? t.steps : 0,
+    wallTimeS: typeof t.wallTimeS === 'number' ? t.wallTimeS : 0,
+    threads: typeof run.threads === 'number' ? run.threads : null,
+    gitCommit: typeof t.gitCommit === 'string' ? t.gitCommit : '?',
+    parityMaxAbsDiff: Math.max(...parity.map((c: unknown) => (isRecord(c) && typeof c.maxAbsDiff === 'number' ? c.maxAbsDiff : Number.NaN))),
+    receptiveFieldPx: typeof manifest.raw.receptiveFieldPx === 'number' ? manifest.raw.receptiveFieldPx : -1,
+    overlapPx: manifest.overlapPx,
+    seamMaxRelToRange: isRecord(trial) && typeof trial.maxRelToRange === 'number' ? trial.maxRelToRange : null,
+    seamPassed: seam && typeof seam.passed === 'boolean' ? seam.passed : null,
+  };
+}
+
 const keyOf = (r: Region) => JSON.stringify([r.scene, r.bands, r.msWindow, r.panGain]);
 
 function mean(results: readonly RegionResult[]): { indices: QualityIndices; seconds: number } {
@@ -216,10 +239,12 @@ async function main(): Promise<number> {
   const rows: QualityRow[] = [];
   const perRegion: unknown[] = [];
   const baselineCache = new Map<string, RegionResult[]>();
+  const facts: ModelFacts[] = [];
   const started = Date.now();
   try {
     for (const file of files) {
       const manifest = loadManifest(join(folder, file));
+      facts.push(factsOf(manifest));
       const netId = manifest.network.toLowerCase();
       const byMethod = new Map<string, RegionResult[]>();
       for (const [i, region] of regionsOf(manifest).entries()) {
@@ -254,6 +279,10 @@ async function main(): Promise<number> {
     table,
     '',
     ...verdict,
+    '',
+    'Training, parity and tiling of the same models (from their manifests):',
+    '',
+    modelFactsTable(facts),
   ].join('\n');
   process.stdout.write(`${body}\n`);
   if (values.json) {
