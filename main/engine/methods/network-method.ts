@@ -6,13 +6,13 @@
  */
 import { BatchRunner, type InferenceBackend, type TileBatch, type TileShape } from '../infer/batch-runner.ts';
 import type { ModelManifest } from '../infer/manifest.ts';
-import { openOrtBackend } from '../infer/ort-backend.ts';
+import { openWorkerBackend } from '../infer/worker-backend.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PrepareOptions, PreparedMethod } from './method.ts';
 
 export interface NetworkMethodOptions {
-  /** Opens the inference backend for a device request [default: onnxruntime, cached per model and device]. Tests
-   * inject a failing "CUDA" here to exercise the fallback. */
+  /** Opens the inference backend for a device request [default: onnxruntime in the inference worker thread, cached
+   * per model and device]. Tests inject a failing "CUDA" here to exercise the fallback. */
   readonly openBackend?: (device: DeviceRequest) => Promise<InferenceBackend>;
 }
 
@@ -26,7 +26,7 @@ export const DEFAULT_BATCH = { cuda: 4, cpu: 1 } as const;
 
 export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMethodOptions = {}): FusionMethod {
   const id = manifest.network.toLowerCase();
-  const open = methodOptions.openBackend ?? ((device: DeviceRequest) => openOrtBackend(manifest, device));
+  const open = methodOptions.openBackend ?? ((device: DeviceRequest) => openWorkerBackend(manifest, device));
   return {
     id,
     label: manifest.network,
