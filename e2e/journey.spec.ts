@@ -288,6 +288,47 @@ test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app 
   }
 });
 
+test('export the current view as 8-bit GeoTIFF: cropped, scaled, still georeferenced', async ({ app }) => {
+  const { page } = app;
+  await page.locator('.ol-zoom-in').click();
+  await page.waitForTimeout(600);
+  await page.getByTestId('export-open').click();
+  await page.getByTestId('export-format').selectOption('GTiff');
+  await page.getByTestId('export-datatype').selectOption('Byte');
+  await page.getByTestId('export-compression').selectOption('LZW');
+  await page.getByTestId('export-extent-view').check();
+  await page.getByTestId('export-submit').click();
+  const done = page.getByTestId('export-done');
+  await expect(done).toBeVisible({ timeout: 60_000 });
+  const outPath = (await done.getAttribute('data-path'))!;
+  await page.getByTestId('export-close').click();
+  await page.getByTestId('zoom-scene').click();
+  const out = gdal.open(outPath);
+  const ref = gdal.open(panPath);
+  try {
+    const gt = out.geoTransform!;
+    const refGt = ref.geoTransform!;
+    expect(out.bands.get(1).dataType).toBe('Byte');
+    expect(out.rasterSize.x).toBeLessThan(1280);
+    expect(out.rasterSize.y).toBeLessThan(1280);
+    expect(out.rasterSize.x).toBeGreaterThan(100);
+    // On the scene's pixel grid, inside the scene.
+    expect(gt[1]).toBe(refGt[1]);
+    expect(gt[5]).toBe(refGt[5]);
+    expect(Number.isInteger((gt[0]! - refGt[0]!) / refGt[1]!)).toBe(true);
+    expect(gt[0]).toBeGreaterThan(refGt[0]!);
+    expect(gt[3]).toBeLessThan(refGt[3]!);
+    expect(out.srs?.isSame(ref.srs!)).toBe(true);
+    const pixels = out.bands.get(1).pixels.read(0, 0, out.rasterSize.x, out.rasterSize.y) as Uint8Array;
+    const lo = pixels.reduce((a, v) => Math.min(a, v), 255);
+    const hi = pixels.reduce((a, v) => Math.max(a, v), 0);
+    expect(hi - lo, 'the 8-bit export keeps contrast').toBeGreaterThan(50);
+  } finally {
+    out.close();
+    ref.close();
+  }
+});
+
 test('the page reported no errors along the way but the one provoked', async ({ app }) => {
   // The refused path at the start was logged (which shows the collector works); nothing else may be.
   const provoked = app.pageErrors.filter((e) => e.includes('path-not-allowed while opening the scene'));
