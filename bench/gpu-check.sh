@@ -46,6 +46,6 @@ export PANFORGE_PYTHON=python3 PANFORGE_TORCH_STATE_DIR="$G/state" PYTHONUNBUFFE
 node --import tsx bench/gpu-parity.ts 2>&1 | tee "$OUT/gpu-parity.txt" || status=1
 cp bench/results/gpu-parity.json "$OUT/" 2>/dev/null
 
-node --import tsx bench/inference.ts --devices cuda --reps 10 --scenes '' --name inference-cuda 2>&1 | tee "$OUT/inference-cuda.txt" || status=1
+node --import tsx bench/inference.ts --devices cuda --reps 10 --scenes '' --rss-scenes '' --name inference-cuda 2>&1 | tee "$OUT/inference-cuda.txt" || status=1
 cp bench/results/inference-cuda.json "$OUT/" 2>/dev/null
 exit $status

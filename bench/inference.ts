@@ -15,7 +15,7 @@
  *
  * Options: --models DIR (default: the engine's models folder) --only a,b --devices cpu[,cuda] --reps 3 --pan 512
  *          --scenes 4096[,12000] --scene-models premix-4band[,...] --batch N --no-torch
- *          --rss-scenes 4096,12000 --rss-method exp --name inference
+ *          --rss-scenes 4096,12000 ('' for none) --rss-method exp --name inference
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -76,7 +76,7 @@ function parseOptions(argv: string[]): Options {
     sceneModels: list('scene-models', 'premix-4band'),
     batch: arg('batch') ? Number(arg('batch')) : null,
     torch: !argv.includes('--no-torch'),
-    rssScenes: list('rss-scenes', '').map(Number).filter((n) => n > 0),
+    rssScenes: list('rss-scenes', '4096,12000').map(Number).filter((n) => n > 0),
     rssMethod: arg('rss-method') ?? 'exp',
     name: arg('name') ?? 'inference',
   };
