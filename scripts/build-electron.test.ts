@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import { Calls } from '../preload/contract.ts';
 import { EngineClient } from '../main/engine/service/engine-client.ts';
+import { writeDummyModel } from '../main/engine/testing/dummy-model.ts';
 import { writeSyntheticScene } from '../main/engine/testing/synthetic-scene.ts';
 import { buildElectron, type ElectronBundles } from './build-electron.ts';
 
@@ -26,6 +28,7 @@ test('bundle paths: main is package.json "main", engine and preload where main/a
   assert.equal(pkg.main, 'dist/main/app/main.js');
   assert.equal(bundles.main, join(outDir, 'main', 'app', 'main.js'));
   assert.equal(bundles.engine, join(outDir, 'engine', 'entry.js'));
+  assert.equal(bundles.inferenceWorker, join(outDir, 'engine', 'inference-worker.js'), 'beside the engine, where worker-backend.ts looks');
   assert.equal(bundles.preload, join(outDir, 'preload', 'index.cjs'));
 });
 
@@ -90,5 +93,24 @@ test('the engine bundle runs as a plain Node child (no tsx): methods, a scene, a
     assert.ok(statSync(outPath).size > 0);
   } finally {
     client.stop();
+  }
+});
+
+test('the inference worker bundle runs a network in a worker thread without tsx', async () => {
+  const { manifestPath } = writeDummyModel(join(outDir, 'models'), 4);
+  const worker = new Worker(bundles.inferenceWorker, { execArgv: [] });
+  const ask = (message: unknown) => new Promise<Record<string, unknown>>((resolve) => {
+    worker.once('message', resolve);
+    worker.postMessage(message);
+  });
+  try {
+    const opened = await ask({ kind: 'open', id: 1, manifestPath, device: 'cpu' });
+    assert.equal(opened.ok, true, JSON.stringify(opened));
+    const shape = { msBands: 4, msHeight: 8, msWidth: 8, panHeight: 32, panWidth: 32, outBands: 4 };
+    const ran = await ask({ kind: 'run', id: 2, backend: opened.backend, batch: { n: 2, ms: new Float32Array(2 * 4 * 64).fill(0.25), pan: new Float32Array(2 * 1024).fill(0.25) }, shape });
+    assert.equal(ran.ok, true, JSON.stringify(ran));
+    assert.ok(ran.out instanceof Float32Array && ran.out.length === 2 * 4 * 1024);
+  } finally {
+    await worker.terminate();
   }
 });

@@ -2,7 +2,8 @@
  * @module scripts/build-electron
  * `npm run build:electron`: Electron cannot run TypeScript, so bundle the three Electron-side entries with esbuild
  * (the copy tsx ships): the main process (ESM, dist/main/app/main.js = package.json "main"), the engine service
- * for utilityProcess (ESM, dist/engine/entry.js) and the preload (one CommonJS file, dist/preload/index.cjs: a
+ * for utilityProcess (ESM, dist/engine/entry.js) with its inference worker thread beside it
+ * (dist/engine/inference-worker.js, loaded by main/engine/infer/worker-backend.ts) and the preload (one CommonJS file, dist/preload/index.cjs: a
  * sandboxed preload can `require` only electron's own modules, so everything else is inlined). npm packages stay
  * external: native modules (gdal-async, onnxruntime-node) load from node_modules / app.asar.unpacked. The
  * renderer is built separately (Vite, renderer/dist).
@@ -22,6 +23,7 @@ export interface ElectronBuildOptions {
 export interface ElectronBundles {
   readonly main: string;
   readonly engine: string;
+  readonly inferenceWorker: string;
   readonly preload: string;
 }
 
@@ -33,6 +35,7 @@ export async function buildElectron(options: ElectronBuildOptions = {}): Promise
   const out: ElectronBundles = {
     main: join(outDir, 'main', 'app', 'main.js'),
     engine: join(outDir, 'engine', 'entry.js'),
+    inferenceWorker: join(outDir, 'engine', 'inference-worker.js'),
     preload: join(outDir, 'preload', 'index.cjs'),
   };
   const common: BuildOptions = { absWorkingDir: root, bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
@@ -41,6 +44,7 @@ export async function buildElectron(options: ElectronBuildOptions = {}): Promise
   await Promise.all([
     build({ ...node, entryPoints: [join(root, 'main/app/main.ts')], outfile: out.main }),
     build({ ...node, entryPoints: [join(root, 'main/engine/service/entry.ts')], outfile: out.engine }),
+    build({ ...node, entryPoints: [join(root, 'main/engine/infer/inference-worker.ts')], outfile: out.inferenceWorker }),
     build({ ...common, platform: 'browser', target: 'chrome130', format: 'cjs', external: ['electron'], entryPoints: [join(root, 'preload/index.ts')], outfile: out.preload }),
   ]);
   return out;

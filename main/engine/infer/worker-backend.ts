@@ -15,6 +15,10 @@ import type { ModelManifest } from './manifest.ts';
 
 type Reply = FromInferenceWorker;
 
+// From source (tsx) the worker must register tsx's loader itself; the Electron build bundles the worker beside the
+// engine bundle as inference-worker.js (scripts/build-electron.ts).
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./inference-worker-entry.mjs', import.meta.url) : new URL('./inference-worker.js', import.meta.url);
+
 function rebuild(e: { name: string; code: string; message: string; details: Record<string, unknown> }): Error {
   switch (e.name) {
     case 'ModelError': return new ModelError(e.code, e.message, e.details);
@@ -26,7 +30,7 @@ function rebuild(e: { name: string; code: string; message: string; details: Reco
 }
 
 class InferenceWorker {
-  private readonly worker = new Worker(new URL('./inference-worker-entry.mjs', import.meta.url));
+  private readonly worker = new Worker(WORKER_ENTRY);
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private nextId = 1;
   dead: Error | null = null;
