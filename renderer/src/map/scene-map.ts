@@ -56,6 +56,8 @@ export class SceneMap {
   private readonly marker = new VectorSource();
   private readonly quadMaps: OlMap[] = [];
   private readonly quadLayerIds: (string | null)[] = [null, null, null, null];
+  /** What each quadrant draws now (its own WebGL layer; the GeoTIFF source is shared with the main map). */
+  private readonly quadLayers: ({ layerId: string; layer: WebGLTileLayer } | null)[] = [null, null, null, null];
   private mode: CompareMode = 'single';
   private swipe: { left: string | null; right: string | null; fraction: number } = { left: null, right: null, fraction: 0.5 };
 
@@ -76,7 +78,12 @@ export class SceneMap {
   setScene(scene: SceneView): void {
     this.scene = scene;
     this.projection = registerSceneProjection(scene);
-    for (const layer of this.mainLayers.values()) this.map.removeLayer(layer);
+    for (const layer of this.mainLayers.values()) this.dropLayer(this.map, layer);
+    this.quadMaps.forEach((m, cell) => {
+      const q = this.quadLayers[cell];
+      if (q) this.dropLayer(m, q.layer);
+      this.quadLayers[cell] = null;
+    });
     this.mainLayers.clear();
     this.sources.clear();
     this.marker.clear();
@@ -221,7 +228,7 @@ export class SceneMap {
     const ids = new Set(entries.map((e) => e.layer.layerId));
     for (const [id, layer] of this.mainLayers) {
       if (!ids.has(id)) {
-        this.map.removeLayer(layer);
+        this.dropLayer(this.map, layer);
         this.mainLayers.delete(id);
       }
     }
@@ -284,16 +291,33 @@ export class SceneMap {
     });
   }
 
+  /** Brings quadrant `cell` in line with its chosen layer: restyled in place, or replaced when the layer changed. */
   private syncQuadCell(cell: number): void {
     const m = this.quadMaps[cell];
     if (!m) return;
-    for (const layer of [...m.getLayers().getArray()]) m.removeLayer(layer);
     const id = this.quadLayerIds[cell];
     const entry = id ? this.options.store.get(id) : undefined;
-    if (entry) {
+    const current = this.quadLayers[cell];
+    if (current && (!entry || current.layerId !== entry.layer.layerId)) {
+      this.dropLayer(m, current.layer);
+      this.quadLayers[cell] = null;
+    }
+    if (!entry) return;
+    const shown = this.quadLayers[cell];
+    if (shown) {
+      shown.layer.setStyle(this.styleOf(entry));
+      shown.layer.setOpacity(entry.opacity);
+    } else {
       const layer = this.makeLayer(entry);
       m.addLayer(layer);
+      this.quadLayers[cell] = { layerId: entry.layer.layerId, layer };
     }
+  }
+
+  /** Removes a layer and frees its WebGL resources (browsers allow only a few live WebGL contexts). */
+  private dropLayer(m: OlMap, layer: WebGLTileLayer): void {
+    m.removeLayer(layer);
+    layer.dispose();
   }
 
   /**
