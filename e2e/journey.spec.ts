@@ -14,7 +14,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const data = process.env.PANFORGE_E2E_SHARED_DATA ?? join(root, '../shared/data');
 const panPath = join(data, 'ikonos_italy_pan.tif');
 const msPath = join(data, 'ikonos_italy_ms.tif');
-const premixModel = join(root, 'models/onnx/premix-4band.onnx');
+// Where the engine looks for networks (main/engine/methods/registry.ts): PANFORGE_MODELS_DIR, else models/onnx.
+const premixModel = join(process.env.PANFORGE_MODELS_DIR ?? join(root, 'models/onnx'), 'premix-4band.onnx');
 
 test.describe.configure({ mode: 'serial' });
 mkdirSync(artifactsDir, { recursive: true });
@@ -115,7 +116,15 @@ test('runs PreMix on a preview of the current view', async ({ app }) => {
   await page.getByTestId('run-preview').click();
   const { progressSeen } = await waitForJob(page, 'premix', 150_000);
   console.log(`[e2e] PreMix progress seen: ${progressSeen.slice(-3).join(' | ')}`);
-  await expect(page.locator('[data-testid=job-row][data-method=premix] .badge')).toHaveText('preview');
+  const row = page.locator('[data-testid=job-row][data-method=premix]').first();
+  await expect(row.locator('.badge')).toHaveText('preview');
+  const size = /(\d+)×(\d+) px/.exec(await row.innerText());
+  expect(size, 'the finished row states the output size').not.toBeNull();
+  expect(Number(size![1])).toBeLessThan(1280); // the view, not the scene
+  const output = page.locator('[data-testid=layer-row][data-kind=output]').filter({ hasText: /preview/ }).first();
+  await expect(output).toBeVisible();
+  await redrawn(page, () => output.getByTestId('layer-zoom').click());
+  await shot(page, '02-premix-preview');
   await page.getByTestId('zoom-scene').click();
 });
 
@@ -159,12 +168,13 @@ test('layers appear on the map, with visibility and band combinations', async ({
   const falseColour = await shot(page.getByTestId('map'), '03-false-colour');
   expect(await imageDifference(page, withOutput, falseColour)).toBeGreaterThan(3);
   await output.getByTestId('layer-combo').selectOption('true-colour');
-  // Order: moving the output down puts it under the MS in the list (and on the map).
-  const order = async () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
+  // Order: moving the top layer down swaps it with the next one; moving it up again restores the list.
+  const order = async () => page.getByTestId('layer-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer-id')));
   const before = await order();
-  await output.getByTitle('Move down').click();
+  const top = page.locator(`[data-testid=layer-row][data-layer-id="${before[0]}"]`);
+  await top.getByTitle('Move down').click();
   expect(await order()).toEqual([before[1], before[0], ...before.slice(2)]);
-  await page.locator('[data-testid=layer-row][data-kind=output]').first().getByTitle('Move up').click();
+  await top.getByTitle('Move up').click();
   expect(await order()).toEqual(before);
   await shot(page, '04-layers');
 });

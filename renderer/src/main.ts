@@ -62,7 +62,12 @@ async function start(): Promise<void> {
     return e ? map.clipToScene(e) : null;
   };
   let selectedLayer: string | null = null;
-  new LayerPanel(store, byId('layer-panel'), (id) => (selectedLayer = id));
+  new LayerPanel(
+    store,
+    byId('layer-panel'),
+    (id) => (selectedLayer = id),
+    (extent) => map.zoomTo(extent),
+  );
   const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView });
   new CompareBar({
     store,

@@ -110,6 +110,12 @@ export class SceneMap {
     this.view.fit(this.scene.extent, { padding: [24, 24, 24, 24], ...(size ? { size } : {}) });
   }
 
+  /** Fits `extent` (a layer's, e.g. a small preview output) in the map on screen. */
+  zoomTo(extent: readonly [number, number, number, number]): void {
+    const size = (this.mode === 'quad' ? this.quadMaps[0] : this.map)?.getSize();
+    this.view.fit([...extent], { padding: [24, 24, 24, 24], ...(size ? { size } : {}) });
+  }
+
   /** The visible part of the map in the scene CRS, or null before a scene is open. */
   viewExtent(): Extent | null {
     if (!this.scene) return null;

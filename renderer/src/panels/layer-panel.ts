@@ -18,6 +18,7 @@ export class LayerPanel {
     private readonly store: LayerStore,
     private readonly root: HTMLElement,
     private readonly onSelect: (layerId: string | null) => void,
+    private readonly onZoomTo: (extent: readonly [number, number, number, number]) => void,
   ) {
     store.onChange((c) => {
       if (c.type === 'list') this.render();
@@ -97,6 +98,7 @@ export class LayerPanel {
         visible,
         el('span', { class: `badge badge-${layer.kind}` }, KIND_LABEL[layer.kind] ?? layer.kind),
         el('span', { class: 'layer-name', title: `${layer.name}\n${layer.width}×${layer.height} px, ${layer.bandCount} band(s), ${layer.dataType}` }, layer.name),
+        el('button', { type: 'button', class: 'icon', title: 'Zoom to this layer', 'data-testid': 'layer-zoom', onclick: () => this.onZoomTo(layer.extent) }, '⤢'),
         el('button', { type: 'button', class: 'icon', title: 'Move up', disabled: index === 0, onclick: () => this.store.move(id, -1) }, '▲'),
         el('button', { type: 'button', class: 'icon', title: 'Move down', disabled: index === count - 1, onclick: () => this.store.move(id, 1) }, '▼'),
       ),
