@@ -4,7 +4,7 @@
  * top of the list = top of the map. Plain state with change listeners: the map and the layer panel both follow it.
  */
 import type { RasterLayer } from '../../../preload/contract.ts';
-import { defaultCombo, type BandCombo } from '../style/band-style.ts';
+import { defaultCombo, type BandCombo, type StretchKind } from '../style/band-style.ts';
 
 export interface LayerEntry {
   readonly layer: RasterLayer;
@@ -13,6 +13,7 @@ export interface LayerEntry {
   opacity: number;
   combo: BandCombo;
   gamma: number;
+  stretch: StretchKind;
 }
 
 export type LayerChange = { type: 'list' } | { type: 'style'; layerId: string };
@@ -33,7 +34,7 @@ export class LayerStore {
   /** Adds on top (outputs) or at the bottom (the scene's PAN/MS); a known layerId is left as it is. */
   add(layer: RasterLayer, where: 'top' | 'bottom', visible = true): void {
     if (this.get(layer.layerId)) return;
-    const entry: LayerEntry = { layer, visible, opacity: 1, combo: defaultCombo(layer), gamma: 1 };
+    const entry: LayerEntry = { layer, visible, opacity: 1, combo: defaultCombo(layer), gamma: 1, stretch: 'percent' };
     if (where === 'top') this.entries.unshift(entry);
     else this.entries.push(entry);
     this.emit({ type: 'list' });

@@ -222,7 +222,7 @@ export class SceneMap {
 
   private styleOf(entry: LayerEntry): Style {
     // Our expression type is structurally the OpenLayers one (nested arrays of numbers and strings).
-    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma }) as unknown as Style;
+    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma, stretch: entry.stretch }) as unknown as Style;
   }
 
   private makeLayer(entry: LayerEntry): WebGLTileLayer {

@@ -82,10 +82,15 @@ export class LayerPanel {
       }
       const gamma = el('input', { type: 'range', min: 0.4, max: 2.5, step: 0.1, value: entry.gamma, title: 'Display gamma' });
       gamma.addEventListener('input', () => this.store.update(id, { gamma: Number(gamma.value) }));
+      const stretch = select([['percent', '2–98 %'], ['minmax', 'min–max']] as const, entry.stretch, { title: 'Contrast stretch, from the engine statistics of each band', 'data-testid': 'layer-stretch' });
+      stretch.addEventListener('change', () => {
+        this.store.update(id, { stretch: stretch.value === 'minmax' ? 'minmax' : 'percent' });
+        renderStyle();
+      });
       const ranges = [entry.combo.r, entry.combo.g, entry.combo.b]
         .filter((b, i, a) => a.indexOf(b) === i)
-        .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b]).map((v) => Math.round(v)).join('–')}`);
-      details.append(el('label', { class: 'gamma' }, 'γ', gamma), el('div', { class: 'stretch muted', title: '2–98 % stretch from the engine statistics' }, `stretch ${ranges.join(', ')}`));
+        .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b], entry.stretch).map((v) => Math.round(v)).join('–')}`);
+      details.append(stretch, el('label', { class: 'gamma' }, 'γ', gamma), el('div', { class: 'stretch muted' }, `stretch ${ranges.join(', ')}`));
     };
     renderStyle();
 

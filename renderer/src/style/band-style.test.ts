@@ -29,6 +29,7 @@ test('stretch uses p2..p98, widened when degenerate', () => {
   assert.deepEqual(stretchRange({ p2: 100, p98: 900, min: 0, max: 2047 }), [100, 900]);
   assert.deepEqual(stretchRange({ p2: 5, p98: 5, min: 0, max: 10 }), [0, 10]);
   assert.deepEqual(stretchRange({ p2: 5, p98: 5, min: 5, max: 5 }), [4.5, 5.5]);
+  assert.deepEqual(stretchRange({ p2: 100, p98: 900, min: 0, max: 2047 }, 'minmax'), [0, 2047]);
 });
 
 test('the WebGL style stretches each chosen band (1-based in expressions) and reads the nodata alpha band', () => {
@@ -44,5 +45,7 @@ test('the WebGL style stretches each chosen band (1-based in expressions) and re
   const opaque = webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 0, g: 0, b: 0 }, gamma: 2 });
   assert.deepEqual((opaque.color as unknown[])[4], 1);
   assert.deepEqual((opaque.color as unknown[])[1], ['^', ['clamp', ['/', ['-', ['band', 1], 0], 100], 0, 1], 0.5]);
+  const minmax = webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 1, g: 1, b: 1 }, stretch: 'minmax' });
+  assert.deepEqual((minmax.color as unknown[])[1], ['clamp', ['/', ['-', ['band', 2], 0], 2047], 0, 1]);
   assert.throws(() => webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 4, g: 0, b: 0 } }), /band index 4/);
 });

@@ -61,10 +61,15 @@ export function bandLabel(layer: Pick<RasterLayer, 'bandDescriptions'>, bandInde
   return d ? d : `Band ${bandIndex + 1}`;
 }
 
-/** Low and high display values of a band: its 2 and 98 % percentiles, widened when they coincide. */
-export function stretchRange(stats: BandStats | undefined): [number, number] {
+export type StretchKind = 'percent' | 'minmax';
+
+/**
+ * Low and high display values of a band: its 2 and 98 % percentiles ('percent', the default: a few bright roofs
+ * do not wash the image out), or its range ('minmax'); widened when they coincide.
+ */
+export function stretchRange(stats: BandStats | undefined, kind: StretchKind = 'percent'): [number, number] {
   if (!stats) return [0, 1];
-  if (stats.p98 > stats.p2) return [stats.p2, stats.p98];
+  if (kind === 'percent' && stats.p98 > stats.p2) return [stats.p2, stats.p98];
   if (stats.max > stats.min) return [stats.min, stats.max];
   return [stats.p2 - 0.5, stats.p2 + 0.5];
 }
@@ -72,8 +77,8 @@ export function stretchRange(stats: BandStats | undefined): [number, number] {
 /** OpenLayers style expressions are nested arrays; this is the part we build. */
 export type Expr = number | string | Expr[];
 
-function stretched(layer: Pick<RasterLayer, 'stats'>, bandIndex: number, gamma: number): Expr {
-  const [lo, hi] = stretchRange(layer.stats[bandIndex]);
+function stretched(layer: Pick<RasterLayer, 'stats'>, bandIndex: number, gamma: number, stretch: StretchKind): Expr {
+  const [lo, hi] = stretchRange(layer.stats[bandIndex], stretch);
   const unit: Expr = ['clamp', ['/', ['-', ['band', bandIndex + 1], lo], hi - lo], 0, 1];
   return gamma === 1 ? unit : ['^', unit, 1 / gamma];
 }
@@ -82,6 +87,8 @@ export interface StyleOptions {
   readonly combo: BandCombo;
   /** Display gamma [default 1]. */
   readonly gamma?: number;
+  /** [default 'percent' = 2–98 %] */
+  readonly stretch?: StretchKind;
 }
 
 /**
@@ -90,11 +97,12 @@ export interface StyleOptions {
  */
 export function webglStyle(layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noData'>, options: StyleOptions): { color: Expr } {
   const gamma = options.gamma ?? 1;
+  const stretch = options.stretch ?? 'percent';
   for (const i of [options.combo.r, options.combo.g, options.combo.b]) {
     if (!Number.isInteger(i) || i < 0 || i >= layer.bandCount) throw new RangeError(`band index ${i} is outside 0…${layer.bandCount - 1}`);
   }
   const alpha: Expr = layer.noData === null ? 1 : ['clamp', ['band', layer.bandCount + 1], 0, 1];
   return {
-    color: ['array', stretched(layer, options.combo.r, gamma), stretched(layer, options.combo.g, gamma), stretched(layer, options.combo.b, gamma), alpha],
+    color: ['array', stretched(layer, options.combo.r, gamma, stretch), stretched(layer, options.combo.g, gamma, stretch), stretched(layer, options.combo.b, gamma, stretch), alpha],
   };
 }
