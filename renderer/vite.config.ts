@@ -12,6 +12,8 @@ export default defineConfig({
     sourcemap: true,
     // OpenLayers + chart.js make one large chunk; that is fine for a local app.
     chunkSizeWarningLimit: 2500,
+    // On a busy machine the bundler's "plugin took N s" timing notes are noise, not warnings about our code.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: { host: '127.0.0.1' },
 });
