@@ -32,7 +32,7 @@ def git_commit():
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_root(), capture_output=True,
                               text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "models"], cwd=repo_root(),
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "models", ":!models/onnx"], cwd=repo_root(),
                                capture_output=True, text=True, check=True).stdout.strip()
         return ("uncommitted" if dirty else head), head
     except (OSError, subprocess.CalledProcessError):
