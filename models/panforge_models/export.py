@@ -201,21 +201,21 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
         log(f"[{name}] parameters {params}, MACs/PAN px {macs['total']}, effective RF {rf}")
         tile_mult = TILE_MULTIPLE_PX[kind]
         ceil_m = lambda x, m: int(-(-x // m) * m)
+        rf_px = ceil_m(rf["radiusPx"], 4)
         seam_res = None
         if seam:
             s_ms, s_pan = read_scene(par["scene"], sc["bands"], val_win)  # 512x512 PAN, full resolution
             if kind in GLOBAL_CONTEXT:
-                cands = [16, 24, 32, 48, 64, 96, 128]
+                # never below the (thresholded) receptive field: the local context must fit in the overlap too
+                cands = sorted({rf_px, *[c for c in (16, 24, 32, 48, 64, 96, 128) if c > rf_px]})
             else:
-                cands = [ceil_m(max(rf["radiusPx"], 4), 4)]
+                cands = [max(rf_px, 4)]
             seam_res = seam_check(net, torch.from_numpy(s_ms[None].astype(np.float32)),
                                   torch.from_numpy(s_pan[None].astype(np.float32)), core_px=256, candidates=cands)
             seam_res.update({"scene": par["scene"], "msWindow": val_win.as_dict(), "tileCorePx": 256,
                              "criterion": "max |tiled - untiled| < 0.5% of the untiled output's range"})
             log(f"[{name}] seam check: {json.dumps(seam_res['trials'])}")
-        overlap = seam_res["overlapPx"] if seam_res else ceil_m(max(rf["radiusPx"], 32), 4)
-        if kind not in GLOBAL_CONTEXT:
-            overlap = max(overlap, ceil_m(rf["radiusPx"], 4))
+        overlap = max(seam_res["overlapPx"] if seam_res else ceil_m(max(rf["radiusPx"], 32), 4), rf_px)
 
         val_sets = validation_sets(val_cfg)
         rows = validate(net, val_sets)
