@@ -7,8 +7,10 @@
 import gdal from 'gdal-async';
 
 gdal.config.set('GDAL_PAM_ENABLED', 'NO');
-// GDAL's block cache defaults to 5 % of RAM; a fixed budget keeps memory flat whatever the scene size.
-gdal.config.set('GDAL_CACHEMAX', process.env.PANFORGE_GDAL_CACHE_MB ?? '128');
+// GDAL's block cache defaults to 5 % of RAM; a fixed budget keeps memory flat whatever the scene size. 64 MB holds
+// a row of 512 px tiles of a 12000 px wide scene (input blocks and dirty output blocks); with 128 MB a 4096² run
+// never filled the cache and 12000² peaked 27 % higher, with 64 MB 5 % (bench inference, BENCHMARKS.md).
+gdal.config.set('GDAL_CACHEMAX', process.env.PANFORGE_GDAL_CACHE_MB ?? '64');
 gdal.config.set('CPL_LOG', '/dev/null');
 gdal.quiet();
 
