@@ -74,6 +74,7 @@ async function start(): Promise<void> {
     map,
     root: byId('map-toolbar'),
     swipeSlider: byId<HTMLInputElement>('swipe'),
+    swipeLine: byId('swipe-line'),
     quadSelects: quadCells.map((c) => c.querySelector('select')!),
     onExport: () => exportDialog.open(selectedLayer),
   });

@@ -12,6 +12,8 @@ export interface CompareBarOptions {
   readonly map: SceneMap;
   readonly root: HTMLElement;
   readonly swipeSlider: HTMLInputElement;
+  /** The divider drawn over the map at the swipe position. */
+  readonly swipeLine: HTMLElement;
   /** One select per quadrant (in the quadrant's corner). */
   readonly quadSelects: readonly HTMLSelectElement[];
   readonly onExport: () => void;
@@ -41,7 +43,10 @@ export class CompareBar {
     };
     this.swipeLeft.addEventListener('change', changed);
     this.swipeRight.addEventListener('change', changed);
-    options.swipeSlider.addEventListener('input', () => options.map.setSwipeFraction(Number(options.swipeSlider.value) / 100));
+    options.swipeSlider.addEventListener('input', () => {
+      options.map.setSwipeFraction(Number(options.swipeSlider.value) / 100);
+      options.swipeLine.style.left = `${options.swipeSlider.value}%`; // CSSOM, which the CSP allows
+    });
     options.quadSelects.forEach((s, cell) =>
       s.addEventListener('change', () => {
         s.dataset.chosen = 'user';
@@ -65,6 +70,7 @@ export class CompareBar {
     for (const [m, b] of this.modeButtons) b.classList.toggle('active', m === mode);
     this.swipeControls.hidden = mode !== 'swipe';
     this.options.swipeSlider.hidden = mode !== 'swipe';
+    this.options.swipeLine.hidden = mode !== 'swipe';
     if (mode === 'swipe') this.options.map.setSwipe(this.swipeLeft.value || null, this.swipeRight.value || null);
     this.options.map.setMode(mode);
   }
