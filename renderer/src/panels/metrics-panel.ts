@@ -83,7 +83,7 @@ export class MetricsPanel {
       );
       for (const r of rows) {
         const report = this.reports.get(r.jobId)!;
-        const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(4) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
+        const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(3) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
         t.append(el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r)), ...cells));
       }
       const notes = [...new Set(rows.map((r) => `${this.reports.get(r.jobId)!.protocol}, ${this.reports.get(r.jobId)!.note}`))];
