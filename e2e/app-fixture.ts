@@ -26,7 +26,8 @@ function watchErrors(page: Page, into: string[]): void {
 
 export const test = base.extend<object, { app: AppUnderTest }>({
   app: [
-    async ({ browser }, use) => {
+    // Chromium is launched here, not through the `browser` fixture, so an Electron run never starts it.
+    async ({ playwright, launchOptions, headless }, use) => {
       const exportDir = process.env.PANFORGE_E2E_EXPORT_DIR;
       if (!exportDir) throw new Error('PANFORGE_E2E_EXPORT_DIR is unset: run through e2e/playwright.config.ts (its global setup sets it)');
       const pageErrors: string[] = [];
@@ -46,14 +47,15 @@ export const test = base.extend<object, { app: AppUnderTest }>({
       }
       const url = process.env.PANFORGE_E2E_URL;
       if (!url) throw new Error('PANFORGE_E2E_URL is unset: the global setup did not start the host');
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-      const page = await context.newPage();
-      watchErrors(page, pageErrors);
-      await page.goto(url);
+      const browser = await playwright.chromium.launch({ ...launchOptions, headless });
       try {
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        const page = await context.newPage();
+        watchErrors(page, pageErrors);
+        await page.goto(url);
         await use({ page, mode: 'browser', exportDir, pageErrors });
       } finally {
-        await context.close();
+        await browser.close();
       }
     },
     { scope: 'worker' },
