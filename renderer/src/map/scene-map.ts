@@ -105,9 +105,7 @@ export class SceneMap {
 
   /** Fits the scene in the map on screen (a quadrant in the 2×2 view: they share the view). */
   zoomToScene(): void {
-    if (!this.scene) return;
-    const size = (this.mode === 'quad' ? this.quadMaps[0] : this.map)?.getSize();
-    this.view.fit(this.scene.extent, { padding: [24, 24, 24, 24], ...(size ? { size } : {}) });
+    if (this.scene) this.zoomTo(this.scene.extent);
   }
 
   /** Fits `extent` (a layer's, e.g. a small preview output) in the map on screen. */
