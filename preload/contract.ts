@@ -325,6 +325,8 @@ export const Calls = {
   jobList: call('panforge:job.list', Empty, arr(JobSnapshot)),
   pixelRead: call('panforge:pixel.read', PixelReadRequest, PixelReading),
   metricsCompute: call('panforge:metrics.compute', JobRef, MetricsReport),
+  /** The run's spectral distortion map (kind 'quality', one band, degrees), made once per run. */
+  qualityMapCompute: call('panforge:quality-map.compute', JobRef, RasterLayer),
   exportChoosePath: call('panforge:export.choosePath', ExportChoosePathRequest, nullable(text)),
   exportRun: call('panforge:export.run', ExportRequest, ExportResult),
   recentList: call('panforge:recent.list', Empty, RecentState),

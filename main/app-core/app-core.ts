@@ -110,6 +110,7 @@ export class AppCore {
       jobList: () => this.jobList(),
       pixelRead: async (req) => unwrap(await this.engine.call('pixelRead', req)),
       metricsCompute: async (req) => unwrap(await this.engine.call('metricsCompute', req)),
+      qualityMapCompute: async (req) => unwrap(await this.engine.call('qualityMapCompute', req)),
       exportChoosePath: (req) => this.exportChoosePath(req.suggestedName),
       exportRun: (req) => this.exportRun(req),
       recentList: async () => this.recentList(),

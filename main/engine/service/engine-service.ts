@@ -6,7 +6,7 @@
  * window, so a renderer that reloads asks `jobList` and finds them still running.
  */
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type {
   ExportRequest, ExportResult, JobEvent, JobProgress, JobSnapshot, MethodSummary, MetricsReport, PixelReadRequest, PixelReading, RasterLayer,
   SceneView,
@@ -22,6 +22,7 @@ import { pixelValues } from '../raster-stats/pixel-values.ts';
 import { ensureDisplayCog } from '../write/display-cog.ts';
 import { exportRaster } from '../write/export-raster.ts';
 import { computeRunMetrics } from './run-metrics.ts';
+import { writeRunQualityMap } from './run-quality-map.ts';
 import type { ServiceRequest, ServiceValue } from './protocol.ts';
 
 export interface EngineServiceSink {
@@ -189,6 +190,28 @@ export class EngineService {
       throw new InputError('job-not-done', `metrics need a finished run; job ${req.jobId} is ${job.snapshot.state}`, { jobId: req.jobId, state: job.snapshot.state });
     }
     return computeRunMetrics({ jobId: req.jobId, fusedPath: job.outPath, files: scene.view.files, sensor: scene.report.sensor, ratio: scene.report.ratio });
+  }
+
+  /**
+   * The run's spectral distortion map, written beside its output and registered like outputs are (served only from
+   * then on); a second call returns the same layer.
+   */
+  async qualityMapCompute(req: ServiceRequest<'qualityMapCompute'>): Promise<RasterLayer> {
+    const job = this.requireJob(req.jobId);
+    const scene = this.scenes.get(job.snapshot.sceneId);
+    if (job.snapshot.state !== 'done' || !scene) {
+      throw new InputError('job-not-done', `a quality map needs a finished run; job ${req.jobId} is ${job.snapshot.state}`, { jobId: req.jobId, state: job.snapshot.state });
+    }
+    const layerId = `${req.jobId}-sam-ms`;
+    const known = this.layers.get(layerId);
+    if (known) return known.layer;
+    const path = join(dirname(job.outPath), `${basename(job.outPath).replace(/\.tiff?$/i, '')}.sam-ms.tif`);
+    await writeRunQualityMap({ fusedPath: job.outPath, panPath: scene.view.files.panPath, msPath: scene.view.files.msPath, sensor: scene.report.sensor, ratio: scene.report.ratio, outPath: path });
+    const name = `Spectral distortion (SAM to MS, °) · ${job.snapshot.result?.layer.name ?? job.snapshot.method}`;
+    const layer = await rasterLayer(path, { layerId, kind: 'quality', name });
+    this.layers.set(layerId, { path, sceneId: job.snapshot.sceneId, layer });
+    this.sink.raster(layerId, path);
+    return layer;
   }
 
   async exportRun(req: ExportRequest): Promise<ExportResult> {

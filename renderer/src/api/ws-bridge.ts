@@ -152,6 +152,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     jobList: (r) => call('jobList', r),
     pixelRead: (r) => call('pixelRead', r),
     metricsCompute: (r) => call('metricsCompute', r),
+    qualityMapCompute: (r) => call('qualityMapCompute', r),
     exportChoosePath: (r) => call('exportChoosePath', r),
     exportRun: (r) => call('exportRun', r),
     recentList: (r) => call('recentList', r),
