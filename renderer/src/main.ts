@@ -78,7 +78,9 @@ async function start(): Promise<void> {
     quadSelects: quadCells.map((c) => c.querySelector('select')!),
     onExport: () => exportDialog.open(selectedLayer),
   });
-  const metrics = new MetricsPanel(api, status, byId('metrics-panel'));
+  const metrics = new MetricsPanel(api, status, byId('metrics-panel'), (run, layer) => {
+    if (run.sceneId === scene?.sceneId) store.add(layer, 'top');
+  });
   let recentTimer: ReturnType<typeof setTimeout> | undefined;
   const ofScene = (jobs: readonly JobSnapshot[]) => jobs.filter((j) => j.sceneId === scene?.sceneId);
   runs = new RunsPanel({

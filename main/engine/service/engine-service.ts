@@ -62,7 +62,8 @@ async function rasterLayer(path: string, fields: Pick<RasterLayer, 'layerId' | '
       extent: extentOf(gt as unknown as GeoTransform, ds.rasterSize.x, ds.rasterSize.y),
       width: ds.rasterSize.x,
       height: ds.rasterSize.y,
-      noData: band1.noDataValue,
+      // NaN nodata (quality maps) cannot cross the contract, which holds finite numbers; readers find it in the file.
+      noData: band1.noDataValue !== null && Number.isFinite(band1.noDataValue) ? band1.noDataValue : null,
     };
   } finally {
     ds.close();

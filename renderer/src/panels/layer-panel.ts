@@ -5,7 +5,7 @@
  * shows the range used.
  */
 import type { LayerEntry, LayerStore } from '../map/layer-store.ts';
-import { bandLabel, comboFor, stretchRange, type ComboKind } from '../style/band-style.ts';
+import { bandLabel, comboFor, isRampLayer, rampLegend, stretchRange, type ComboKind } from '../style/band-style.ts';
 import { clear, el, select } from '../dom.ts';
 
 const KIND_LABEL: Record<string, string> = { pan: 'PAN', ms: 'MS', output: 'run', quality: 'quality' };
@@ -90,6 +90,17 @@ export class LayerPanel {
       const ranges = [entry.combo.r, entry.combo.g, entry.combo.b]
         .filter((b, i, a) => a.indexOf(b) === i)
         .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b], entry.stretch).map((v) => Math.round(v)).join('–')}`);
+      if (isRampLayer(layer)) {
+        const legend = rampLegend(layer, entry.stretch);
+        const ramp = el('span', { class: 'ramp' });
+        ramp.style.background = legend.gradient; // through CSSOM: the CSP forbids inline style attributes
+        details.append(
+          stretch,
+          el('label', { class: 'gamma' }, 'γ', gamma),
+          el('div', { class: 'ramp-legend', 'data-testid': 'layer-legend', title: bandLabel(layer, 0) }, ramp, el('span', { class: 'muted' }, legend.label)),
+        );
+        return;
+      }
       details.append(stretch, el('label', { class: 'gamma' }, 'γ', gamma), el('div', { class: 'stretch muted' }, `stretch ${ranges.join(', ')}`));
     };
     renderStyle();

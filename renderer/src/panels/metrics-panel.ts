@@ -1,10 +1,11 @@
 /**
  * @module renderer/panels/metrics-panel
  * Quality of the finished runs of this scene: metricsCompute per run (the engine's no-reference indices on a
- * stated window), a table with the ideal value and direction of each index, and a grouped bar chart. A report
- * that is pending or failed shows its note; nothing is filled in.
+ * stated window), a table with the ideal value and direction of each index, and a grouped bar chart; and per run
+ * its spectral distortion map (qualityMapCompute), handed over as a layer. A report that is pending or failed
+ * shows its note; nothing is filled in.
  */
-import type { JobSnapshot, MetricsReport, PanForgeApi } from '../../../preload/contract.ts';
+import type { JobSnapshot, MetricsReport, PanForgeApi, RasterLayer } from '../../../preload/contract.ts';
 import { clear, el, swatch } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
 import { Chart, colourFor } from './charts.ts';
@@ -25,6 +26,8 @@ export class MetricsPanel {
     private readonly api: PanForgeApi,
     private readonly status: StatusBar,
     root: HTMLElement,
+    /** Receives each run's spectral distortion map, for the layer list and map. */
+    private readonly onQualityLayer: (run: JobSnapshot, layer: RasterLayer) => void,
   ) {
     this.button.addEventListener('click', () => void this.computeAll());
     root.append(el('div', { class: 'button-row' }, this.button), this.table, el('div', { class: 'chart-box' }, this.canvas));
@@ -42,11 +45,15 @@ export class MetricsPanel {
     this.button.disabled = true;
     try {
       for (const run of this.runs) {
-        if (this.reports.get(run.jobId)?.status === 'ok') continue;
-        const report = this.status.unwrap(await this.api.metricsCompute({ jobId: run.jobId }), `computing metrics of ${run.method}`);
-        if (report) this.reports.set(run.jobId, report);
-        if (report && report.status !== 'ok') this.status.info(`${run.method}: metrics ${report.status}: ${report.note}`);
-        this.render();
+        if (this.reports.get(run.jobId)?.status !== 'ok') {
+          const report = this.status.unwrap(await this.api.metricsCompute({ jobId: run.jobId }), `computing metrics of ${run.method}`);
+          if (report) this.reports.set(run.jobId, report);
+          if (report && report.status !== 'ok') this.status.info(`${run.method}: metrics ${report.status}: ${report.note}`);
+          this.render();
+        }
+        // Made once per run by the engine; asked again so that a reopened scene gets its layers back.
+        const map = this.status.unwrap(await this.api.qualityMapCompute({ jobId: run.jobId }), `computing the spectral distortion map of ${run.method}`);
+        if (map) this.onQualityLayer(run, map);
       }
     } finally {
       this.button.disabled = this.runs.length === 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bandLabel, bandRoles, comboFor, defaultCombo, stretchRange, webglStyle } from './band-style.ts';
+import { bandLabel, bandRoles, comboFor, defaultCombo, isRampLayer, QUALITY_RAMP, rampLegend, rampRange, rampUnit, stretchRange, webglStyle, type Expr } from './band-style.ts';
 
 const ikonos = { bandCount: 4, bandDescriptions: ['Blue', 'Green', 'Red', 'NIR'] };
 const wv2 = { bandCount: 8, bandDescriptions: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'] };
@@ -48,4 +48,27 @@ test('the WebGL style stretches each chosen band (1-based in expressions) and re
   const minmax = webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 1, g: 1, b: 1 }, stretch: 'minmax' });
   assert.deepEqual((minmax.color as unknown[])[1], ['clamp', ['/', ['-', ['band', 2], 0], 2047], 0, 1]);
   assert.throws(() => webglStyle({ bandCount: 4, stats, noData: null }, { combo: { kind: 'custom', r: 4, g: 0, b: 0 } }), /band index 4/);
+});
+
+test('a one-band quality map is drawn through a colour ramp from 0 to its p98, nodata transparent, with a unit legend', () => {
+  const sam = { kind: 'quality' as const, bandCount: 1, bandDescriptions: ['spectral angle to the upsampled MS, degrees'], stats: [{ p2: 0.5, p98: 8, min: 0, max: 30 }], noData: null };
+  assert.equal(isRampLayer(sam), true);
+  assert.equal(isRampLayer({ ...sam, kind: 'pan' }), false);
+  assert.equal(isRampLayer({ ...sam, bandCount: 2 }), false);
+  const style = webglStyle(sam, { combo: defaultCombo(sam) });
+  const t = ['clamp', ['/', ['-', ['band', 1], 0], 8], 0, 1];
+  const [tag, red, green, blue, alpha] = style.color as Expr[];
+  assert.equal(tag, 'array');
+  assert.deepEqual(red, ['interpolate', ['linear'], t, ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[0]])]);
+  assert.deepEqual((green as Expr[]).slice(0, 5), ['interpolate', ['linear'], t, 0, QUALITY_RAMP[0]![1][1]]);
+  assert.deepEqual((blue as Expr[]).at(-1), QUALITY_RAMP.at(-1)![1][2]);
+  assert.deepEqual(alpha, ['clamp', ['band', 2], 0, 1]);
+  assert.deepEqual(webglStyle(sam, { combo: defaultCombo(sam), stretch: 'minmax' }).color[1], ['interpolate', ['linear'], ['clamp', ['/', ['-', ['band', 1], 0], 30], 0, 1], ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[0]])]);
+
+  assert.deepEqual(rampRange({ p2: 0, p98: 0, min: 0, max: 0 }), [0, 1], 'an all-zero map (output = upsampled MS) still has a range');
+  assert.equal(rampUnit(sam), 'degrees');
+  assert.equal(rampUnit({ bandDescriptions: [''] }), '');
+  const legend = rampLegend(sam);
+  assert.equal(legend.label, '0.00–8.00 degrees');
+  assert.match(legend.gradient, /^linear-gradient\(to right, rgb\(68, 1, 84\) 0%, .* rgb\(253, 231, 37\) 100%\)$/);
 });

@@ -95,9 +95,10 @@ export interface StyleOptions {
  * The WebGL tile style of a layer read with `normalize: false` (raw values). When the raster has nodata, the
  * GeoTIFF source appends an alpha band (255 = data, 0 = nodata) after the data bands; we read it for opacity.
  */
-export function webglStyle(layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noData'>, options: StyleOptions): { color: Expr } {
+export function webglStyle(layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noData'> & { readonly kind?: RasterLayer['kind'] }, options: StyleOptions): { color: Expr } {
   const gamma = options.gamma ?? 1;
   const stretch = options.stretch ?? 'percent';
+  if (isRampLayer(layer)) return rampStyle(layer, gamma, stretch);
   for (const i of [options.combo.r, options.combo.g, options.combo.b]) {
     if (!Number.isInteger(i) || i < 0 || i >= layer.bandCount) throw new RangeError(`band index ${i} is outside 0…${layer.bandCount - 1}`);
   }
@@ -105,4 +106,53 @@ export function webglStyle(layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noD
   return {
     color: ['array', stretched(layer, options.combo.r, gamma, stretch), stretched(layer, options.combo.g, gamma, stretch), stretched(layer, options.combo.b, gamma, stretch), alpha],
   };
+}
+
+/**
+ * A one-band quality map (kind 'quality', e.g. spectral angle in degrees) is a magnitude from 0, not an image: it is
+ * shown through a colour ramp from 0 to its p98 (or max), so equal colours mean equal values across the map.
+ */
+export function isRampLayer(layer: { readonly kind?: RasterLayer['kind']; readonly bandCount: number }): boolean {
+  return layer.kind === 'quality' && layer.bandCount === 1;
+}
+
+/** Ramp stops, position 0…1 → RGB 0…1 (viridis-like: dark blue = no distortion, yellow = the most). */
+export const QUALITY_RAMP: readonly (readonly [number, readonly [number, number, number]])[] = [
+  [0, [0.267, 0.005, 0.329]],
+  [0.25, [0.231, 0.322, 0.545]],
+  [0.5, [0.129, 0.569, 0.549]],
+  [0.75, [0.369, 0.788, 0.384]],
+  [1, [0.992, 0.906, 0.145]],
+];
+
+/** Display range of a quality map: 0 to p98 ('percent') or to max ('minmax'); [0, 1] when it is all zero. */
+export function rampRange(stats: BandStats | undefined, kind: StretchKind = 'percent'): [number, number] {
+  const hi = stats ? (kind === 'percent' && stats.p98 > 0 ? stats.p98 : stats.max) : 0;
+  return [0, hi > 0 ? hi : 1];
+}
+
+/** The unit of a quality map, from its band description's last clause ("spectral angle to …, degrees" → "degrees"). */
+export function rampUnit(layer: Pick<RasterLayer, 'bandDescriptions'>): string {
+  const d = layer.bandDescriptions[0] ?? '';
+  const i = d.lastIndexOf(',');
+  return i < 0 ? '' : d.slice(i + 1).trim();
+}
+
+/** The legend of a ramp layer: its range and unit as text, and the ramp as a CSS gradient. */
+export function rampLegend(layer: Pick<RasterLayer, 'bandDescriptions' | 'stats'>, stretch: StretchKind = 'percent'): { label: string; gradient: string } {
+  const [lo, hi] = rampRange(layer.stats[0], stretch);
+  const digits = hi < 10 ? 2 : 1;
+  const unit = rampUnit(layer);
+  const stops = QUALITY_RAMP.map(([t, c]) => `rgb(${c.map((v) => Math.round(v * 255)).join(', ')}) ${t * 100}%`);
+  return { label: `${lo.toFixed(digits)}–${hi.toFixed(digits)}${unit ? ` ${unit}` : ''}`, gradient: `linear-gradient(to right, ${stops.join(', ')})` };
+}
+
+function rampStyle(layer: Pick<RasterLayer, 'stats'>, gamma: number, stretch: StretchKind): { color: Expr } {
+  const [lo, hi] = rampRange(layer.stats[0], stretch);
+  const unit: Expr = ['clamp', ['/', ['-', ['band', 1], lo], hi - lo], 0, 1];
+  const t: Expr = gamma === 1 ? unit : ['^', unit, 1 / gamma];
+  const channel = (c: 0 | 1 | 2): Expr => ['interpolate', ['linear'], t, ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[c]])];
+  // Quality maps always have NaN as nodata (outside the evaluated area), which the contract carries as null (it
+  // holds finite numbers only); the GeoTIFF source reads it from the file and appends the alpha band all the same.
+  return { color: ['array', channel(0), channel(1), channel(2), ['clamp', ['band', 2], 0, 1]] };
 }
