@@ -13,7 +13,8 @@
  * 3. Memory: peak RSS of whole-scene runs at `--rss-scenes` sizes with `--rss-method` (default exp: the same tile
  *    pipeline, fast enough for 12000² on a CPU; a network adds a constant session and arena) → growth.
  *
- * Options: --models DIR (default: the engine's models folder) --only a,b --devices cpu[,cuda] --reps 3 --pan 512
+ * Options: --models DIR (default: the engine's models folder) --only a,b --devices cpu[,cuda] --reps 3
+ *          --torch-reps N (default --reps; PyTorch on a 2-core CPU takes about a minute a tile) --pan 512
  *          --scenes 4096[,12000] --scene-models premix-4band[,...] --batch N --no-torch
  *          --rss-scenes 4096,12000 ('' for none) --rss-method exp --name inference
  */
@@ -40,6 +41,7 @@ interface Options {
   readonly only: string[] | null;
   readonly devices: ('cpu' | 'cuda')[];
   readonly reps: number;
+  readonly torchReps: number;
   readonly panPx: number;
   readonly scenes: number[];
   readonly sceneModels: string[];
@@ -71,6 +73,7 @@ function parseOptions(argv: string[]): Options {
     only: arg('only') ? list('only', '') : null,
     devices: devices as ('cpu' | 'cuda')[],
     reps: Number(arg('reps') ?? 3),
+    torchReps: Number(arg('torch-reps') ?? arg('reps') ?? 3),
     panPx: Number(arg('pan') ?? 512),
     scenes: list('scenes', '4096').map(Number).filter((n) => n > 0),
     sceneModels: list('scene-models', 'premix-4band'),
@@ -150,7 +153,7 @@ async function modelRows(options: Options, manifests: ModelManifest[], threads: 
         rows.push({ model: manifest.name, device, 'ORT ms/tile': null, 'ORT MP/s': null, 'torch ms/tile': null, 'torch MP/s': null, speedup: null, target: `not run: ${err instanceof Error ? err.message.split(';')[0] : err}`, 'max|Δ|': null });
         continue;
       }
-      const torch = options.torch ? runTorch(manifest, device, options.panPx, options.reps, threads) : { error: 'skipped (--no-torch)' };
+      const torch = options.torch ? runTorch(manifest, device, options.panPx, options.torchReps, threads) : { error: 'skipped (--no-torch)' };
       const inputs = 'ms' in torch ? torch : seededInputs(manifest.bands, options.panPx);
       const ortRun = await timeOrt(choice.session, manifest, inputs.ms, inputs.pan, 1, options.panPx, options.reps);
       let maxDiff: number | null = null;
