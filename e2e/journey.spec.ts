@@ -233,7 +233,7 @@ test('a click gives the spectral profile of every shown layer', async ({ app }) 
   await shot(page.getByTestId('inspector-panel'), '07-profile');
 });
 
-test('metrics of the finished runs: table and chart', async ({ app }) => {
+test('metrics of the finished runs: table, chart and spectral distortion layers', async ({ app }) => {
   const { page } = app;
   const done = await page.locator('[data-testid=job-row][data-state=done]').count();
   await page.getByTestId('metrics-compute').click();
@@ -247,6 +247,13 @@ test('metrics of the finished runs: table and chart', async ({ app }) => {
   }
   await expect(page.getByTestId('metrics-chart')).toBeVisible();
   await shot(page.getByTestId('metrics-panel'), '08-metrics');
+  // Each run's spectral distortion map joins the layers, drawn through a ramp whose legend states its unit.
+  const quality = page.locator('[data-testid=layer-row][data-kind=quality]');
+  await expect(quality).toHaveCount(done, { timeout: 90_000 });
+  await quality.first().locator('.layer-name').click();
+  await expect(quality.first().getByTestId('layer-legend')).toContainText(/^0\.\d+–[\d.]+ degrees$/);
+  await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+  await shot(page, '09-spectral-distortion');
 });
 
 test('the job list and output layers survive a reload', async ({ app }) => {
