@@ -63,7 +63,7 @@ test('a one-band quality map is drawn through a colour ramp from 0 to its p98, n
   assert.deepEqual((green as Expr[]).slice(0, 5), ['interpolate', ['linear'], t, 0, QUALITY_RAMP[0]![1][1]]);
   assert.deepEqual((blue as Expr[]).at(-1), QUALITY_RAMP.at(-1)![1][2]);
   assert.deepEqual(alpha, ['clamp', ['band', 2], 0, 1]);
-  assert.deepEqual(webglStyle(sam, { combo: defaultCombo(sam), stretch: 'minmax' }).color[1], ['interpolate', ['linear'], ['clamp', ['/', ['-', ['band', 1], 0], 30], 0, 1], ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[0]])]);
+  assert.deepEqual((webglStyle(sam, { combo: defaultCombo(sam), stretch: 'minmax' }).color as Expr[])[1], ['interpolate', ['linear'], ['clamp', ['/', ['-', ['band', 1], 0], 30], 0, 1], ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[0]])]);
 
   assert.deepEqual(rampRange({ p2: 0, p98: 0, min: 0, max: 0 }), [0, 1], 'an all-zero map (output = upsampled MS) still has a range');
   assert.equal(rampUnit(sam), 'degrees');
