@@ -17,6 +17,8 @@ import { type ComparisonEntry, type EvaluationReport, INDEX_INFO, type MethodRes
 import { fullResolutionPass, panLowResolution } from '../evaluate/full-resolution-pass.ts';
 import { createMapWriter, type MapGrid } from '../evaluate/map-writer.ts';
 import { reducedResolutionPass } from '../evaluate/reduced-resolution-pass.ts';
+import type { FullResolutionResult } from '../metrics/full-resolution-accumulator.ts';
+import type { ReducedResolutionIndices } from '../metrics/reduced-resolution.ts';
 import { reportToHtml } from '../evaluate/report-html.ts';
 import { waldDegrade } from '../evaluate/wald-degrade.ts';
 import { type Dataset, gdal } from '../io/gdal.ts';
@@ -244,6 +246,30 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
       );
       return { outPath, result };
     };
+    /** One method's row of a protocol: its indices (less the exclusion counts), output, maps and timings. */
+    const methodResult = (
+      method: FusionMethod,
+      indices: ReducedResolutionIndices | FullResolutionResult,
+      outputPath: string,
+      maps: Record<string, string>,
+      result: { readonly elapsedMs: number; readonly device: string },
+      indicesStartedMs: number,
+    ): MethodResult => {
+      const { excluded, ...values } = indices;
+      return {
+        method: method.id,
+        label: method.label,
+        kind: method.kind,
+        modelName: method.model?.name ?? null,
+        indices: values,
+        excluded: { ...excluded },
+        outputPath,
+        maps,
+        sharpenMs: result.elapsedMs,
+        indicesMs: Date.now() - indicesStartedMs,
+        device: result.device,
+      };
+    };
 
     if (protocols.includes('rr')) {
       const msWidth = Math.floor(scene.msRegion.width / ratio) * ratio;
@@ -301,20 +327,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
             ),
           ),
         );
-        const { excluded, ...values } = indices;
-        list.push({
-          method: method.id,
-          label: method.label,
-          kind: method.kind,
-          modelName: method.model?.name ?? null,
-          indices: values,
-          excluded: { ...excluded },
-          outputPath: rel(outPath),
-          maps: { samToReference: rel(mapPath) },
-          sharpenMs: result.elapsedMs,
-          indicesMs: Date.now() - t0,
-          device: result.device,
-        });
+        list.push(methodResult(method, indices, rel(outPath), { samToReference: rel(mapPath) }, result, t0));
       }
       outputs.set('rr', { grid, paths });
       results.push({
@@ -363,20 +376,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
             ),
           ),
         );
-        const { excluded, ...values } = indices;
-        list.push({
-          method: method.id,
-          label: method.label,
-          kind: method.kind,
-          modelName: method.model?.name ?? null,
-          indices: values,
-          excluded: { ...excluded },
-          outputPath: rel(outPath),
-          maps: { samToUpsampledMs: rel(mapPath) },
-          sharpenMs: result.elapsedMs,
-          indicesMs: Date.now() - t0,
-          device: result.device,
-        });
+        list.push(methodResult(method, indices, rel(outPath), { samToUpsampledMs: rel(mapPath) }, result, t0));
       }
       outputs.set('fr', { grid, paths });
       results.push({
