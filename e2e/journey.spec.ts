@@ -43,16 +43,21 @@ async function setRange(slider: Locator, value: number): Promise<void> {
 
 /** Runs the checked methods and waits until the job of `method` is done (failing fast, with its error, if not). */
 async function waitForJob(page: Page, method: string, timeoutMs: number): Promise<{ progressSeen: string[] }> {
-  const row = page.locator(`[data-testid=job-row][data-method="${method}"]`).first();
   const progressSeen: string[] = [];
   await expect
     .poll(
       async () => {
-        const state = await row.getAttribute('data-state');
-        const progress = page.locator(`[data-testid=job-row][data-method="${method}"] [data-testid=job-progress]`).first();
-        if (state === 'running' && (await progress.count())) progressSeen.push(await progress.innerText());
-        if (state === 'failed' || state === 'cancelled') throw new Error(`${method} ${state}: ${await row.innerText()}`);
-        return state;
+        // One read of the row in the page: separate locator calls could race a re-render (a progress element
+        // counted while running is gone once the row shows done, and innerText() would wait for it forever).
+        const row = await page.evaluate((m) => {
+          const node = document.querySelector<HTMLElement>(`[data-testid=job-row][data-method="${m}"]`);
+          if (!node) return null;
+          return { state: node.dataset.state ?? null, progress: node.querySelector<HTMLElement>('[data-testid=job-progress]')?.innerText ?? null, text: node.innerText };
+        }, method);
+        if (!row) return 'absent';
+        if (row.state === 'running' && row.progress !== null) progressSeen.push(row.progress);
+        if (row.state === 'failed' || row.state === 'cancelled') throw new Error(`${method} ${row.state}: ${row.text}`);
+        return row.state;
       },
       { timeout: timeoutMs, intervals: [250, 500, 1000] },
     )
