@@ -139,7 +139,7 @@ def status_text(summary, metrics, baseline) -> str:
     return (f"short {summary['schedule'].upper()} schedule ({summary['steps']} steps, {summary['wallTimeS']:.0f} s on "
             f"{summary['threads']} CPU threads); Python-side validation SAM {metrics['SAM_deg']:.3f} deg, ERGAS "
             f"{metrics['ERGAS']:.3f} vs EXP {baseline['SAM_deg']:.3f} / {baseline['ERGAS']:.3f}: {verdict}; "
-            "not yet compared with GSA/MTF-GLP (engine indices); GPU schedule pending")
+            "engine-side comparison with GSA and MTF-GLP in models/README.md (scripts/model-quality.ts); GPU schedule pending")
 
 
 def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None, seam: bool = True, log=print,
