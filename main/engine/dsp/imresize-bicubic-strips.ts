@@ -5,7 +5,7 @@
  * result is identical; memory is one strip of source rows plus the (small, when shrinking) output.
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import { contributions } from './imresize-bicubic.ts';
+import { contributions, resizeAlongColumns, resizeAlongRows } from './imresize-bicubic.ts';
 
 export interface ImresizeStripsOptions {
   readonly width: number;
@@ -37,27 +37,8 @@ export async function imresizeBicubicStrips(options: ImresizeStripsOptions): Pro
       hi = Math.max(hi, rowsC.index[i]!);
     }
     const src = await options.readRows(lo, hi + 1);
-    mid.fill(0);
-    for (let r = j0; r < j1; r++) {
-      const base = r * rowsC.taps;
-      const dst = (r - j0) * width;
-      for (let t = 0; t < rowsC.taps; t++) {
-        const w = rowsC.weight[base + t]!;
-        if (w === 0) continue;
-        const s = (rowsC.index[base + t]! - lo) * width;
-        for (let c = 0; c < width; c++) mid[dst + c] = mid[dst + c]! + w * src[s + c]!;
-      }
-    }
-    for (let r = j0; r < j1; r++) {
-      const srow = (r - j0) * width;
-      const drow = r * outW;
-      for (let c = 0; c < outW; c++) {
-        const base = c * colsC.taps;
-        let v = 0;
-        for (let t = 0; t < colsC.taps; t++) v += colsC.weight[base + t]! * mid[srow + colsC.index[base + t]!]!;
-        out[drow + c] = v;
-      }
-    }
+    resizeAlongRows(src, lo, width, rowsC, j0, j1, mid);
+    resizeAlongColumns(mid, width, j1 - j0, colsC, out, j0);
     options.onStrip?.(j1, outH);
   }
   return { bands: 1, width: outW, height: outH, data: out };

@@ -64,30 +64,42 @@ export function imresizeBicubic(block: BandBlock<Float64Array>, scale: number): 
   const mid = new Float64Array(outH * width);
   for (let b = 0; b < bands; b++) {
     const src = block.data.subarray(b * width * height, (b + 1) * width * height);
-    // Along rows (dimension 1) first: each output row is a weighted sum of source rows.
-    mid.fill(0);
-    for (let r = 0; r < outH; r++) {
-      const base = r * rowsC.taps;
-      const dst = r * width;
-      for (let t = 0; t < rowsC.taps; t++) {
-        const w = rowsC.weight[base + t]!;
-        if (w === 0) continue;
-        const s = rowsC.index[base + t]! * width;
-        for (let c = 0; c < width; c++) mid[dst + c] = mid[dst + c]! + w * src[s + c]!;
-      }
-    }
-    // Then along columns.
-    const out = data.subarray(b * outW * outH, (b + 1) * outW * outH);
-    for (let r = 0; r < outH; r++) {
-      const srow = r * width;
-      const drow = r * outW;
-      for (let c = 0; c < outW; c++) {
-        const base = c * colsC.taps;
-        let v = 0;
-        for (let t = 0; t < colsC.taps; t++) v += colsC.weight[base + t]! * mid[srow + colsC.index[base + t]!]!;
-        out[drow + c] = v;
-      }
-    }
+    resizeAlongRows(src, 0, width, rowsC, 0, outH, mid);
+    resizeAlongColumns(mid, width, outH, colsC, data.subarray(b * outW * outH, (b + 1) * outW * outH), 0);
   }
   return { bands, width: outW, height: outH, data };
+}
+
+/**
+ * The row pass (dimension 1, MATLAB's first) for output rows [j0, j1): each is a weighted sum of source rows.
+ * `src` holds source rows from `srcRow0` on, `width` columns each; `mid` receives j1 − j0 rows, row-major.
+ * Shared with the streaming form, so both sum in exactly this order.
+ */
+export function resizeAlongRows(src: Float64Array, srcRow0: number, width: number, rowsC: Contributions, j0: number, j1: number, mid: Float64Array): void {
+  mid.fill(0, 0, (j1 - j0) * width);
+  for (let r = j0; r < j1; r++) {
+    const base = r * rowsC.taps;
+    const dst = (r - j0) * width;
+    for (let t = 0; t < rowsC.taps; t++) {
+      const w = rowsC.weight[base + t]!;
+      if (w === 0) continue;
+      const s = (rowsC.index[base + t]! - srcRow0) * width;
+      for (let c = 0; c < width; c++) mid[dst + c] = mid[dst + c]! + w * src[s + c]!;
+    }
+  }
+}
+
+/** The column pass: `rows` rows of `mid` (`width` columns) into `out` (colsC's output width) from output row `outRow0`. */
+export function resizeAlongColumns(mid: Float64Array, width: number, rows: number, colsC: Contributions, out: Float64Array, outRow0: number): void {
+  const outW = colsC.index.length / colsC.taps;
+  for (let r = 0; r < rows; r++) {
+    const srow = r * width;
+    const drow = (outRow0 + r) * outW;
+    for (let c = 0; c < outW; c++) {
+      const base = c * colsC.taps;
+      let v = 0;
+      for (let t = 0; t < colsC.taps; t++) v += colsC.weight[base + t]! * mid[srow + colsC.index[base + t]!]!;
+      out[drow + c] = v;
+    }
+  }
 }
