@@ -19,7 +19,7 @@ export const EVALUATE_HELP = `  panforge evaluate --pan PAN --ms MS --methods al
             Q2n (Q4/Q8), Q, SAM, ERGAS, SCC, PSNR.
         fr: full resolution, no reference: D_λ, D_s, QNR, D_λ(K), HQNR.
         --methods all     every installed method that fits the scene; the others are listed as skipped
-        --sensor S        MTF of sensor S (QuickBird, IKONOS, GeoEye-1, WorldView-2, WorldView-3, generic);
+        --sensor S        MTF of sensor S (QuickBird, IKONOS, GeoEye-1, WorldView-2, WorldView-3, Pleiades, GF-2, generic);
                           default: the scene's SENSOR metadata, else generic
         --compare A,B     map where methods A and B disagree (default: the first two methods)
         --tile N          tile core size in PAN pixels for sharpening (default 512)

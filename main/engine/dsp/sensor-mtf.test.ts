@@ -14,6 +14,13 @@ describe('sensor MTF gains', () => {
     assert.equal(canonicalSensor('nonesuch'), undefined);
     assert.deepEqual(nyquistGains('WV2', 8), [0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.27]);
   });
+  it('Pleiades and GF-2 carry the toolboxes\' 0.3 per band and, unlike an unknown sensor, a band count', () => {
+    assert.equal(canonicalSensor('PHR'), 'Pleiades');
+    assert.equal(canonicalSensor('gaofen-2'), 'GF-2');
+    assert.deepEqual(nyquistGains('Pléiades', 4), [0.3, 0.3, 0.3, 0.3]);
+    assert.deepEqual(nyquistGains('GF2', 4), [0.3, 0.3, 0.3, 0.3]);
+    assert.throws(() => nyquistGains('GF2', 8), (e: unknown) => e instanceof InputError && e.code === 'band-count');
+  });
   it('unknown sensors get the generic gain for every band', () => {
     assert.equal(GENERIC_NYQUIST_GAIN, 0.3);
     assert.deepEqual(nyquistGains('none', 3), [0.3, 0.3, 0.3]);
