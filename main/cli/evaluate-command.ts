@@ -24,6 +24,8 @@ export const EVALUATE_HELP = `  panforge evaluate --pan PAN --ms MS --methods al
         --compare A,B     map where methods A and B disagree (default: the first two methods)
         --tile N          tile core size in PAN pixels for sharpening (default 512)
         --device D        auto | cpu | cuda (default auto)
+        --threads N       worker threads computing the indices (default: one per core); 1 computes them in the
+                          main thread; the values are the same for any N
         --overwrite       replace the files of an earlier report in DIR
         --quiet           no progress
         --json            print the report as JSON on stdout`;
@@ -53,6 +55,7 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
       compare: { type: 'string' },
       tile: { type: 'string' },
       device: { type: 'string' },
+      threads: { type: 'string' },
       overwrite: { type: 'boolean' },
       quiet: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -75,6 +78,9 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
   if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
   const device = (values.device ?? 'auto').toLowerCase();
   if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be one of auto, cpu, cuda; got "${values.device}"`);
+
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) throw new UsageError(`--threads must be an integer from 1 to 256; got "${values.threads}"`);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -114,6 +120,7 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
         tileSizePx,
         device: device as DeviceRequest,
         overwrite: values.overwrite ?? false,
+        ...(threads !== undefined ? { threads } : {}),
       },
       { signal: controller.signal, onEvent },
     );

@@ -6,17 +6,20 @@
  * interp23tap(imresize(PAN, 1/ratio)) are computed on the tile's window with the whole image's borders
  * (`interp23tapWindow`), so the values equal the whole-array `fullResolutionIndices`. The only image-sized array is
  * imresize(PAN, 1/ratio): one band at MS resolution (1/ratio² of the PAN), computed in strips.
+ * With `threads` > 1 the tiles are computed in worker threads (assessment-pool.ts) while this thread reads the next
+ * ones and writes the map; each tile's sums are kept apart and merged in tile order, so the indices are the same
+ * bits whatever the thread count.
  */
 import { InputError, throwIfAborted } from '../errors.ts';
 import { imresizeBicubicStrips } from '../dsp/imresize-bicubic-strips.ts';
-import { gatherFromBlock, interp23tapWindow } from '../dsp/interp23tap-window.ts';
 import type { MtfSource } from '../dsp/sensor-mtf.ts';
 import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
-import { FullResolutionAccumulator, type FullResolutionResult } from '../metrics/full-resolution-accumulator.ts';
-import { spectralAngleMap } from '../metrics/spectral-angle-map.ts';
+import { FullResolutionAccumulator, type FullResolutionResult, type FullResolutionState } from '../metrics/full-resolution-accumulator.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
-import { cropWindow, planMetricTiles } from './metric-tiles.ts';
+import { AssessmentPool, sharedBlock, transferable } from './assessment-pool.ts';
+import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork, msGatherIndices } from './full-resolution-tile.ts';
+import { planMetricTiles } from './metric-tiles.ts';
 import { checkSource, gatherWindow64, readWindow64, type RasterSource } from './read-raster-window.ts';
 
 export interface FullResolutionPassOptions {
@@ -41,6 +44,10 @@ export interface FullResolutionPassOptions {
   readonly mapOffset?: { readonly colOff: number; readonly rowOff: number };
   /** Tile core, a multiple of 32 [default FR_CORE_PX]. */
   readonly coreSizePx?: number;
+  /** Worker threads computing tiles (this thread reads them); 1 computes here [default 1]. */
+  readonly threads?: number;
+  /** The worker's script [default the assessment worker]; tests pass one that fails. */
+  readonly workerEntry?: URL;
 }
 
 /**
@@ -74,28 +81,47 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
   checkSource(options.pan, 'PAN', 1, width, height);
   checkSource(options.ms, 'MS', bands, width / ratio, height / ratio);
   checkSource(options.fused, 'fused', bands, width, height);
-  const acc = new FullResolutionAccumulator({ bands, width, height }, { sensor: options.sensor, ratio });
+  const total = new FullResolutionAccumulator({ bands, width, height }, { sensor: options.sensor, ratio });
   const panLr = options.panLowRes ?? (await panLowResolution(options.pan, width, height, ratio, ctx));
-  const halo = haloFor(ratio, acc.haloPx);
-  const tiles = planMetricTiles(width, height, options.coreSizePx ?? FR_CORE_PX, halo);
+  const tiles = planMetricTiles(width, height, options.coreSizePx ?? FR_CORE_PX, haloFor(ratio, total.haloPx));
+  const threads = Math.min(options.threads ?? 1, tiles.length);
+  const setup: FullResolutionTileSetup = { bands, width, height, ratio, sensor: options.sensor, panLowRes: threads > 1 ? sharedBlock(panLr) : panLr, samMap: options.samMap !== null };
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
-  const msGather = (rows: Int32Array, cols: Int32Array) => gatherWindow64(options.ms, rows, cols);
-  const panGather = gatherFromBlock(panLr);
   const offset = options.mapOffset ?? { colOff: 0, rowOff: 0 };
-  for (const { core, read } of tiles) {
+  const read = async (i: number): Promise<FullResolutionTileInput> => {
     throwIfAborted(ctx.signal);
-    const lrWindow = { colOff: read.colOff / ratio, rowOff: read.rowOff / ratio, width: read.width / ratio, height: read.height / ratio };
-    const msExp = await interp23tapWindow({ gather: msGather, width: width / ratio, height: height / ratio, window: lrWindow, ratio });
-    const panLp = await interp23tapWindow({ gather: panGather, width: width / ratio, height: height / ratio, window: lrWindow, ratio });
-    const pan = await readWindow64(options.pan, read);
-    const fused = await readWindow64(options.fused, read);
-    acc.add({ core, read, fused, msExp, pan, panLp });
-    if (options.samMap) {
-      const a = { bands, width: core.width, height: core.height, data: cropWindow(fused.data, bands, read, core) };
-      const b = { bands, width: core.width, height: core.height, data: cropWindow(msExp.data, bands, read, core) };
-      await options.samMap.write({ ...core, colOff: core.colOff + offset.colOff, rowOff: core.rowOff + offset.rowOff }, spectralAngleMap(a, b));
-    }
+    const { core, read } = tiles[i]!;
+    const { rows, cols } = msGatherIndices(read, setup);
+    return { core, read, msLr: await gatherWindow64(options.ms, rows, cols), pan: await readWindow64(options.pan, read), fused: await readWindow64(options.fused, read) };
+  };
+  // One state per tile, merged in tile order once all are in: the same sums in the same order for any thread count.
+  const states: FullResolutionState[] = [];
+  const done = async (i: number, output: FullResolutionTileOutput) => {
+    const { core } = tiles[i]!;
+    states[i] = output.state;
+    if (options.samMap && output.sam) await options.samMap.write({ ...core, colOff: core.colOff + offset.colOff, rowOff: core.rowOff + offset.rowOff }, output.sam);
     meter.tileDone(core.width * core.height);
+  };
+  if (threads <= 1) {
+    const work = new FullResolutionTileWork(setup);
+    for (let i = 0; i < tiles.length; i++) await done(i, await work.run(await read(i)));
+  } else {
+    const pool = new AssessmentPool({ threads, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(options.workerEntry ? { entry: options.workerEntry } : {}) });
+    try {
+      await pool.broadcast({ kind: 'setup-fr', setup });
+      await pool.run(
+        tiles.length,
+        async (i) => {
+          const input = await read(i);
+          return { message: { kind: 'tile-fr', input }, transfer: transferable(input.msLr.data, input.pan.data, input.fused.data) };
+        },
+        (i, output) => done(i, output as FullResolutionTileOutput),
+      );
+    } finally {
+      await pool.close();
+    }
   }
-  return acc.result();
+  throwIfAborted(ctx.signal);
+  for (const state of states) total.merge(state);
+  return total.result();
 }

@@ -2,16 +2,19 @@
  * @module main/engine/evaluate/reduced-resolution-pass
  * Wald's protocol, last step: the reduced-resolution indices (Q2n, Q, SAM, ERGAS, SCC, PSNR) of one fused image
  * against the reference (the original MS), streamed over tiles through `ReducedResolutionAccumulator` (no
- * whole-image arrays), and the per-pixel spectral angle map to the reference written on the way.
+ * whole-image arrays), and the per-pixel spectral angle map to the reference written on the way. With `threads` > 1
+ * the tiles are computed in worker threads (assessment-pool.ts) while this thread reads the next ones; each tile's
+ * sums are merged in tile order, so the indices are the same bits whatever the thread count.
  */
 import { throwIfAborted } from '../errors.ts';
 import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
-import { ReducedResolutionAccumulator } from '../metrics/accumulators.ts';
+import { type MetricTile, ReducedResolutionAccumulator, type ReducedResolutionState } from '../metrics/accumulators.ts';
 import type { ReducedResolutionIndices } from '../metrics/reduced-resolution.ts';
-import { spectralAngleMap } from '../metrics/spectral-angle-map.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
-import { cropWindow, planMetricTiles } from './metric-tiles.ts';
+import { AssessmentPool, transferable } from './assessment-pool.ts';
+import { planMetricTiles } from './metric-tiles.ts';
 import { checkSource, readWindow64, type RasterSource } from './read-raster-window.ts';
+import { type ReducedResolutionTileOutput, type ReducedResolutionTileSetup, ReducedResolutionTileWork } from './reduced-resolution-tile.ts';
 
 export interface ReducedResolutionPassOptions {
   /** The original MS, origin at the evaluated area. */
@@ -28,26 +31,54 @@ export interface ReducedResolutionPassOptions {
   readonly samMap: GeoTiffWriter | null;
   /** Tile core, a multiple of 32 [default 512]. */
   readonly coreSizePx?: number;
+  /** Worker threads computing tiles (this thread reads them); 1 computes here [default 1]. */
+  readonly threads?: number;
+  /** The worker's script [default the assessment worker]; tests pass one that fails. */
+  readonly workerEntry?: URL;
 }
 
 export async function reducedResolutionPass(options: ReducedResolutionPassOptions, ctx: JobContext = {}): Promise<ReducedResolutionIndices> {
   const { bands, width, height } = options;
   checkSource(options.reference, 'reference', bands, width, height);
   checkSource(options.fused, 'fused', bands, width, height);
-  const acc = new ReducedResolutionAccumulator({ bands, width, height }, { ratio: options.ratio, ...(options.bitDepth !== null ? { bitDepth: options.bitDepth } : {}) });
-  const tiles = planMetricTiles(width, height, options.coreSizePx ?? 512, acc.haloPx);
+  const setup: ReducedResolutionTileSetup = { bands, width, height, ratio: options.ratio, bitDepth: options.bitDepth, samMap: options.samMap !== null };
+  const local = new ReducedResolutionTileWork(setup);
+  const total = new ReducedResolutionAccumulator({ bands, width, height }, { ratio: options.ratio, ...(options.bitDepth !== null ? { bitDepth: options.bitDepth } : {}) });
+  const tiles = planMetricTiles(width, height, options.coreSizePx ?? 512, local.haloPx);
+  const threads = Math.min(options.threads ?? 1, tiles.length);
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
-  for (const { core, read } of tiles) {
+  const read = async (i: number): Promise<MetricTile> => {
     throwIfAborted(ctx.signal);
-    const ref = await readWindow64(options.reference, read);
-    const fused = await readWindow64(options.fused, read);
-    acc.add({ core, read, ref, fused });
-    if (options.samMap) {
-      const a = { bands, width: core.width, height: core.height, data: cropWindow(ref.data, bands, read, core) };
-      const b = { bands, width: core.width, height: core.height, data: cropWindow(fused.data, bands, read, core) };
-      await options.samMap.write(core, spectralAngleMap(a, b));
-    }
+    const { core, read } = tiles[i]!;
+    return { core, read, ref: await readWindow64(options.reference, read), fused: await readWindow64(options.fused, read) };
+  };
+  // One state per tile, merged in tile order once all are in: the same sums in the same order for any thread count.
+  const states: ReducedResolutionState[] = [];
+  const done = async (i: number, output: ReducedResolutionTileOutput) => {
+    const { core } = tiles[i]!;
+    states[i] = output.state;
+    if (options.samMap && output.sam) await options.samMap.write(core, output.sam);
     meter.tileDone(core.width * core.height);
+  };
+  if (threads <= 1) {
+    for (let i = 0; i < tiles.length; i++) await done(i, local.run(await read(i)));
+  } else {
+    const pool = new AssessmentPool({ threads, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(options.workerEntry ? { entry: options.workerEntry } : {}) });
+    try {
+      await pool.broadcast({ kind: 'setup-rr', setup });
+      await pool.run(
+        tiles.length,
+        async (i) => {
+          const input = await read(i);
+          return { message: { kind: 'tile-rr', input }, transfer: transferable(input.ref.data, input.fused.data) };
+        },
+        (i, output) => done(i, output as ReducedResolutionTileOutput),
+      );
+    } finally {
+      await pool.close();
+    }
   }
-  return acc.result();
+  throwIfAborted(ctx.signal);
+  for (const state of states) total.merge(state);
+  return total.result();
 }

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { basename, join, relative } from 'node:path';
 import { canonicalSensor, knownSensors, nyquistGains } from '../dsp/sensor-mtf.ts';
 import { InputError, OutputError, throwIfAborted } from '../errors.ts';
+import { defaultAssessmentThreads, sharedBlock } from '../evaluate/assessment-pool.ts';
 import { comparisonPass } from '../evaluate/comparison-pass.ts';
 import { type ComparisonEntry, type EvaluationReport, INDEX_INFO, type MethodResult, type Protocol, type ProtocolResult, reportToCsv, reportToJson } from '../evaluate/evaluation-report.ts';
 import { fullResolutionPass, panLowResolution } from '../evaluate/full-resolution-pass.ts';
@@ -57,6 +58,9 @@ export interface EvaluateOptions {
   readonly overwrite?: boolean;
   /** Where network models are looked up [default the registry's folder]. */
   readonly modelsFolder?: string;
+  /** Worker threads for the indices (the rr and fr passes); 1 computes them in this thread [default
+   * os.availableParallelism()]. Any count gives the same values. */
+  readonly threads?: number;
 }
 
 /** A step starts; progress/log events that follow belong to it. */
@@ -196,6 +200,8 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
   const started = Date.now();
   const emit = ctx.onEvent ?? (() => undefined);
   const overwrite = options.overwrite ?? false;
+  const threads = options.threads ?? defaultAssessmentThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new InputError('threads', `threads must be a whole number ≥ 1; got ${threads}`, { got: threads });
   const protocols = [...new Set(options.protocols)];
   if (protocols.length === 0) throw new InputError('no-protocol', 'no protocol chosen; use rr, fr or both', {});
   const outDir = options.outDir;
@@ -322,7 +328,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
         const indices = await withDataset(outPath, (fusedDs) =>
           withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the reference, degrees (${method.id}, rr)`, overwrite }), (samMap) =>
             reducedResolutionPass(
-              { reference: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width: msWidth, height: msHeight, ratio, bitDepth, samMap, coreSizePx: 512 },
+              { reference: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width: msWidth, height: msHeight, ratio, bitDepth, samMap, coreSizePx: 512, threads },
               jobCtx,
             ),
           ),
@@ -357,7 +363,8 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
       ensureFolder(folder);
       ensureFolder(join(outDir, 'maps'));
       startStep('fr: low-pass PAN (imresize 1/ratio)');
-      const panLowRes = await panLowResolution(panSource, width, height, ratio, jobCtx);
+      // Shared memory: every method's workers read it without a copy.
+      const panLowRes = sharedBlock(await panLowResolution(panSource, width, height, ratio, jobCtx));
       const grid: MapGrid = { width: scene.region.width, height: scene.region.height, geoTransform: gt, crsWkt: scene.crsWkt };
       const paths = new Map<string, string>();
       const list: MethodResult[] = [];
@@ -371,7 +378,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
         const indices = await withDataset(outPath, (fusedDs) =>
           withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the upsampled MS, degrees (${method.id}, fr)`, overwrite }), (samMap) =>
             fullResolutionPass(
-              { pan: panSource, ms: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width, height, ratio, sensor: sensor.mtf, panLowRes, samMap },
+              { pan: panSource, ms: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width, height, ratio, sensor: sensor.mtf, panLowRes, samMap, threads },
               jobCtx,
             ),
           ),

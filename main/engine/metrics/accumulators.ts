@@ -15,7 +15,8 @@
  * | Q2n | Σ block value, count | 0 or 32 | a block is owned by the tile holding its top-left pixel; 0 when the image sides are multiples of 32 and cores are 32-aligned, else 32 (blocks spill over cores, and the mirrored padding of a partial last block reads up to 30 px above/left of it) |
  *
  * None needs the whole image in memory; every state is O(bands). Each accumulator also counts what the NaN rule
- * (valid-pixels.ts) left out: pixels (SAM/ERGAS/PSNR), Q2n blocks or Q windows.
+ * (valid-pixels.ts) left out: pixels (SAM/ERGAS/PSNR), Q2n blocks or Q windows. Every state is a set of sums, so
+ * disjoint tiles can be accumulated apart (worker threads): `state()` hands out plain numbers, `merge()` adds them.
  */
 import type { BandBlock } from '../raster/band-block.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
@@ -44,6 +45,12 @@ export interface MetricTile {
   readonly read: PixelWindow;
   readonly ref: BandBlock<Float64Array>;
   readonly fused: BandBlock<Float64Array>;
+}
+
+/** One accumulator's partial sums and its count of left-out items; plain numbers (they cross worker threads). */
+export interface PartialSums {
+  readonly sums: readonly number[];
+  readonly dropped: number;
 }
 
 export interface IndexAccumulator<R = number> {
@@ -86,6 +93,30 @@ abstract class TileAccumulator<R = number> implements IndexAccumulator<R> {
   protected dropped = 0;
   constructor(protected readonly shape: ImageShape) {}
 
+  /** The sums so far, flattened in a fixed order. */
+  protected abstract sums(): number[];
+  /** Replaces the sums (same order as `sums()`). */
+  protected abstract setSums(values: readonly number[]): void;
+
+  /** A copy of the partial sums so far. */
+  state(): PartialSums {
+    return { sums: this.sums(), dropped: this.dropped };
+  }
+
+  /** Adds the sums of disjoint tiles accumulated elsewhere on the same image. */
+  merge(other: PartialSums): void {
+    const own = this.sums();
+    if (other.sums.length !== own.length) throw new Error(`${this.index}: merging ${other.sums.length} sums into ${own.length}`);
+    this.setSums(own.map((v, i) => v + other.sums[i]!));
+    this.dropped += other.dropped;
+  }
+
+  /** Back to no tiles. */
+  reset(): void {
+    this.setSums(this.sums().map(() => 0));
+    this.dropped = 0;
+  }
+
   add(tile: MetricTile): void {
     this.addChecked(tile, checkTile(tile, this.shape, this.haloPx, this.index), invalidMask(tile.ref, tile.fused));
   }
@@ -102,6 +133,12 @@ export class SamAccumulator extends TileAccumulator {
   readonly index = 'SAM';
   readonly haloPx = 0;
   private readonly acc: AngleSum = { sum: 0, count: 0, dropped: 0 };
+  protected sums(): number[] {
+    return [this.acc.sum, this.acc.count, this.acc.dropped];
+  }
+  protected setSums([sum, count, dropped]: readonly number[]): void {
+    Object.assign(this.acc, { sum, count, dropped });
+  }
   addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
     samSum(tile.ref, tile.fused, this.acc, core);
     this.dropped += countMasked(mask, tile.read.width, core);
@@ -114,17 +151,26 @@ export class SamAccumulator extends TileAccumulator {
 export class ErgasAccumulator extends TileAccumulator {
   readonly index = 'ERGAS';
   readonly haloPx = 0;
-  private readonly sums;
+  private readonly ergas;
   constructor(shape: ImageShape, private readonly ratio = 4) {
     super(shape);
-    this.sums = createErgasSums(shape.bands);
+    this.ergas = createErgasSums(shape.bands);
+  }
+  protected sums(): number[] {
+    return [...this.ergas.sqErr, ...this.ergas.refSum, this.ergas.count];
+  }
+  protected setSums(values: readonly number[]): void {
+    const n = this.shape.bands;
+    this.ergas.sqErr.set(values.slice(0, n));
+    this.ergas.refSum.set(values.slice(n, 2 * n));
+    this.ergas.count = values[2 * n]!;
   }
   addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
-    addErgasSums(tile.ref, tile.fused, mask, this.sums, core);
+    addErgasSums(tile.ref, tile.fused, mask, this.ergas, core);
     this.dropped += countMasked(mask, tile.read.width, core);
   }
   result(): number {
-    return ergasFromSums(this.sums, this.ratio);
+    return ergasFromSums(this.ergas, this.ratio);
   }
 }
 
@@ -135,6 +181,12 @@ export class PsnrAccumulator extends TileAccumulator {
   constructor(shape: ImageShape, private readonly bitDepth: number) {
     super(shape);
     psnrPeak(bitDepth);
+  }
+  protected sums(): number[] {
+    return [this.acc.sum, this.acc.count];
+  }
+  protected setSums([sum, count]: readonly number[]): void {
+    Object.assign(this.acc, { sum, count });
   }
   addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
     addSquaredError(tile.ref, tile.fused, mask, this.acc, core);
@@ -148,7 +200,13 @@ export class PsnrAccumulator extends TileAccumulator {
 export class SccAccumulator extends TileAccumulator {
   readonly index = 'SCC';
   readonly haloPx = 1;
-  private readonly sums: SccSums = { fg: 0, ff: 0, gg: 0 };
+  private readonly scc: SccSums = { fg: 0, ff: 0, gg: 0 };
+  protected sums(): number[] {
+    return [this.scc.fg, this.scc.ff, this.scc.gg];
+  }
+  protected setSums([fg, ff, gg]: readonly number[]): void {
+    Object.assign(this.scc, { fg, ff, gg });
+  }
   addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
     const { read } = tile;
     const { width, height } = this.shape;
@@ -160,10 +218,10 @@ export class SccAccumulator extends TileAccumulator {
       c1: Math.min(read.width, width - 1 - read.colOff),
     };
     const out: PixelRect = { r0: Math.max(core.r0, crop.r0), r1: Math.min(core.r1, crop.r1), c0: Math.max(core.c0, crop.c0), c1: Math.min(core.c1, crop.c1) };
-    addSccSums(tile.fused, tile.ref, crop, out, mask, this.sums);
+    addSccSums(tile.fused, tile.ref, crop, out, mask, this.scc);
   }
   result(): number {
-    return sccFromSums(this.sums);
+    return sccFromSums(this.scc);
   }
 }
 
@@ -174,6 +232,12 @@ export class QAccumulator extends TileAccumulator {
   constructor(shape: ImageShape) {
     super(shape);
     this.perBand = Array.from({ length: shape.bands }, () => ({ sum: 0, count: 0, dropped: 0 }));
+  }
+  protected sums(): number[] {
+    return this.perBand.flatMap((b) => [b.sum, b.count, b.dropped]);
+  }
+  protected setSums(values: readonly number[]): void {
+    this.perBand.forEach((b, i) => Object.assign(b, { sum: values[3 * i]!, count: values[3 * i + 1]!, dropped: values[3 * i + 2]! }));
   }
   addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
     const { read } = tile;
@@ -209,6 +273,12 @@ export class Q2nAccumulator extends TileAccumulator {
     super(shape);
     this.haloPx = shape.width % blockSize || shape.height % blockSize ? blockSize : 0;
     this.kernel = new Q2nBlockKernel(shape.bands, blockSize);
+  }
+  protected sums(): number[] {
+    return [this.sum, this.count];
+  }
+  protected setSums([sum, count]: readonly number[]): void {
+    [this.sum, this.count] = [sum!, count!];
   }
   addChecked(tile: MetricTile, _core: PixelRect, _mask: Uint8Array | null): void {
     const { core, read } = tile;
@@ -284,4 +354,33 @@ export class ReducedResolutionAccumulator implements IndexAccumulator<ReducedRes
   excluded(): number {
     return this.sam.excluded();
   }
+
+  /** A copy of every index's partial sums so far (plain data: it crosses worker threads). */
+  state(): ReducedResolutionState {
+    return { bands: this.shape.bands, parts: this.parts().map((p) => p.state()) };
+  }
+
+  /** The partial sums so far, and a fresh start (one state per tile, merged in tile order, gives the same bits
+   * whichever thread computed which tile). */
+  takeState(): ReducedResolutionState {
+    const state = this.state();
+    for (const p of this.parts()) p.reset();
+    return state;
+  }
+
+  /** Adds the sums of disjoint tiles accumulated elsewhere on the same image (with the same options). */
+  merge(other: ReducedResolutionState): void {
+    const parts = this.parts();
+    if (other.bands !== this.shape.bands || other.parts.length !== parts.length) {
+      throw new Error(`reduced-resolution state of ${other.bands} bands and ${other.parts.length} indices merged into one of ${this.shape.bands} and ${parts.length}`);
+    }
+    parts.forEach((p, i) => p.merge(other.parts[i]!));
+  }
+}
+
+/** The partial sums of some tiles: what `ReducedResolutionAccumulator.merge` adds. */
+export interface ReducedResolutionState {
+  readonly bands: number;
+  /** Q2n, Q, SAM, ERGAS, SCC[, PSNR], in that order. */
+  readonly parts: readonly PartialSums[];
 }

@@ -9,6 +9,8 @@
  * The tile carries `msExp` = interp23tap(ms_lr) and `panLp` = interp23tap(imresize(pan, 1/4)) on the same window.
  * Those two use circular (interp23tap) and mirrored (imresize) image borders, so the engine must produce them with
  * the whole image's border rule (see the design notes in the report: a 9-MS-px halo, wrapped at the image edges).
+ * Every state is a sum, so disjoint sets of tiles can be accumulated apart (worker threads) and merged: `state()`
+ * hands out the partial sums (plain numbers, structured-cloneable), `merge()` adds another accumulator's.
  */
 import { InputError } from '../errors.ts';
 import type { BandBlock } from '../raster/band-block.ts';
@@ -47,17 +49,40 @@ export interface FullResolutionResult extends FullResolutionIndices {
   readonly excluded: { readonly dLambdaBlocks: number; readonly dSBlocks: number; readonly dLambdaKBlocks: number };
 }
 
+/** The partial sums of some tiles: what `merge` adds. Plain data, so it crosses worker threads. */
+export interface FullResolutionState {
+  readonly bands: number;
+  readonly fusedQ: readonly BlockQSum[];
+  readonly msQ: readonly BlockQSum[];
+  readonly high: readonly BlockQSum[];
+  readonly low: readonly BlockQSum[];
+  readonly q2nSum: number;
+  readonly q2nCount: number;
+  readonly dropped: FullResolutionResult['excluded'];
+}
+
 const BLOCK = 32;
+
+const zeroSums = (n: number): BlockQSum[] => Array.from({ length: n }, () => ({ sum: 0, count: 0 }));
+const copySums = (sums: readonly BlockQSum[]): BlockQSum[] => sums.map(({ sum, count }) => ({ sum, count }));
+
+function addSums(into: BlockQSum[], from: readonly BlockQSum[], what: string): void {
+  if (from.length !== into.length) throw new Error(`full-resolution state: ${what} has ${from.length} sums, expected ${into.length}`);
+  for (let k = 0; k < into.length; k++) {
+    into[k]!.sum += from[k]!.sum;
+    into[k]!.count += from[k]!.count;
+  }
+}
 
 export class FullResolutionAccumulator {
   readonly index = 'full-resolution';
   /** The MTF kernel's radius. */
   readonly haloPx = (MTF_KERNEL_SIZE - 1) / 2;
   private readonly kernels: Kernel2D[];
-  private readonly fusedQ: BlockQSum[];
-  private readonly msQ: BlockQSum[];
-  private readonly high: BlockQSum[];
-  private readonly low: BlockQSum[];
+  private fusedQ: BlockQSum[];
+  private msQ: BlockQSum[];
+  private high: BlockQSum[];
+  private low: BlockQSum[];
   private readonly q2nKernel: Q2nBlockKernel;
   private q2nSum = 0;
   private q2nCount = 0;
@@ -72,9 +97,41 @@ export class FullResolutionAccumulator {
     this.kernels = mtfKernels(options.sensor, shape.bands, options.ratio ?? 4);
     this.fusedQ = pairSums(shape.bands);
     this.msQ = pairSums(shape.bands);
-    this.high = Array.from({ length: shape.bands }, () => ({ sum: 0, count: 0 }));
-    this.low = Array.from({ length: shape.bands }, () => ({ sum: 0, count: 0 }));
+    this.high = zeroSums(shape.bands);
+    this.low = zeroSums(shape.bands);
     this.q2nKernel = new Q2nBlockKernel(shape.bands, BLOCK);
+  }
+
+  /** A copy of the partial sums so far. */
+  state(): FullResolutionState {
+    const { fusedQ, msQ, high, low } = this;
+    return { bands: this.shape.bands, fusedQ: copySums(fusedQ), msQ: copySums(msQ), high: copySums(high), low: copySums(low), q2nSum: this.q2nSum, q2nCount: this.q2nCount, dropped: { ...this.dropped } };
+  }
+
+  /** The partial sums so far, and a fresh start (one state per tile, merged in tile order, gives the same bits
+   * whichever thread computed which tile). */
+  takeState(): FullResolutionState {
+    const state = this.state();
+    const bands = this.shape.bands;
+    [this.fusedQ, this.msQ, this.high, this.low] = [pairSums(bands), pairSums(bands), zeroSums(bands), zeroSums(bands)];
+    this.q2nSum = 0;
+    this.q2nCount = 0;
+    this.dropped = { dLambdaBlocks: 0, dSBlocks: 0, dLambdaKBlocks: 0 };
+    return state;
+  }
+
+  /** Adds the sums of tiles accumulated elsewhere (same image; the tiles must be disjoint from this one's). */
+  merge(other: FullResolutionState): void {
+    if (other.bands !== this.shape.bands) throw new Error(`full-resolution state of ${other.bands} bands merged into one of ${this.shape.bands}`);
+    addSums(this.fusedQ, other.fusedQ, 'fusedQ');
+    addSums(this.msQ, other.msQ, 'msQ');
+    addSums(this.high, other.high, 'high');
+    addSums(this.low, other.low, 'low');
+    this.q2nSum += other.q2nSum;
+    this.q2nCount += other.q2nCount;
+    this.dropped.dLambdaBlocks += other.dropped.dLambdaBlocks;
+    this.dropped.dSBlocks += other.dropped.dSBlocks;
+    this.dropped.dLambdaKBlocks += other.dropped.dLambdaKBlocks;
   }
 
   add(tile: FullResolutionTile): void {
