@@ -207,7 +207,12 @@ export type WireError = Infer<typeof WireError>;
 
 export const JobResult = obj({
   layer: RasterLayer,
+  /** The device that made the last tiles ('cuda', 'cpu'; 'js' for the TypeScript baselines). */
   device: str,
+  /** Why that device: 'CPU requested', or what `auto` found ("no NVIDIA GPU visible; using CPU"). */
+  deviceReason: str,
+  /** What changed during the run, in order ("CUDA failed on a batch of 4 tiles …; retrying with batches of 2"). */
+  deviceEvents: arr(str, 64),
   modelName: nullable(str),
   elapsedMs: num,
   megapixelsPerSecond: num,
@@ -295,6 +300,38 @@ export const RecentState = obj({
 });
 export type RecentState = Infer<typeof RecentState>;
 
+/** A recent run as it sits in `<user-data>/runs/`: its output and the files made beside it (quality map). */
+export const StoredRun = obj({
+  outPath: text,
+  method: str,
+  state: str,
+  finishedAt: str,
+  /** Its files together, 0 when none is left. */
+  sizeBytes: int,
+  /** A job of this session still writes it: it cannot be removed now. */
+  inUse: bool,
+});
+export type StoredRun = Infer<typeof StoredRun>;
+
+/** What the app keeps in the user-data folder, and the limits its housekeeping applies. */
+export const StorageUsage = obj({
+  /** Every file in runs/ (listed runs, runs being written, anything else). */
+  runsBytes: int,
+  cacheBytes: int,
+  cacheFiles: int,
+  /** Display copies beyond this total are deleted, least recently used first. */
+  cacheMaxBytes: int,
+  /** Display copies not used for this many days are deleted at start-up. */
+  cacheMaxAgeDays: num,
+  /** The recent runs (recentList's order), with their size on disk. */
+  runs: arr(StoredRun, 1000),
+});
+export type StorageUsage = Infer<typeof StorageUsage>;
+
+/** A run to remove: its output path as listed in StorageUsage.runs (must lie in `<user-data>/runs/`). */
+export const StorageRemoveRunRequest = obj({ outPath: text });
+export type StorageRemoveRunRequest = Infer<typeof StorageRemoveRunRequest>;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Calls: one request object in, one reply out
 
@@ -308,6 +345,8 @@ export const ErrorCode = {
   unknownScene: 'unknown-scene',
   unknownJob: 'unknown-job',
   unknownLayer: 'unknown-layer',
+  /** A run a job of this session still writes. */
+  runInUse: 'run-in-use',
   cancelled: 'cancelled',
 } as const;
 
@@ -330,6 +369,11 @@ export const Calls = {
   exportChoosePath: call('panforge:export.choosePath', ExportChoosePathRequest, nullable(text)),
   exportRun: call('panforge:export.run', ExportRequest, ExportResult),
   recentList: call('panforge:recent.list', Empty, RecentState),
+  storageUsage: call('panforge:storage.usage', Empty, StorageUsage),
+  /** Deletes the run's files and its recent entry; refused while a job writes it. Replies with the new usage. */
+  storageRemoveRun: call('panforge:storage.removeRun', StorageRemoveRunRequest, StorageUsage),
+  /** Deletes every display copy not shown in this session (they are remade when a scene is opened again). */
+  storageClearCache: call('panforge:storage.clearCache', Empty, StorageUsage),
 };
 export type Calls = typeof Calls;
 export type CallName = keyof Calls;

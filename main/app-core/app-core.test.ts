@@ -1,9 +1,9 @@
 // AppCore against the real engine process (forkEngine) on a small synthetic scene.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { JobEvent, JobSnapshot, Reply, SceneFiles, SceneView } from '../../preload/contract.ts';
+import type { JobEvent, JobSnapshot, Reply, SceneFiles, SceneView, StorageUsage } from '../../preload/contract.ts';
 import { forkEngine } from '../engine/service/fork-engine.ts';
 import { writeSyntheticScene } from '../engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
@@ -118,6 +118,49 @@ test('sceneOpen: layers registered and served with Range; a run writes into user
   const recent = value<{ scenes: SceneFiles[]; runs: { method: string; state: string; outPath: string }[] }>(await app.call('recentList', {}));
   assert.equal(recent.scenes[0]!.panPath, canonicalPath(scene.panPath));
   assert.deepEqual(recent.runs.map((r) => [r.method, r.state, dirname(r.outPath)]), [['brovey', 'done', join(userDataDir, 'runs')]]);
+  // The device the run used, and why, reach the renderer through the contract.
+  assert.deepEqual([done.result!.device, done.result!.deviceReason, done.result!.deviceEvents], ['js', 'TypeScript baseline, runs on the CPU', []]);
+});
+
+test('storage: usage of runs and cache, clear cache keeps the copies shown, remove a run (files and recent entry)', async () => {
+  const usage = value<StorageUsage>(await app.call('storageUsage', {}));
+  assert.ok(usage.runsBytes > 1000 && usage.cacheBytes > 1000, JSON.stringify(usage));
+  assert.equal(usage.cacheFiles, 2, 'the PAN and MS display copies');
+  assert.deepEqual(usage.runs.map((r) => [r.method, r.inUse]), [['brovey', false]]);
+  const run = usage.runs[0]!;
+  assert.ok(run.sizeBytes > 1000 && run.sizeBytes <= usage.runsBytes);
+
+  // Both display copies are on the map: clearing the cache keeps them.
+  assert.equal(value<StorageUsage>(await app.call('storageClearCache', {})).cacheFiles, 2);
+
+  for (const outPath of [join(userDataDir, 'runs', '..', 'recent.json'), join(userDataDir, 'cache', '..', '..', 'exports', 'x.tif'), 'runs/x.tif']) {
+    assert.equal(errorOf(await app.call('storageRemoveRun', { outPath })).code, 'path-not-allowed', outPath);
+  }
+  assert.equal(errorOf(await app.call('storageRemoveRun', { outPath: 42 })).code, 'contract');
+  assert.ok(existsSync(join(userDataDir, 'recent.json')));
+
+  const after = value<StorageUsage>(await app.call('storageRemoveRun', { outPath: run.outPath }));
+  assert.deepEqual(after.runs, []);
+  assert.ok(!existsSync(run.outPath));
+  assert.equal(after.runsBytes, 0);
+  assert.deepEqual(value<{ runs: unknown[] }>(await app.call('recentList', {})).runs, []);
+});
+
+test('start-up sweep: an unlisted old run (crash orphan) and a dead partial are deleted, listed runs stay', async () => {
+  const ud = join(root, 'sweep-user-data');
+  mkdirSync(join(ud, 'runs'), { recursive: true });
+  const listed = join(ud, 'runs', 'listed.tif');
+  const old = new Date(Date.now() - 3_600_000 - process.uptime() * 1000);
+  for (const name of ['listed.tif', 'orphan.tif', 'dead.partial.tif']) {
+    writeFileSync(join(ud, 'runs', name), 'x');
+    utimesSync(join(ud, 'runs', name), old, old);
+  }
+  writeFileSync(join(ud, 'recent.json'), JSON.stringify({ scenes: [], runs: [{ method: 'gsa', panPath: '/p.tif', outPath: listed, state: 'done', elapsedMs: 1, finishedAt: old.toISOString() }] }));
+  const logs: string[] = [];
+  const fresh = core({ userDataDir: ud, log: (m) => logs.push(m), startEngine: () => assert.fail('the sweep needs no engine') });
+  assert.deepEqual(readdirSync(join(ud, 'runs')), ['listed.tif']);
+  assert.match(logs.join('\n'), /storage start-up sweep: deleted 2 file\(s\)/);
+  assert.deepEqual(value<StorageUsage>(await fresh.call('storageUsage', {})).runs.map((r) => r.outPath), [listed]);
 });
 
 test('export: only to chosen paths or the export folder', async () => {

@@ -5,6 +5,8 @@
  * files only where the user chose them, export paths only where the user chose them), then handed to the engine
  * process. Output paths are chosen here, never by the renderer. The engine's raster announcements fill the
  * registry that the outputs protocol serves from; job events are forwarded and finished runs remembered.
+ * Storage housekeeping (user-storage.ts) sweeps runs/ and cache/ at start-up and after each scene opens, and
+ * never touches a run a job writes or a display copy the map shows.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -16,9 +18,10 @@ import {
 import { InputError, OutputError, PanForgeError } from '../engine/errors.ts';
 import { EngineClient, type EngineTransport } from '../engine/service/engine-client.ts';
 import { pairSceneFolder } from './folder-pairing.ts';
-import { PathAllowlist } from './path-allowlist.ts';
+import { canonicalPath, PathAllowlist } from './path-allowlist.ts';
 import { planRasterResponse, RasterRegistry, type RasterResponse } from './raster-response.ts';
 import { RecentStore } from './recent-store.ts';
+import { UserStorage, type RemovedFile, type StoragePolicy } from './user-storage.ts';
 
 /** How the user chooses files: native dialogs in Electron; in the browser host there are no scene dialogs (null). */
 export interface AppChooser {
@@ -44,6 +47,8 @@ export interface AppCoreOptions {
   readonly exportDirs?: readonly string[];
   /** Reopen recent scenes without a dialog: the user chose them in an earlier session [default false]. */
   readonly trustRecentScenes?: boolean;
+  /** Cache age and size limits [defaults in user-storage.ts: 30 days, 8 GiB]. */
+  readonly storage?: StoragePolicy;
   readonly log?: (message: string) => void;
 }
 
@@ -60,6 +65,8 @@ function unwrap<T>(reply: Reply<T>): T {
   throw new PanForgeError(reply.error.code, reply.error.message, reply.error.details);
 }
 
+const FINAL_STATES: ReadonlySet<string> = new Set(['done', 'failed', 'cancelled']);
+
 function safeToken(x: string): string {
   return x.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'x';
 }
@@ -74,6 +81,11 @@ export class AppCore {
   private readonly scenes = new Map<string, SceneFiles>();
   private readonly jobs = new Map<string, JobInfo>();
   private readonly remembered = new Set<string>();
+  private readonly storage: UserStorage;
+  /** Run outputs of queued or running jobs: storage never deletes them. */
+  private readonly activeOutputs = new Set<string>();
+  /** Files registered for the map this session (display copies, outputs): the cache keeps them. */
+  private readonly shownPaths = new Set<string>();
   private readonly runsDir: string;
   private readonly cacheDir: string;
   private readonly handlers: Handlers;
@@ -94,10 +106,16 @@ export class AppCore {
         this.scenePaths.allowFile(s.msPath);
       }
     }
+    this.storage = new UserStorage({ userDataDir: options.userDataDir, ...options.storage, log: options.log });
+    this.housekeep('start-up sweep', () => this.storage.sweep({ runs: this.recent.loadedFromFile ? this.recent.get().runs.map((r) => r.outPath) : null, inUse: [] }));
     this.engine = new EngineClient({
       start: options.startEngine,
       onEvent: (event) => this.engineEvent(event),
-      onRaster: (layerId, path) => this.rasters.register(layerId, path),
+      onRaster: (layerId, path) => {
+        this.rasters.register(layerId, path);
+        this.shownPaths.add(path);
+        this.storage.touch(path);
+      },
       log: options.log,
     });
     this.handlers = {
@@ -114,6 +132,12 @@ export class AppCore {
       exportChoosePath: (req) => this.exportChoosePath(req.suggestedName),
       exportRun: (req) => this.exportRun(req),
       recentList: async () => this.recentList(),
+      storageUsage: async () => this.storageUsage(),
+      storageRemoveRun: async (req) => this.storageRemoveRun(req.outPath),
+      storageClearCache: async () => {
+        this.housekeep('clear cache', () => this.storage.clearCache(this.shownPaths));
+        return this.storageUsage();
+      },
     };
   }
 
@@ -179,6 +203,7 @@ export class AppCore {
     const view = unwrap(await this.engine.call('sceneOpen', { panPath, msPath, cacheDir: this.cacheDir }));
     this.scenes.set(view.sceneId, { panPath, msPath });
     this.recent.addScene({ panPath, msPath });
+    this.housekeep('cache cap', () => this.storage.enforceCacheCap(this.shownPaths));
     return view;
   }
 
@@ -188,7 +213,15 @@ export class AppCore {
     mkdirSync(this.runsDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
     const outPath = join(this.runsDir, `${stamp}-${safeToken(req.method)}-${req.sceneId}-${randomBytes(3).toString('hex')}.tif`);
-    const snapshot = unwrap(await this.engine.call('jobStart', { request: req, outPath }));
+    // Protected from the moment the path exists in anyone's mind, not only once the engine answers.
+    this.activeOutputs.add(outPath);
+    let snapshot: JobSnapshot;
+    try {
+      snapshot = unwrap(await this.engine.call('jobStart', { request: req, outPath }));
+    } catch (err) {
+      this.activeOutputs.delete(outPath);
+      throw err;
+    }
     this.jobs.set(snapshot.jobId, { method: req.method, panPath: scene.panPath, outPath });
     return snapshot;
   }
@@ -207,6 +240,34 @@ export class AppCore {
     return { ...state, scenes: state.scenes.filter((s) => this.scenePaths.allows(s.panPath) && this.scenePaths.allows(s.msPath)) };
   }
 
+  private storageUsage(): CallValue<'storageUsage'> {
+    return this.storage.usage(this.recent.get().runs, this.activeOutputs);
+  }
+
+  /** The run's files and its recent entries; the layer stays registered but its file is gone (404 from then on). */
+  private storageRemoveRun(outPath: string): CallValue<'storageRemoveRun'> {
+    const removed = this.storage.removeRun(outPath, this.activeOutputs);
+    const dropped = this.recent.removeRuns((run) => canonicalPath(run.outPath) === canonicalPath(outPath));
+    this.logRemoved(`removed run ${outPath}${dropped > 0 ? '' : ' (not in the recent list)'}`, removed);
+    return this.storageUsage();
+  }
+
+  /** Housekeeping never fails the call or the start-up that triggered it: a failure is logged. */
+  private housekeep(what: string, sweep: () => RemovedFile[]): void {
+    try {
+      this.logRemoved(what, sweep());
+    } catch (err) {
+      this.options.log?.(`storage ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private logRemoved(what: string, removed: readonly RemovedFile[]): void {
+    if (removed.length === 0) return;
+    const mb = removed.reduce((sum, f) => sum + f.bytes, 0) / 1024 ** 2;
+    const why = [...new Set(removed.map((f) => f.why))].join(', ');
+    this.options.log?.(`storage ${what}: deleted ${removed.length} file(s), ${mb.toFixed(1)} MiB (${why})`);
+  }
+
   private async exportChoosePath(suggestedName: string): Promise<string | null> {
     const path = await this.options.chooser.chooseExportPath(suggestedName);
     if (path === null) return null;
@@ -222,7 +283,11 @@ export class AppCore {
   }
 
   private engineEvent(event: JobEvent): void {
-    if (event.type === 'state') this.rememberRun(event.job);
+    if (event.type === 'state') {
+      const info = this.jobs.get(event.job.jobId);
+      if (info && FINAL_STATES.has(event.job.state)) this.activeOutputs.delete(info.outPath);
+      this.rememberRun(event.job);
+    }
     for (const listener of this.listeners) {
       try {
         listener(event);
@@ -234,7 +299,7 @@ export class AppCore {
 
   private rememberRun(job: JobSnapshot): void {
     const info = this.jobs.get(job.jobId);
-    if (!info || this.remembered.has(job.jobId) || !['done', 'failed', 'cancelled'].includes(job.state)) return;
+    if (!info || this.remembered.has(job.jobId) || !FINAL_STATES.has(job.state)) return;
     this.remembered.add(job.jobId);
     this.recent.addRun({ method: info.method, panPath: info.panPath, outPath: info.outPath, state: job.state, elapsedMs: job.result?.elapsedMs ?? null });
   }

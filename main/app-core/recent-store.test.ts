@@ -21,6 +21,18 @@ test('scenes and runs persist across instances, newest first, deduplicated and c
   assert.equal(again.runs[0]!.outPath, '/runs/x.tif');
   assert.ok(!Number.isNaN(Date.parse(again.runs[0]!.finishedAt)));
   assert.deepEqual(readdirSync(join(dir, 'a')), ['recent.json'], 'no temporary file left behind');
+  assert.equal(store.loadedFromFile, false, 'there was no file when it started');
+  assert.equal(new RecentStore({ file }).loadedFromFile, true);
+});
+
+test('removeRuns drops matching runs and saves; no match saves nothing', () => {
+  const file = join(dir, 'rm', 'recent.json');
+  const store = new RecentStore({ file });
+  store.addRun({ method: 'brovey', panPath: '/p.tif', outPath: '/runs/a.tif', state: 'done', elapsedMs: 1 });
+  store.addRun({ method: 'gsa', panPath: '/p.tif', outPath: '/runs/b.tif', state: 'done', elapsedMs: 1 });
+  assert.equal(store.removeRuns((r) => r.outPath === '/runs/a.tif'), 1);
+  assert.deepEqual(new RecentStore({ file }).get().runs.map((r) => r.outPath), ['/runs/b.tif']);
+  assert.equal(store.removeRuns(() => false), 0);
 });
 
 test('a damaged file is set aside with a log line, and the store starts empty', () => {
@@ -29,6 +41,7 @@ test('a damaged file is set aside with a log line, and the store starts empty', 
   const logs: string[] = [];
   const store = new RecentStore({ file, log: (m) => logs.push(m) });
   assert.deepEqual(store.get(), { scenes: [], runs: [] });
+  assert.equal(store.loadedFromFile, false, 'empty lists that say nothing about the user\'s runs');
   assert.match(logs[0] ?? '', /bad\.json is unreadable .*moved to .*bad\.json\.bad/);
   assert.ok(existsSync(`${file}.bad`));
   store.addScene({ panPath: '/p.tif', msPath: '/m.tif' });

@@ -34,6 +34,9 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 
 export class RecentStore {
   private state: RecentState;
+  /** True when the lists came from the file; false when there was none or it was unreadable (set aside as `.bad`),
+   * so empty lists say nothing about what the user keeps. */
+  loadedFromFile = false;
 
   constructor(private readonly options: RecentStoreOptions) {
     this.state = this.load();
@@ -57,11 +60,24 @@ export class RecentStore {
     this.save();
   }
 
+  /** Drops the runs that match; returns how many. */
+  removeRuns(match: (run: RecentRun) => boolean): number {
+    const runs = this.state.runs.filter((r) => !match(r));
+    const dropped = this.state.runs.length - runs.length;
+    if (dropped > 0) {
+      this.state = { ...this.state, runs };
+      this.save();
+    }
+    return dropped;
+  }
+
   private load(): RecentState {
     const { file } = this.options;
     if (!existsSync(file)) return { scenes: [], runs: [] };
     try {
-      return RecentState(JSON.parse(readFileSync(file, 'utf8')), file);
+      const state = RecentState(JSON.parse(readFileSync(file, 'utf8')), file);
+      this.loadedFromFile = true;
+      return state;
     } catch (err) {
       const aside = `${file}.bad`;
       this.options.log?.(`recent list ${file} is unreadable (${err instanceof Error ? err.message : String(err)}); moved to ${aside}, starting empty`);

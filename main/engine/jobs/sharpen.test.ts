@@ -188,6 +188,7 @@ test('a network in batches (3 tiles a call, the last call short) writes what one
   assert.equal(batched.batchSize, 3);
   assert.equal(batched.device, 'cpu');
   assert.deepEqual(batched.deviceEvents, []);
+  assert.equal(batched.deviceReason, 'CPU requested');
   assert.ok(batched.timings.inferMs > 0 && batched.timings.wallMs >= batched.timings.inferMs);
   const a = await readAll(single.outPath);
   const b = await readAll(batched.outPath);

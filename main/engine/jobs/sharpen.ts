@@ -68,6 +68,8 @@ export interface SharpenResult {
   readonly timings: StageTimings;
   /** Tiles per inference call at the end of the run (1 for the baselines). */
   readonly batchSize: number;
+  /** Why the run started on its device (for `auto`: what it found). */
+  readonly deviceReason: string;
   /** Device decisions during the run (CUDA batch shrink, fallback to CPU). */
   readonly deviceEvents: readonly string[];
   readonly valueScale: ValueScale;
@@ -243,7 +245,9 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       clampedPixels: writer.clampedPixels,
       timings,
       batchSize: prepared.batch?.batchSize ?? 1,
-      deviceEvents: prepared.deviceEvents ?? [],
+      deviceReason: prepared.deviceReason ?? 'TypeScript baseline, runs on the CPU',
+      // A copy: the runner's list is live, and the result must not change after the job.
+      deviceEvents: [...(prepared.deviceEvents ?? [])],
       valueScale,
       notes: scene.notes,
     };

@@ -71,6 +71,9 @@ export interface BatchFusion<E = unknown, R = unknown> {
 export interface PreparedMethod {
   /** The device in use ('js' for the TypeScript baselines); a network may move from 'cuda' to 'cpu' mid-run. */
   readonly device: 'js' | 'cpu' | 'cuda';
+  /** Why this device ('CPU requested'; for auto, what it found: "no NVIDIA GPU visible; using CPU") [default: the
+   * baselines' "TypeScript baseline, runs on the CPU"]. */
+  readonly deviceReason?: string;
   /** Device decisions during the run (CUDA batch shrink, fallback to CPU), for the job's result. */
   readonly deviceEvents?: readonly string[];
   /** Batched, staged fusion (networks); without it the pipeline calls `fuse` once per tile. */

@@ -86,4 +86,5 @@ test('CUDA fails mid-run (out of memory, then on one tile): the batch shrinks, t
   assert.match(log.join('\n'), /CUDA failed on a batch of 4 tiles \(CUDA failure 2: out of memory ; GPU=0\); retrying with batches of 2/);
   assert.match(log.join('\n'), /CUDA failed on a single tile .*; continuing on CPU/);
   assert.equal(prepared.deviceEvents!.length, 3);
+  assert.equal(prepared.deviceReason, 'simulated CUDA device', 'why it started where it did, for the job result');
 });

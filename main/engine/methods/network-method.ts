@@ -100,6 +100,7 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
           return runner.device;
         },
         batch,
+        deviceReason: backend.reason,
         deviceEvents: runner.events,
         async fuse(input: FuseInput): Promise<BandBlock> {
           return batch.decode(await batch.infer(batch.encode([input])), [input])[0]!;

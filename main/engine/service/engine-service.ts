@@ -305,6 +305,8 @@ export class EngineService {
         result: {
           layer,
           device: result.device,
+          deviceReason: result.deviceReason,
+          deviceEvents: [...result.deviceEvents],
           modelName: result.modelName,
           elapsedMs: result.elapsedMs,
           megapixelsPerSecond: result.megapixelsPerSecond,

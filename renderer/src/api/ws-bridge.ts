@@ -156,6 +156,9 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     exportChoosePath: (r) => call('exportChoosePath', r),
     exportRun: (r) => call('exportRun', r),
     recentList: (r) => call('recentList', r),
+    storageUsage: (r) => call('storageUsage', r),
+    storageRemoveRun: (r) => call('storageRemoveRun', r),
+    storageClearCache: (r) => call('storageClearCache', r),
     onJobEvent(listener) {
       listeners.add(listener);
       open();
