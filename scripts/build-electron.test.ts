@@ -29,6 +29,7 @@ test('bundle paths: main is package.json "main", engine and preload where main/a
   assert.equal(bundles.main, join(outDir, 'main', 'app', 'main.js'));
   assert.equal(bundles.engine, join(outDir, 'engine', 'entry.js'));
   assert.equal(bundles.inferenceWorker, join(outDir, 'engine', 'inference-worker.js'), 'beside the engine, where worker-backend.ts looks');
+  assert.equal(bundles.assessmentWorker, join(outDir, 'engine', 'assessment-worker.js'), 'beside the engine, where assessment-pool.ts looks');
   assert.equal(bundles.preload, join(outDir, 'preload', 'index.cjs'));
 });
 
@@ -110,6 +111,28 @@ test('the inference worker bundle runs a network in a worker thread without tsx'
     const ran = await ask({ kind: 'run', id: 2, backend: opened.backend, batch: { n: 2, ms: new Float32Array(2 * 4 * 64).fill(0.25), pan: new Float32Array(2 * 1024).fill(0.25) }, shape });
     assert.equal(ran.ok, true, JSON.stringify(ran));
     assert.ok(ran.out instanceof Float32Array && ran.out.length === 2 * 4 * 1024);
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('the assessment worker bundle computes a reduced-resolution tile in a worker thread without tsx', async () => {
+  const worker = new Worker(bundles.assessmentWorker, { execArgv: [] });
+  const ask = (message: unknown) => new Promise<Record<string, unknown>>((resolve) => {
+    worker.once('message', resolve);
+    worker.postMessage(message);
+  });
+  try {
+    const [bands, width, height] = [4, 64, 64];
+    const setup = await ask({ kind: 'setup-rr', id: 1, setup: { bands, width, height, ratio: 4, bitDepth: 11, samMap: true } });
+    assert.equal(setup.ok, true, JSON.stringify(setup));
+    const window = { colOff: 0, rowOff: 0, width, height };
+    const ref = new Float64Array(bands * width * height).map((_, i) => 100 + (i % 97));
+    const tile = await ask({ kind: 'tile-rr', id: 2, input: { core: window, read: window, ref: { bands, width, height, data: ref }, fused: { bands, width, height, data: ref.map((v) => v + 1) } } });
+    assert.equal(tile.ok, true, JSON.stringify(tile));
+    const output = tile.output as { state: { parts: unknown[] }; sam: { data: Float32Array } };
+    assert.equal(output.state.parts.length, 6, 'Q2n, Q, SAM, ERGAS, SCC, PSNR');
+    assert.ok(output.sam.data instanceof Float32Array && output.sam.data.length === width * height);
   } finally {
     await worker.terminate();
   }

@@ -3,7 +3,8 @@
  * `npm run build:electron`: Electron cannot run TypeScript, so bundle the three Electron-side entries with esbuild
  * (the copy tsx ships): the main process (ESM, dist/main/app/main.js = package.json "main"), the engine service
  * for utilityProcess (ESM, dist/engine/entry.js) with its inference worker thread beside it
- * (dist/engine/inference-worker.js, loaded by main/engine/infer/worker-backend.ts) and the preload (one CommonJS file, dist/preload/index.cjs: a
+ * (dist/engine/inference-worker.js, loaded by main/engine/infer/worker-backend.ts) and its quality-assessment worker
+ * threads (dist/engine/assessment-worker.js, loaded by main/engine/evaluate/assessment-pool.ts), and the preload (one CommonJS file, dist/preload/index.cjs: a
  * sandboxed preload can `require` only electron's own modules, so everything else is inlined). npm packages stay
  * external: native modules (gdal-async, onnxruntime-node) load from node_modules / app.asar.unpacked. The
  * renderer is built separately (Vite, renderer/dist).
@@ -24,6 +25,7 @@ export interface ElectronBundles {
   readonly main: string;
   readonly engine: string;
   readonly inferenceWorker: string;
+  readonly assessmentWorker: string;
   readonly preload: string;
 }
 
@@ -36,6 +38,7 @@ export async function buildElectron(options: ElectronBuildOptions = {}): Promise
     main: join(outDir, 'main', 'app', 'main.js'),
     engine: join(outDir, 'engine', 'entry.js'),
     inferenceWorker: join(outDir, 'engine', 'inference-worker.js'),
+    assessmentWorker: join(outDir, 'engine', 'assessment-worker.js'),
     preload: join(outDir, 'preload', 'index.cjs'),
   };
   const common: BuildOptions = { absWorkingDir: root, bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
@@ -45,6 +48,7 @@ export async function buildElectron(options: ElectronBuildOptions = {}): Promise
     build({ ...node, entryPoints: [join(root, 'main/app/main.ts')], outfile: out.main }),
     build({ ...node, entryPoints: [join(root, 'main/engine/service/entry.ts')], outfile: out.engine }),
     build({ ...node, entryPoints: [join(root, 'main/engine/infer/inference-worker.ts')], outfile: out.inferenceWorker }),
+    build({ ...node, entryPoints: [join(root, 'main/engine/evaluate/assessment-worker.ts')], outfile: out.assessmentWorker }),
     build({ ...common, platform: 'browser', target: 'chrome130', format: 'cjs', external: ['electron'], entryPoints: [join(root, 'preload/index.ts')], outfile: out.preload }),
   ]);
   return out;

@@ -114,3 +114,54 @@ describe('accumulators: tiled == whole', () => {
     assert.throws(() => acc.add(first!), /does not cover core .* 31-px halo/);
   });
 });
+
+describe('ReducedResolutionAccumulator: disjoint tile sets merged == one pass', () => {
+  for (const shape of [
+    { bands: 8, width: 232, height: 200 },
+    { bands: 4, width: 192, height: 128 },
+  ]) {
+    it(`${shape.bands}×${shape.height}×${shape.width}, NaN holes, split 1..4 ways`, () => {
+      const [ref, fused] = randomPair(shape, 11);
+      for (let r = 40; r < 46; r++) for (let c = 70; c < 77; c++) fused.data[r * shape.width + c] = NaN;
+      ref.data[2 * shape.width * shape.height + 100 * shape.width + 150] = NaN;
+      const single = feed(new ReducedResolutionAccumulator(shape, { bitDepth: 11 }), ref, fused, 64, 64);
+      const all = [...tiles(ref, fused, 64, 64, new ReducedResolutionAccumulator(shape).haloPx)];
+      for (const parts of [1, 2, 3, 4]) {
+        // Row bands of tiles, each accumulated apart (as a worker would), merged in reverse order.
+        const states = Array.from({ length: parts }, (_, p) => {
+          const acc = new ReducedResolutionAccumulator(shape, { bitDepth: 11 });
+          for (const t of all.filter((t) => Math.floor((t.core.rowOff / shape.height) * parts) === p)) acc.add(t);
+          return structuredClone(acc.state());
+        });
+        const merged = new ReducedResolutionAccumulator(shape, { bitDepth: 11 });
+        for (const s of states.reverse()) merged.merge(s);
+        const got = merged.result();
+        for (const k of ['Q2n', 'Q', 'SAM_deg', 'ERGAS', 'SCC', 'PSNR_dB'] as const) {
+          assert.ok(Number.isFinite(single[k]!), `${k} = ${single[k]}`);
+          assert.ok(relErr(got[k]!, single[k]!) <= 1e-9, `${parts}-way ${k}: merged ${got[k]} vs single ${single[k]}`);
+        }
+        assert.deepEqual(got.excluded, single.excluded);
+        assert.ok(single.excluded.pixels > 40 && single.excluded.qWindows > 0, JSON.stringify(single.excluded));
+      }
+    });
+  }
+
+  it('takeState leaves a fresh accumulator; merging another shape fails', () => {
+    const shape = { bands: 4, width: 128, height: 128 };
+    const [ref, fused] = randomPair(shape, 3);
+    const acc = new ReducedResolutionAccumulator(shape, { bitDepth: 11 });
+    const [first, second] = tiles(ref, fused, 64, 128, acc.haloPx);
+    acc.add(first!);
+    const a = acc.takeState();
+    acc.add(second!);
+    const b = acc.takeState();
+    const merged = new ReducedResolutionAccumulator(shape, { bitDepth: 11 });
+    merged.merge(a);
+    merged.merge(b);
+    const single = feed(new ReducedResolutionAccumulator(shape, { bitDepth: 11 }), ref, fused, 64, 128);
+    assert.ok(relErr(merged.result().ERGAS, single.ERGAS) <= 1e-12);
+    assert.ok(Number.isNaN(acc.result().SAM_deg), 'nothing left after takeState');
+    assert.throws(() => new ReducedResolutionAccumulator({ ...shape, bands: 3 }).merge(a), /4 bands .* merged into one of 3/);
+    assert.throws(() => new ReducedResolutionAccumulator(shape).merge(a), /6 indices merged into one of 4 bands and 5 indices/);
+  });
+});

@@ -372,7 +372,7 @@ export class ReducedResolutionAccumulator implements IndexAccumulator<ReducedRes
   merge(other: ReducedResolutionState): void {
     const parts = this.parts();
     if (other.bands !== this.shape.bands || other.parts.length !== parts.length) {
-      throw new Error(`reduced-resolution state of ${other.bands} bands and ${other.parts.length} indices merged into one of ${this.shape.bands} and ${parts.length}`);
+      throw new Error(`reduced-resolution state of ${other.bands} bands and ${other.parts.length} indices merged into one of ${this.shape.bands} bands and ${parts.length} indices`);
     }
     parts.forEach((p, i) => p.merge(other.parts[i]!));
   }

@@ -6,7 +6,7 @@ import type { BandBlock } from '../raster/band-block.ts';
 import { expandWindow, intersectWindows, type PixelWindow } from '../raster/pixel-window.ts';
 import { interp23tap } from '../dsp/interp23tap.ts';
 import { lowPassPan } from './d-s.ts';
-import { FullResolutionAccumulator } from './full-resolution-accumulator.ts';
+import { FullResolutionAccumulator, type FullResolutionTile } from './full-resolution-accumulator.ts';
 import { fullResolutionIndices } from './full-resolution.ts';
 import { loadInput, loadVectors, relErr } from './metric-vectors.ts';
 import { cropBlock } from './pixel-rect.ts';
@@ -64,5 +64,47 @@ describe('FullResolutionAccumulator: tiled == whole', () => {
     const got = streamed(fused, msLr, pan, 'QB', 64);
     compare({ ...got }, { ...whole });
     assert.deepEqual(got.excluded, { dLambdaBlocks: 1, dSBlocks: 1, dLambdaKBlocks: 4 });
+  });
+});
+
+describe('FullResolutionAccumulator: disjoint tile sets merged == one pass', () => {
+  it('synthetic 4×192×256 with NaN holes, row bands split 1..4 ways', () => {
+    const [w, h, bands] = [256, 192, 4];
+    let s = 7;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const msLr: BandBlock<Float64Array> = { bands, width: w / 4, height: h / 4, data: new Float64Array(bands * (w / 4) * (h / 4)).map(() => 200 + 300 * rnd()) };
+    const pan: BandBlock<Float64Array> = { bands: 1, width: w, height: h, data: new Float64Array(w * h).map((_, i) => 300 + 100 * Math.sin(i / 50) + 50 * rnd()) };
+    const msExp = interp23tap(msLr, 4);
+    const panLp = lowPassPan(pan, 4);
+    const fused: BandBlock<Float64Array> = { ...msExp, data: msExp.data.map((v, i) => v + 0.5 * (pan.data[i % (w * h)]! - 300)) };
+    for (let r = 100; r < 106; r++) for (let c = 40; c < 47; c++) fused.data[2 * w * h + r * w + c] = NaN;
+    pan.data[20 * w + 200] = NaN;
+    const image: PixelWindow = { colOff: 0, rowOff: 0, width: w, height: h };
+    const single = new FullResolutionAccumulator(fused, { sensor: 'QB' });
+    const tiles: FullResolutionTile[] = [];
+    for (let r = 0; r < h; r += 64) {
+      for (let c = 0; c < w; c += 96) {
+        const core = intersectWindows({ colOff: c, rowOff: r, width: 96, height: 64 }, image)!;
+        const read = intersectWindows(expandWindow(core, single.haloPx), image)!;
+        tiles.push({ core, read, fused: window(fused, read), msExp: window(msExp, read), pan: window(pan, read), panLp: window(panLp, read) });
+      }
+    }
+    for (const t of tiles) single.add(t);
+    const want = single.result();
+    assert.ok(want.excluded.dLambdaBlocks > 0 && want.excluded.dSBlocks > want.excluded.dLambdaBlocks, JSON.stringify(want.excluded));
+    for (const parts of [1, 2, 3, 4]) {
+      const states = Array.from({ length: parts }, (_, p) => {
+        const acc = new FullResolutionAccumulator(fused, { sensor: 'QB' });
+        for (const t of tiles.filter((t) => Math.floor((t.core.rowOff / h) * parts) === p)) acc.add(t);
+        return structuredClone(acc.state());
+      });
+      const merged = new FullResolutionAccumulator(fused, { sensor: 'QB' });
+      for (const st of states.reverse()) merged.merge(st);
+      const got = merged.result();
+      compare({ ...got }, { ...want });
+      for (const k of ['D_lambda', 'D_s', 'D_lambda_K'] as const) assert.ok(relErr(got[k], want[k]) <= 1e-9, `${parts}-way ${k}`);
+      assert.deepEqual(got.excluded, want.excluded);
+    }
+    assert.throws(() => new FullResolutionAccumulator({ bands: 3, width: w, height: h }, { sensor: 'generic' }).merge(single.state()), /4 bands merged into one of 3/);
   });
 });
