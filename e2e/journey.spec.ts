@@ -128,6 +128,9 @@ test('runs PreMix on a preview of the current view', async ({ app }) => {
   console.log(`[e2e] PreMix progress seen: ${progressSeen.slice(-3).join(' | ')}`);
   const row = page.locator('[data-testid=job-row][data-method=premix]').first();
   await expect(row.locator('.badge')).toHaveText('preview');
+  // The device the run used, from its result (the request was cpu); the tooltip says why.
+  await expect(row.getByTestId('job-device')).toHaveText('cpu');
+  await expect(row.getByTestId('job-device')).toHaveAttribute('title', /Ran on CPU\nDevice choice: CPU requested/);
   const size = /(\d+)×(\d+) px/.exec(await row.innerText());
   expect(size, 'the finished row states the output size').not.toBeNull();
   expect(Number(size![1])).toBeLessThan(1280); // the view, not the scene
@@ -148,6 +151,16 @@ test('runs Brovey on the full scene; its output becomes a layer', async ({ app }
   await waitForJob(page, 'brovey', 120_000);
   await expect(page.locator('[data-testid=layer-row][data-kind=output]')).toHaveCount(outputsBefore + 1);
   await expect(page.locator('[data-testid=job-row][data-method=brovey]')).toContainText('1280×1280 px');
+  await expect(page.locator('[data-testid=job-row][data-method=brovey]').getByTestId('job-device')).toHaveText('js');
+  // Storage: the finished runs and the scene's display copies take room, and each listed run can be removed.
+  await page.getByTestId('storage-summary').click();
+  await expect(page.getByTestId('storage-runs-size')).toHaveText(/^\d[\d.]* (KiB|MiB|GiB)$/);
+  await expect(page.getByTestId('storage-cache-size')).toHaveText(/^\d[\d.]* (KiB|MiB|GiB)$/);
+  const runsOnDisk = page.getByTestId('storage-run');
+  await expect(runsOnDisk.filter({ hasText: 'brovey' })).toHaveCount(1);
+  await expect(runsOnDisk.filter({ hasText: 'brovey' }).getByTestId('storage-remove-run')).toBeEnabled();
+  await shot(page.getByTestId('storage-panel'), '03-storage');
+  await page.getByTestId('storage-summary').click(); // closed again: the journey's later steps need the room
 });
 
 test('a run can be cancelled; nothing is added for it', async ({ app }) => {

@@ -17,6 +17,7 @@ import { LayerPanel } from './panels/layer-panel.ts';
 import { MetricsPanel } from './panels/metrics-panel.ts';
 import { RunsPanel } from './panels/runs-panel.ts';
 import { ScenePanel } from './panels/scene-panel.ts';
+import { StoragePanel } from './panels/storage-panel.ts';
 import { StatusBar } from './status-bar.ts';
 
 const SESSION_KEY = 'panforge.scene';
@@ -81,6 +82,12 @@ async function start(): Promise<void> {
   const metrics = new MetricsPanel(api, status, byId('metrics-panel'), (run, layer) => {
     if (run.sceneId === scene?.sceneId) store.add(layer, 'top');
   });
+  const storageSection = byId<HTMLDetailsElement>('storage-section');
+  const storage = new StoragePanel({ api, status, root: byId('storage-panel'), onRunRemoved: () => void scenePanel.refreshRecent() });
+  // Read when the section is opened, and again after runs finish while it is open.
+  storageSection.addEventListener('toggle', () => {
+    if (storageSection.open) void storage.refresh();
+  });
   let recentTimer: ReturnType<typeof setTimeout> | undefined;
   const ofScene = (jobs: readonly JobSnapshot[]) => jobs.filter((j) => j.sceneId === scene?.sceneId);
   runs = new RunsPanel({
@@ -92,7 +99,10 @@ async function start(): Promise<void> {
       if (job.result && job.sceneId === scene?.sceneId) store.add(job.result.layer, 'top');
       // The recent-runs list gains this run; one refresh for a burst of finished jobs.
       clearTimeout(recentTimer);
-      recentTimer = setTimeout(() => void scenePanel.refreshRecent(), 300);
+      recentTimer = setTimeout(() => {
+        void scenePanel.refreshRecent();
+        if (storageSection.open) void storage.refresh();
+      }, 300);
     },
     onJobsChanged: (jobs) => metrics.setRuns(ofScene(jobs)),
   });

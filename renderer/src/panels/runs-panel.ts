@@ -2,11 +2,14 @@
  * @module renderer/panels/runs-panel
  * Runs: choose methods (networks and baselines; the scene says which fit and why not), device and tile size;
  * start on the full scene or preview the current view; watch progress (tiles, MP/s, ETA) from job events; cancel.
+ * A finished row shows the device the run actually used (badge; its tooltip says why, and any CUDA batch shrink or
+ * fall back to CPU is listed under the row).
  * Jobs live in the engine, not in this page: on start-up and after a reconnect the list is re-read (jobList).
  */
 import type { JobEvent, JobSnapshot, MethodSummary, PanForgeApi, SceneView } from '../../../preload/contract.ts';
 import { clear, el, field, select } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
+import { deviceSummary } from './device-summary.ts';
 import { mergeJob } from './job-merge.ts';
 import { formatDuration, formatProgress, progressFraction } from './progress-format.ts';
 
@@ -188,13 +191,18 @@ export class RunsPanel {
     row.dataset.state = job.state;
     const other = this.scene && job.sceneId !== this.scene.sceneId;
     row.classList.toggle('other-scene', Boolean(other));
+    const device = job.result ? deviceSummary(job.result) : null;
     const head = el(
       'div',
       { class: 'job-head' },
       el('strong', {}, job.method),
       job.previewExtent ? el('span', { class: 'badge' }, 'preview') : null,
       el('span', { class: `state state-${job.state}`, 'data-testid': 'job-state' }, job.state),
-      el('span', { class: 'muted' }, `${job.device} · ${job.tileSizePx}px`),
+      device
+        ? el('span', { class: `device-badge device-${device.label}${device.changed ? ' device-changed' : ''}`, title: device.tooltip, 'data-testid': 'job-device' }, device.label)
+        : null,
+      // Before the result: what was asked for ('auto' until the engine decides).
+      el('span', { class: 'muted', title: 'requested device · tile size' }, `${device ? '' : `${job.device} · `}${job.tileSizePx}px`),
     );
     if (ACTIVE.has(job.state)) {
       head.append(el('button', { type: 'button', class: 'small', 'data-testid': 'job-cancel', onclick: () => void this.cancel(job.jobId) }, 'Cancel'));
@@ -212,6 +220,9 @@ export class RunsPanel {
           `${r.width}×${r.height} px · ${r.tiles} tiles · ${formatDuration(r.elapsedMs / 1000)} · ${r.megapixelsPerSecond.toFixed(2)} MP/s on ${r.device}${r.modelName ? ` · ${r.modelName}` : ''}`,
         ),
       );
+      if (device?.changed) {
+        row.append(el('ul', { class: 'device-events', 'data-testid': 'job-device-events', title: device.tooltip }, ...device.events.map((e) => el('li', {}, e))));
+      }
     } else if (job.state === 'cancelled') {
       row.append(el('div', { class: 'muted' }, job.error?.message && job.error.message !== 'cancelled' ? `cancelled: ${job.error.message}` : 'cancelled; no output kept'));
     } else if (job.error) {
