@@ -156,6 +156,17 @@ test('a call round trip: open a scene, run Brovey with events over the socket, r
     const reloaded = await WireClient.open(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
     assert.deepEqual(ok(await reloaded.call('jobList', {})).map((j) => [j.jobId, j.state]), [[job.jobId, 'done']]);
     reloaded.ws.close();
+
+    // Storage over the socket: the run's device story came with its result; the run is listed, and removing it
+    // deletes its file (the layer URL then 404s). A path that climbs out of runs/ is refused.
+    assert.deepEqual([end.job.result!.device, end.job.result!.deviceEvents], ['js', []]);
+    const usage = ok(await client.call('storageUsage', {}));
+    assert.deepEqual(usage.runs.map((r) => r.method), ['brovey']);
+    assert.ok(usage.cacheBytes > 0 && usage.runsBytes >= usage.runs[0]!.sizeBytes);
+    const escape = await client.call('storageRemoveRun', { outPath: join(root, 'user-data', 'runs', '..', '..', 'outside.txt') });
+    assert.equal(!escape.ok && escape.error.code, 'path-not-allowed');
+    assert.deepEqual(ok(await client.call('storageRemoveRun', { outPath: usage.runs[0]!.outPath })).runs, []);
+    assert.equal((await fetch(`${info.outputsBaseUrl}${end.job.result!.layer.layerId}.tif${info.outputsQuery}`)).status, 404);
   } finally {
     client.ws.close();
   }
