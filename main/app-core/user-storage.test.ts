@@ -68,12 +68,13 @@ test('cache: copies unused for N days go, then the total is capped least recentl
     'cache/old-2222222222222222.cog.tif': [300, 10 * DAY],
     'cache/mid-3333333333333333.cog.tif': [300, 5 * DAY],
     'cache/new-4444444444444444.cog.tif': [300, DAY],
-    'cache/x.123.partial.tif': [10, 2 * DAY],
+    'cache/x-5555555555555555.cog.tif.123.partial.tif': [10, 2 * DAY],
+    'cache/index': [5000, 90 * DAY], // Chromium's Cache/ on a case-insensitive disk: not ours, never touched
   });
   const shown = join(ud, 'cache', 'shown-1111111111111111.cog.tif');
   const removed = storage(ud, { cacheMaxAgeDays: 30, cacheMaxBytes: 1000 }).sweep({ runs: [], inUse: [shown] });
   // 400 (shown) + 300 + 300 + 300 = 1300 > 1000: the least recently used unprotected copy (old) goes → 1000.
-  assert.deepEqual(left(ud, 'cache'), ['mid-3333333333333333.cog.tif', 'new-4444444444444444.cog.tif', 'shown-1111111111111111.cog.tif']);
+  assert.deepEqual(left(ud, 'cache'), ['index', 'mid-3333333333333333.cog.tif', 'new-4444444444444444.cog.tif', 'shown-1111111111111111.cog.tif']);
   assert.deepEqual(removed.map((r) => r.why).sort(), ['over-cap', 'partial', 'unused']);
   const usage = storage(ud, { cacheMaxBytes: 1000 }).usage([], []);
   assert.equal(usage.cacheBytes, 1000);
@@ -95,9 +96,9 @@ test('the cap alone (after a scene opens) and touch: a copy used again moves to 
 });
 
 test('clearCache keeps copies in use and writes in progress', () => {
-  const ud = userData({ 'cache/a.cog.tif': [10, DAY], 'cache/b.cog.tif': [10, DAY], 'cache/c.9.partial.tif': [10, 1000] });
+  const ud = userData({ 'cache/a.cog.tif': [10, DAY], 'cache/b.cog.tif': [10, DAY], 'cache/c.cog.tif.9.partial.tif': [10, 1000], 'cache/data_0': [10, DAY] });
   const removed = storage(ud).clearCache([join(ud, 'cache', 'b.cog.tif')]);
-  assert.deepEqual(left(ud, 'cache'), ['b.cog.tif', 'c.9.partial.tif']);
+  assert.deepEqual(left(ud, 'cache'), ['b.cog.tif', 'c.cog.tif.9.partial.tif', 'data_0']);
   assert.deepEqual(removed.map((r) => r.why), ['cleared']);
 });
 

@@ -9,6 +9,8 @@
  * - cache/: display copies (remade on demand). At start-up, copies not used for `cacheMaxAgeDays` go; after that and
  *   after each scene opens, the total is kept under `cacheMaxBytes`, least recently used (mtime, touched on use) first.
  * Only files older than this process can be leftovers or orphans: a newer one belongs to a process still at work.
+ * In cache/ only display copies (`*.cog.tif`, their partials and sidecars) are ours: on a case-insensitive disk
+ * Electron's user-data `Cache/` (Chromium's) is the same folder, and its files are left alone.
  * Every deletion goes through storage-paths (plain files directly inside runs/ or cache/, nothing else).
  */
 import { existsSync, lstatSync, readdirSync, rmSync, utimesSync } from 'node:fs';
@@ -72,6 +74,11 @@ const DAY_MS = 86_400_000;
 /** `x.partial.tif`, `x.1234.partial.tif`: a write that never finished (or is still going on). */
 export function isPartialName(name: string): boolean {
   return /\.partial(\.|$)/.test(name);
+}
+
+/** Display copies are `<name>-<key>.cog.tif` (display-cog.ts), written as `….cog.tif.<pid>.partial.tif`. */
+function isDisplayCopyName(name: string): boolean {
+  return name.includes('.cog.tif');
 }
 
 /** The output's own name and every `X.…` beside `X.tif`. */
@@ -227,7 +234,7 @@ export class UserStorage {
     }
   }
 
-  /** The plain files directly in an area, or null when it does not exist or is not usable (logged). */
+  /** The app's plain files directly in an area, or null when it does not exist or is not usable (logged). */
   private list(area: StorageArea): { dir: string; files: FileEntry[] } | null {
     if (!existsSync(join(resolve(this.options.userDataDir), area))) return null;
     let dir: string;
@@ -242,7 +249,7 @@ export class UserStorage {
       const path = join(dir, name);
       try {
         const st = lstatSync(path);
-        if (st.isFile()) files.push({ name, path, bytes: st.size, mtimeMs: st.mtimeMs });
+        if (st.isFile() && (area === 'runs' || isDisplayCopyName(name))) files.push({ name, path, bytes: st.size, mtimeMs: st.mtimeMs });
       } catch {
         // Gone between the listing and the stat (another writer renamed it): nothing to account for.
       }
