@@ -70,6 +70,9 @@ test('exit codes: 2 usage, 3 bad input, 5 existing report', () => {
   let r = run([...base, '--methods', 'exp', '--protocol', 'xx']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--protocol must be rr, fr or both; got "xx"/);
+  r = run([...base, '--methods', 'exp', '--protocol', 'fr', '--threads', '0']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--threads must be an integer from 1 to 256; got "0"/);
   r = run(['--pan', scene.panPath, '--methods', 'exp', '--protocol', 'fr']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /missing --ms/);
