@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { JobEvent, JobSnapshot, Reply, SceneFiles, SceneView, StorageUsage } from '../../preload/contract.ts';
+import type { JobEvent, JobSnapshot, JobStartRequest, Reply, SceneFiles, SceneView, StorageUsage } from '../../preload/contract.ts';
+import { BatchRunner, type InferenceBackend } from '../engine/infer/batch-runner.ts';
+import type { EngineTransport } from '../engine/service/engine-client.ts';
 import { forkEngine } from '../engine/service/fork-engine.ts';
 import { writeSyntheticScene } from '../engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
@@ -265,4 +267,75 @@ test('stopping on purpose (quit) is not reported as an engine crash', async () =
   await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(logs.filter((m) => /stopped unexpectedly/.test(m)), []);
   assert.ok(logs.some((m) => /engine service ready/.test(m)), 'the log sink was wired');
+});
+
+/**
+ * An engine stand-in speaking the service protocol: it opens any scene, and its one job's device story comes from
+ * the engine's own BatchRunner with a simulated CUDA that runs out of memory on every batch (so the batch shrinks
+ * 4 → 2 → 1, then CPU finishes). The job finishes when `finish()` is called.
+ */
+function fallbackEngine(sceneView: SceneView) {
+  let listener: (message: unknown) => void = () => {};
+  const send = (message: unknown) => setImmediate(() => listener(message));
+  const started: { outPath: string; snapshot: JobSnapshot }[] = [];
+  const transport: EngineTransport = {
+    post(message) {
+      if (message.method === 'sceneOpen') send({ kind: 'reply', callId: message.callId, reply: { ok: true, value: sceneView } });
+      if (message.method === 'jobStart') {
+        const { request, outPath } = message.payload as { request: JobStartRequest; outPath: string };
+        const snapshot: JobSnapshot = { jobId: 'j-fake', ...request, state: 'queued', progress: null, error: null, result: null, createdAt: new Date().toISOString() };
+        started.push({ outPath, snapshot });
+        send({ kind: 'reply', callId: message.callId, reply: { ok: true, value: snapshot } });
+      }
+    },
+    onMessage: (l) => (listener = l),
+    onExit: () => {},
+    kill: () => {},
+  };
+  const finish = async () => {
+    const shape = { msBands: 1, msHeight: 1, msWidth: 1, panHeight: 4, panWidth: 4, outBands: 1 };
+    const cpu: InferenceBackend = { device: 'cpu', reason: 'CPU requested', run: async (b) => new Float32Array(b.n * 16) };
+    const cuda: InferenceBackend = { device: 'cuda', reason: 'simulated CUDA device', run: async () => Promise.reject(new Error('CUDA failure 2: out of memory ; GPU=0')) };
+    const runner = new BatchRunner({ backend: cuda, openCpu: async () => cpu, batchSize: 4 });
+    await runner.run({ n: 4, ms: new Float32Array(4), pan: new Float32Array(64) }, shape);
+    const layer = { layerId: 'j-fake-out', kind: 'output', name: 'fake', bandCount: 1, bandDescriptions: [], dataType: 'Float32', extent: [0, 0, 4, 4], width: 4, height: 4, stats: [], noData: null };
+    const result = { layer, device: runner.device, deviceReason: cuda.reason, deviceEvents: runner.events, modelName: 'fake', elapsedMs: 1, megapixelsPerSecond: 1, tiles: 4, tileSizePx: 64, width: 4, height: 4, dataType: 'Float32' };
+    const job = { ...started[0]!.snapshot, state: 'done' };
+    // A result whose events are not strings never reaches the app: the client drops the message.
+    send({ kind: 'event', event: { type: 'state', job: { ...job, result: { ...result, deviceEvents: [42] } } } });
+    send({ kind: 'event', event: { type: 'state', job: { ...job, result } } });
+  };
+  return { transport, started, finish };
+}
+
+test('a network run that fell back from CUDA to CPU: the device, why, and each step reach the renderer; its output is in use until it ends', async () => {
+  const sceneView: SceneView = {
+    sceneId: 'sfake', files: scene, sensor: null, ratio: 4, crsName: 'local', crsCode: null, crsProj4: '+proj=longlat', extent: [0, 0, 4, 4], panPixelSizeM: 1, valueMax: 2047,
+    notes: [], methods: [], layers: [],
+  };
+  const engine = fallbackEngine(sceneView);
+  const logs: string[] = [];
+  const fake = core({ userDataDir: join(root, 'user-data-fallback'), startEngine: () => engine.transport, log: (m) => logs.push(m) });
+  const seen: JobEvent[] = [];
+  fake.onJobEvent((e) => seen.push(e));
+  value(await fake.call('sceneOpen', scene));
+  value(await fake.call('jobStart', { sceneId: 'sfake', method: 'premix', device: 'auto', tileSizePx: 64, previewExtent: null }));
+  const { outPath } = engine.started[0]!;
+  assert.equal(errorOf(await fake.call('storageRemoveRun', { outPath })).code, 'run-in-use');
+
+  await engine.finish();
+  while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(seen.length, 1, 'the malformed result was dropped');
+  assert.match(logs.join('\n'), /malformed message, ignored: .*deviceEvents\[0\]: expected a string/);
+  const done = seen[0]!;
+  assert.ok(done.type === 'state' && done.job.result);
+  const r = done.job.result;
+  assert.deepEqual([r.device, r.deviceReason], ['cpu', 'simulated CUDA device']);
+  assert.equal(r.deviceEvents.length, 3);
+  assert.match(r.deviceEvents[0]!, /^CUDA failed on a batch of 4 tiles \(CUDA failure 2: out of memory ; GPU=0\); retrying with batches of 2$/);
+  assert.match(r.deviceEvents[1]!, /batch of 2 tiles .*retrying with batches of 1$/);
+  assert.match(r.deviceEvents[2]!, /^CUDA failed on a single tile .*; continuing on CPU$/);
+  // Ended: no longer protected (nothing was written, so nothing to delete).
+  assert.deepEqual(value<StorageUsage>(await fake.call('storageRemoveRun', { outPath })).runs, []);
+  fake.stop();
 });
