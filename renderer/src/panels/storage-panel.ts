@@ -21,6 +21,12 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/** The user's local date and time; the stored ISO text when it does not parse. */
+function finishedLocal(iso: string): string {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime()) ? iso : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+}
+
 export class StoragePanel {
   private readonly summary = el('div', { class: 'storage-summary' });
   private readonly runList = el('ul', { class: 'storage-runs', 'data-testid': 'storage-runs' });
@@ -84,7 +90,7 @@ export class StoragePanel {
           'li',
           { class: 'storage-run', 'data-testid': 'storage-run', title: `${run.outPath}\n${run.state}, finished ${run.finishedAt}` },
           el('strong', {}, run.method),
-          el('span', { class: 'muted' }, ` ${run.finishedAt.slice(0, 16).replace('T', ' ')} · ${formatBytes(run.sizeBytes)} `),
+          el('span', { class: 'muted' }, ` ${finishedLocal(run.finishedAt)} · ${formatBytes(run.sizeBytes)} `),
           remove,
         ),
       );
