@@ -30,6 +30,8 @@ export interface HostOptions {
   readonly allow: readonly string[];
   readonly version: string;
   readonly startEngine: AppCoreOptions['startEngine'];
+  /** Display-copy cache limits [defaults in main/app-core/user-storage.ts]. */
+  readonly storage?: AppCoreOptions['storage'];
   /** [default 0 = a free port] */
   readonly port?: number;
   /** [default 32 random bytes, hex] */
@@ -88,6 +90,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     allowScenePaths: options.allow,
     exportDirs: [options.exportDir],
     trustRecentScenes: false,
+    ...(options.storage ? { storage: options.storage } : {}),
     log,
   });
 

@@ -16,6 +16,8 @@ test('bad arguments exit 2 with the reason and the usage', () => {
     [['--allow', join(root, 'missing')], /allowed path .*missing does not exist/],
     [['--allow', root, '--port', 'x'], /--port x: expected an integer/],
     [['--allow', root, '--bogus'], /Unknown option '--bogus'/],
+    [['--allow', root, '--cache-max-gib', '0'], /--cache-max-gib 0: expected a number > 0/],
+    [['--allow', root, '--cache-max-days', 'soon'], /--cache-max-days soon: expected a number > 0/],
   ] as const) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args, '--user-data', join(root, 'ud')], { encoding: 'utf8' });
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
