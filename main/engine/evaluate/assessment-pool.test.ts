@@ -10,6 +10,7 @@ import { type Dataset, gdal } from '../io/gdal.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import { writeSyntheticScene } from '../testing/synthetic-scene.ts';
 import { tempFolder } from '../testing/temp-folder.ts';
+import { AssessmentPool, type ThreadingOptions } from './assessment-pool.ts';
 import { fullResolutionPass, panLowResolution } from './full-resolution-pass.ts';
 import { createMapWriter, type MapGrid } from './map-writer.ts';
 import { type RasterSource, readWindow64 } from './read-raster-window.ts';
@@ -92,15 +93,27 @@ test('full resolution: 1, 2 and 3 threads give the same indices and SAM map, bit
   }
 });
 
-test('reduced resolution: 1 and 3 threads give the same indices and SAM map, bit for bit', async () => {
+test('reduced resolution: 1 thread, 3 threads and a pool kept across passes give the same indices and map bits', async () => {
   const [w, h] = [W / 4, H / 4];
-  const run = (threads: number) =>
-    withMap(`rr_${threads}`, grid(w, h), (samMap) => reducedResolutionPass({ reference: ms, fused: otherMs, bands: 4, width: w, height: h, ratio: 4, bitDepth: 11, samMap, coreSizePx: 32, threads }));
-  const one = await run(1);
+  const run = (name: string, threading: ThreadingOptions) =>
+    withMap(`rr_${name}`, grid(w, h), (samMap) => reducedResolutionPass({ reference: ms, fused: otherMs, bands: 4, width: w, height: h, ratio: 4, bitDepth: 11, samMap, coreSizePx: 32, ...threading }));
+  const one = await run('1', { threads: 1 });
   assert.ok(one.result.excluded.pixels > 35 && one.result.excluded.qWindows > 0, JSON.stringify(one.result.excluded));
-  const many = await run(3);
+  const many = await run('3', { threads: 3 });
   assert.deepEqual(many.result, one.result);
   assertSameMap(many.map, one.map, 'SAM map');
+  // The evaluate job's way: one pool, a full-resolution pass and then this one on it.
+  const pool = new AssessmentPool({ threads: 2 });
+  try {
+    const fr = await fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap: null, coreSizePx: 160, pool: () => pool });
+    const frOne = await fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap: null, coreSizePx: 160 });
+    assert.deepEqual(fr, frOne);
+    const shared = await run('pool', { pool: () => pool });
+    assert.deepEqual(shared.result, one.result);
+    assertSameMap(shared.map, one.map, 'SAM map, shared pool');
+  } finally {
+    await pool.close();
+  }
 });
 
 test('cancelled during the workers: CancelledError, no map left, workers gone', async () => {

@@ -202,3 +202,48 @@ export class AssessmentPool {
     await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
   }
 }
+
+/** How a pass computes its tiles. */
+export interface ThreadingOptions {
+  /** Worker threads computing tiles (the calling thread reads them); 1 computes them in the calling thread
+   * [default 1]. Ignored when `pool` is given. */
+  readonly threads?: number;
+  /** Worker threads kept by the caller across passes (created on first call; the caller closes them). */
+  readonly pool?: () => AssessmentPool;
+  /** The worker's script for a pool of the pass's own [default the assessment worker]; tests pass one that fails. */
+  readonly workerEntry?: URL;
+}
+
+/** A pass's tiles, for `computeTiles`. */
+export interface TileJob<I, O> {
+  readonly count: number;
+  /** Reads tile i (calling thread). */
+  read(i: number): Promise<I>;
+  /** The calling thread's way to compute a tile (made on first use). */
+  local(): (input: I) => Promise<O> | O;
+  /** The workers' setup message (the pass and its constants). */
+  readonly setup: AssessmentMessage;
+  /** The worker message for a tile, with the buffers to transfer. */
+  request(input: I): WorkerRequest;
+  /** Takes tile i's output (calling thread): one call at a time per lane, tiles in any order. */
+  done(i: number, output: O): Promise<void>;
+}
+
+/** Computes every tile of `job`: in the calling thread for one thread or one tile, else in worker threads. */
+export async function computeTiles<I, O>(job: TileJob<I, O>, threading: ThreadingOptions, signal?: AbortSignal): Promise<void> {
+  const threads = threading.pool ? Infinity : (threading.threads ?? 1);
+  if (threads <= 1 || job.count <= 1) {
+    const compute = job.local();
+    for (let i = 0; i < job.count; i++) await job.done(i, await compute(await job.read(i)));
+    return;
+  }
+  const own = threading.pool ? null : new AssessmentPool({ threads: Math.min(threads, job.count), ...(signal ? { signal } : {}), ...(threading.workerEntry ? { entry: threading.workerEntry } : {}) });
+  const pool = own ?? threading.pool!();
+  try {
+    await pool.broadcast(job.setup);
+    await pool.run(job.count, async (i) => job.request(await job.read(i)), (i, output) => job.done(i, output as O));
+  } finally {
+    await own?.close();
+  }
+}
+

@@ -6,9 +6,9 @@
  * interp23tap(imresize(PAN, 1/ratio)) are computed on the tile's window with the whole image's borders
  * (`interp23tapWindow`), so the values equal the whole-array `fullResolutionIndices`. The only image-sized array is
  * imresize(PAN, 1/ratio): one band at MS resolution (1/ratio² of the PAN), computed in strips.
- * With `threads` > 1 the tiles are computed in worker threads (assessment-pool.ts) while this thread reads the next
- * ones and writes the map; each tile's sums are kept apart and merged in tile order, so the indices are the same
- * bits whatever the thread count.
+ * With worker threads (`threads` > 1, or a `pool`; assessment-pool.ts) the workers compute the tiles while this
+ * thread reads the next ones and writes the map; each tile's sums are kept apart and merged in tile order, so the
+ * indices are the same bits whatever the thread count.
  */
 import { InputError, throwIfAborted } from '../errors.ts';
 import { imresizeBicubicStrips } from '../dsp/imresize-bicubic-strips.ts';
@@ -17,12 +17,12 @@ import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
 import { FullResolutionAccumulator, type FullResolutionResult, type FullResolutionState } from '../metrics/full-resolution-accumulator.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
-import { AssessmentPool, sharedBlock, transferable } from './assessment-pool.ts';
+import { computeTiles, sharedBlock, type ThreadingOptions, transferable } from './assessment-pool.ts';
 import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork, msGatherIndices } from './full-resolution-tile.ts';
 import { planMetricTiles } from './metric-tiles.ts';
 import { checkSource, gatherWindow64, readWindow64, type RasterSource } from './read-raster-window.ts';
 
-export interface FullResolutionPassOptions {
+export interface FullResolutionPassOptions extends ThreadingOptions {
   /** The PAN, origin at the evaluated area (width×height PAN pixels). */
   readonly pan: RasterSource;
   /** The original MS, origin at the evaluated area (width/ratio × height/ratio). */
@@ -44,10 +44,6 @@ export interface FullResolutionPassOptions {
   readonly mapOffset?: { readonly colOff: number; readonly rowOff: number };
   /** Tile core, a multiple of 32 [default FR_CORE_PX]. */
   readonly coreSizePx?: number;
-  /** Worker threads computing tiles (this thread reads them); 1 computes here [default 1]. */
-  readonly threads?: number;
-  /** The worker's script [default the assessment worker]; tests pass one that fails. */
-  readonly workerEntry?: URL;
 }
 
 /**
@@ -84,8 +80,8 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
   const total = new FullResolutionAccumulator({ bands, width, height }, { sensor: options.sensor, ratio });
   const panLr = options.panLowRes ?? (await panLowResolution(options.pan, width, height, ratio, ctx));
   const tiles = planMetricTiles(width, height, options.coreSizePx ?? FR_CORE_PX, haloFor(ratio, total.haloPx));
-  const threads = Math.min(options.threads ?? 1, tiles.length);
-  const setup: FullResolutionTileSetup = { bands, width, height, ratio, sensor: options.sensor, panLowRes: threads > 1 ? sharedBlock(panLr) : panLr, samMap: options.samMap !== null };
+  const workers = (options.pool !== undefined || (options.threads ?? 1) > 1) && tiles.length > 1;
+  const setup: FullResolutionTileSetup = { bands, width, height, ratio, sensor: options.sensor, panLowRes: workers ? sharedBlock(panLr) : panLr, samMap: options.samMap !== null };
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
   const offset = options.mapOffset ?? { colOff: 0, rowOff: 0 };
   const read = async (i: number): Promise<FullResolutionTileInput> => {
@@ -102,25 +98,21 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
     if (options.samMap && output.sam) await options.samMap.write({ ...core, colOff: core.colOff + offset.colOff, rowOff: core.rowOff + offset.rowOff }, output.sam);
     meter.tileDone(core.width * core.height);
   };
-  if (threads <= 1) {
-    const work = new FullResolutionTileWork(setup);
-    for (let i = 0; i < tiles.length; i++) await done(i, await work.run(await read(i)));
-  } else {
-    const pool = new AssessmentPool({ threads, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(options.workerEntry ? { entry: options.workerEntry } : {}) });
-    try {
-      await pool.broadcast({ kind: 'setup-fr', setup });
-      await pool.run(
-        tiles.length,
-        async (i) => {
-          const input = await read(i);
-          return { message: { kind: 'tile-fr', input }, transfer: transferable(input.msLr.data, input.pan.data, input.fused.data) };
-        },
-        (i, output) => done(i, output as FullResolutionTileOutput),
-      );
-    } finally {
-      await pool.close();
-    }
-  }
+  await computeTiles<FullResolutionTileInput, FullResolutionTileOutput>(
+    {
+      count: tiles.length,
+      read,
+      local: () => {
+        const work = new FullResolutionTileWork(setup);
+        return (input) => work.run(input);
+      },
+      setup: { kind: 'setup-fr', setup },
+      request: (input) => ({ message: { kind: 'tile-fr', input }, transfer: transferable(input.msLr.data, input.pan.data, input.fused.data) }),
+      done,
+    },
+    options,
+    ctx.signal,
+  );
   throwIfAborted(ctx.signal);
   for (const state of states) total.merge(state);
   return total.result();

@@ -2,21 +2,21 @@
  * @module main/engine/evaluate/reduced-resolution-pass
  * Wald's protocol, last step: the reduced-resolution indices (Q2n, Q, SAM, ERGAS, SCC, PSNR) of one fused image
  * against the reference (the original MS), streamed over tiles through `ReducedResolutionAccumulator` (no
- * whole-image arrays), and the per-pixel spectral angle map to the reference written on the way. With `threads` > 1
- * the tiles are computed in worker threads (assessment-pool.ts) while this thread reads the next ones; each tile's
- * sums are merged in tile order, so the indices are the same bits whatever the thread count.
+ * whole-image arrays), and the per-pixel spectral angle map to the reference written on the way. With worker
+ * threads (`threads` > 1, or a `pool`; assessment-pool.ts) the workers compute the tiles while this thread reads the
+ * next ones; each tile's sums are merged in tile order, so the indices are the same bits whatever the thread count.
  */
 import { throwIfAborted } from '../errors.ts';
 import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
 import { type MetricTile, ReducedResolutionAccumulator, type ReducedResolutionState } from '../metrics/accumulators.ts';
 import type { ReducedResolutionIndices } from '../metrics/reduced-resolution.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
-import { AssessmentPool, transferable } from './assessment-pool.ts';
+import { computeTiles, type ThreadingOptions, transferable } from './assessment-pool.ts';
 import { planMetricTiles } from './metric-tiles.ts';
 import { checkSource, readWindow64, type RasterSource } from './read-raster-window.ts';
 import { type ReducedResolutionTileOutput, type ReducedResolutionTileSetup, ReducedResolutionTileWork } from './reduced-resolution-tile.ts';
 
-export interface ReducedResolutionPassOptions {
+export interface ReducedResolutionPassOptions extends ThreadingOptions {
   /** The original MS, origin at the evaluated area. */
   readonly reference: RasterSource;
   /** The fused image of the degraded pair, same grid and size as the evaluated area. */
@@ -31,10 +31,6 @@ export interface ReducedResolutionPassOptions {
   readonly samMap: GeoTiffWriter | null;
   /** Tile core, a multiple of 32 [default 512]. */
   readonly coreSizePx?: number;
-  /** Worker threads computing tiles (this thread reads them); 1 computes here [default 1]. */
-  readonly threads?: number;
-  /** The worker's script [default the assessment worker]; tests pass one that fails. */
-  readonly workerEntry?: URL;
 }
 
 export async function reducedResolutionPass(options: ReducedResolutionPassOptions, ctx: JobContext = {}): Promise<ReducedResolutionIndices> {
@@ -45,7 +41,6 @@ export async function reducedResolutionPass(options: ReducedResolutionPassOption
   const local = new ReducedResolutionTileWork(setup);
   const total = new ReducedResolutionAccumulator({ bands, width, height }, { ratio: options.ratio, ...(options.bitDepth !== null ? { bitDepth: options.bitDepth } : {}) });
   const tiles = planMetricTiles(width, height, options.coreSizePx ?? 512, local.haloPx);
-  const threads = Math.min(options.threads ?? 1, tiles.length);
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
   const read = async (i: number): Promise<MetricTile> => {
     throwIfAborted(ctx.signal);
@@ -60,24 +55,18 @@ export async function reducedResolutionPass(options: ReducedResolutionPassOption
     if (options.samMap && output.sam) await options.samMap.write(core, output.sam);
     meter.tileDone(core.width * core.height);
   };
-  if (threads <= 1) {
-    for (let i = 0; i < tiles.length; i++) await done(i, local.run(await read(i)));
-  } else {
-    const pool = new AssessmentPool({ threads, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(options.workerEntry ? { entry: options.workerEntry } : {}) });
-    try {
-      await pool.broadcast({ kind: 'setup-rr', setup });
-      await pool.run(
-        tiles.length,
-        async (i) => {
-          const input = await read(i);
-          return { message: { kind: 'tile-rr', input }, transfer: transferable(input.ref.data, input.fused.data) };
-        },
-        (i, output) => done(i, output as ReducedResolutionTileOutput),
-      );
-    } finally {
-      await pool.close();
-    }
-  }
+  await computeTiles<MetricTile, ReducedResolutionTileOutput>(
+    {
+      count: tiles.length,
+      read,
+      local: () => (input) => local.run(input),
+      setup: { kind: 'setup-rr', setup },
+      request: (input) => ({ message: { kind: 'tile-rr', input }, transfer: transferable(input.ref.data, input.fused.data) }),
+      done,
+    },
+    options,
+    ctx.signal,
+  );
   throwIfAborted(ctx.signal);
   for (const state of states) total.merge(state);
   return total.result();

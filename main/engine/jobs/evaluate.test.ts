@@ -114,3 +114,23 @@ test("an earlier run's outputs stop a new run before any work unless overwrite",
   const { report } = await evaluate({ panPath: holed.panPath, msPath: holed.msPath, methods: ['exp'], protocols: ['fr'], outDir, overwrite: true });
   assert.equal(report.protocols[0]!.methods[0]!.method, 'exp');
 });
+
+test('threads: a two-tile scene assessed by worker threads gives the same report values and maps as one thread', async () => {
+  // 896 PAN px wide: two full-resolution tiles (core 864), so the workers (one pool for the run) do compute.
+  const wide = await writeSyntheticScene({ folder: join(root, 'wide'), panWidth: 896, panHeight: 96, sensor: 'QuickBird', noData: { value: 0, borderPx: 24 } });
+  const run = (threads: number) => evaluate({ panPath: wide.panPath, msPath: wide.msPath, methods: ['exp', 'gsa'], protocols: ['fr'], outDir: join(root, `out-threads-${threads}`), threads });
+  const [one, two] = [await run(1), await run(2)];
+  const rows = (r: typeof one) => r.report.protocols[0]!.methods.map((m) => ({ method: m.method, indices: m.indices, excluded: m.excluded }));
+  assert.deepEqual(rows(two), rows(one));
+  assert.ok(rows(one).every((m) => m.excluded.dLambdaBlocks! > 0 && Number.isFinite(m.indices.QNR)), JSON.stringify(rows(one)));
+  for (const map of ['maps/fr_gsa_sam_ms.tif', 'maps/fr_exp_sam_ms.tif']) {
+    const [a, b] = [1, 2].map((t) => {
+      const ds = gdal.open(join(root, `out-threads-${t}`, map));
+      const data = ds.bands.get(1).pixels.read(0, 0, 896, 96) as Float32Array;
+      ds.close();
+      return data;
+    });
+    assert.ok(a!.every((v, i) => Object.is(v, b![i])), `${map}: same bits`);
+  }
+  await assert.rejects(run(0), (e: Error & { code?: string }) => e.code === 'threads' && /threads must be a whole number ≥ 1; got 0/.test(e.message));
+});

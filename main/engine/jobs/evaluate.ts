@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { basename, join, relative } from 'node:path';
 import { canonicalSensor, knownSensors, nyquistGains } from '../dsp/sensor-mtf.ts';
 import { InputError, OutputError, throwIfAborted } from '../errors.ts';
-import { defaultAssessmentThreads, sharedBlock } from '../evaluate/assessment-pool.ts';
+import { AssessmentPool, defaultAssessmentThreads, sharedBlock } from '../evaluate/assessment-pool.ts';
 import { comparisonPass } from '../evaluate/comparison-pass.ts';
 import { type ComparisonEntry, type EvaluationReport, INDEX_INFO, type MethodResult, type Protocol, type ProtocolResult, reportToCsv, reportToJson } from '../evaluate/evaluation-report.ts';
 import { fullResolutionPass, panLowResolution } from '../evaluate/full-resolution-pass.ts';
@@ -211,6 +211,10 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
   const rel = (p: string) => relative(outDir, p);
 
   const scene = await openScene({ panPath: options.panPath, msPath: options.msPath });
+  // One set of worker threads for every pass of the run, started by the first pass with more than one tile.
+  const workers: { pool: AssessmentPool | null } = { pool: null };
+  const pool = threads > 1 ? () => (workers.pool ??= new AssessmentPool({ threads, ...(ctx.signal ? { signal: ctx.signal } : {}) })) : undefined;
+  const threading = pool ? { pool } : { threads: 1 };
   try {
     const notes: string[] = [];
     const sensor = resolveSensor(options.sensor, scene, notes);
@@ -328,7 +332,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
         const indices = await withDataset(outPath, (fusedDs) =>
           withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the reference, degrees (${method.id}, rr)`, overwrite }), (samMap) =>
             reducedResolutionPass(
-              { reference: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width: msWidth, height: msHeight, ratio, bitDepth, samMap, coreSizePx: 512, threads },
+              { reference: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width: msWidth, height: msHeight, ratio, bitDepth, samMap, coreSizePx: 512, ...threading },
               jobCtx,
             ),
           ),
@@ -378,7 +382,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
         const indices = await withDataset(outPath, (fusedDs) =>
           withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the upsampled MS, degrees (${method.id}, fr)`, overwrite }), (samMap) =>
             fullResolutionPass(
-              { pan: panSource, ms: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width, height, ratio, sensor: sensor.mtf, panLowRes, samMap, threads },
+              { pan: panSource, ms: msSource, fused: { dataset: fusedDs, path: outPath, colOff: 0, rowOff: 0 }, bands, width, height, ratio, sensor: sensor.mtf, panLowRes, samMap, ...threading },
               jobCtx,
             ),
           ),
@@ -450,6 +454,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
     writeAtomic(reportPaths.html, reportToHtml(report));
     return { report, reportPaths };
   } finally {
+    await workers.pool?.close();
     scene.close();
   }
 }
