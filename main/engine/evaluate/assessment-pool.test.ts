@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CancelledError } from '../errors.ts';
+import { CancelledError, EngineCrashedError } from '../errors.ts';
 import { type Dataset, gdal } from '../io/gdal.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import { writeSyntheticScene } from '../testing/synthetic-scene.ts';
@@ -132,7 +132,7 @@ test('a worker that dies fails the pass with a clear error and leaves no map', a
   const dies = new URL(`data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));")}`);
   await assert.rejects(
     withMap('fr_crash', grid(W, H), (samMap) => fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap, coreSizePx: 96, threads: 2, workerEntry: dies })),
-    (e: Error) => /quality-assessment worker thread [12] stopped \(exit code 3\); the indices could not be computed/.test(e.message),
+    (e: Error) => e instanceof EngineCrashedError && /quality-assessment worker thread [12] stopped \(exit code 3\); the indices could not be computed/.test(e.message),
   );
   assert.deepEqual(readdirSync(folder).filter((f) => f.startsWith('fr_crash')), []);
   // A worker that reports an error: it comes back as the same kind of error.

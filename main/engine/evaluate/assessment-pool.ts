@@ -3,13 +3,14 @@
  * Worker threads for the streamed quality assessment: the calling thread reads tiles (GDAL, asynchronous) and hands
  * them to the workers (assessment-worker.ts), which compute the indices' partial sums and maps. Each worker has a
  * lane: while it computes one tile, the lane reads the next, so the workers wait on reading only when the disk is the
- * bottleneck. Tile inputs are transferred, not copied; the tiles go to whichever lane is free. If a worker dies or
- * throws, or the signal fires, every worker is terminated, the lanes stop, and the run rejects once all of them
- * have settled (so no write of a map outlives the error that aborts the map).
+ * bottleneck. Tile inputs are transferred, not copied; the tiles go to whichever lane is free. If a worker dies
+ * (crash, out of memory: EngineCrashedError naming it) or throws, or the signal fires, every worker is terminated,
+ * the lanes stop, and the run rejects once all of them have settled (so no write of a map outlives the error that
+ * aborts the map).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelledError, InputError, ModelError, OutputError, PanForgeError } from '../errors.ts';
+import { CancelledError, EngineCrashedError, InputError, ModelError, OutputError, PanForgeError } from '../errors.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { FromAssessmentWorker, ToAssessmentWorker, WorkerErrorDescription } from './assessment-worker.ts';
 
@@ -83,7 +84,7 @@ class Lane {
     });
     const die = (why: string) => {
       if (this.dead) return;
-      this.dead = new Error(`quality-assessment worker thread ${index + 1} stopped (${why}); the indices could not be computed`);
+      this.dead = new EngineCrashedError(`quality-assessment worker thread ${index + 1} stopped (${why}); the indices could not be computed`, { thread: index + 1, reason: why });
       this.pending?.reject(this.dead);
       this.pending = null;
       this.onDeath(this.dead);
