@@ -63,6 +63,14 @@ export interface FullResolutionState {
 
 const BLOCK = 32;
 
+/** Pixels invalid in either mask (1 = invalid; null = none). */
+function unionMask(a: Uint8Array | null, b: Uint8Array | null): Uint8Array | null {
+  if (!a || !b) return a ?? b;
+  const out = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! | b[i]!;
+  return out;
+}
+
 const zeroSums = (n: number): BlockQSum[] => Array.from({ length: n }, () => ({ sum: 0, count: 0 }));
 const copySums = (sums: readonly BlockQSum[]): BlockQSum[] => sums.map(({ sum, count }) => ({ sum, count }));
 
@@ -138,11 +146,13 @@ export class FullResolutionAccumulator {
     const core = this.check(tile);
     const { fused, msExp, pan, panLp, read } = tile;
     // D_λ and D_s: block Q over the core's blocks, with each index's own NaN rule (as the whole-array functions).
-    const vl = validBlocks(invalidMask(fused, msExp), read.width, read.height, BLOCK, core);
+    const spectral = invalidMask(fused, msExp);
+    const vl = validBlocks(spectral, read.width, read.height, BLOCK, core);
     addInterBandQ(fused, vl, BLOCK, this.fusedQ, core);
     addInterBandQ(msExp, vl, BLOCK, this.msQ, core);
     this.dropped.dLambdaBlocks += countInvalid(vl);
-    const vs = validBlocks(invalidMask(fused, msExp, pan, panLp), read.width, read.height, BLOCK, core);
+    // D_s's mask = D_λ's plus the PAN's (fused and msExp are scanned once).
+    const vs = validBlocks(unionMask(spectral, invalidMask(pan, panLp)), read.width, read.height, BLOCK, core);
     addDsSums(fused, msExp, pan, panLp, vs, BLOCK, this.high, this.low, core);
     this.dropped.dSBlocks += countInvalid(vs);
     // D_λ,K: Q2n(msExp, MTF(fused)) over the core; the filter reads the halo and is evaluated on the core only.
