@@ -19,9 +19,9 @@ import { correlateRegion } from '../dsp/mtf-filter.ts';
 import { type Kernel2D, MTF_KERNEL_SIZE, mtfKernels } from '../dsp/mtf-kernel.ts';
 import type { MtfSource } from '../dsp/sensor-mtf.ts';
 import type { ImageShape } from './accumulators.ts';
-import { assertBlockMultiple, type BlockQSum, countInvalid, validBlocks } from './block-q.ts';
-import { addInterBandQ, dLambdaFromSums, pairSums } from './d-lambda.ts';
-import { addDsSums, dsFromSums } from './d-s.ts';
+import { assertBlockMultiple, blockQSum, type BlockQSum, centreBlocks, countInvalid, validBlocks } from './block-q.ts';
+import { dLambdaFromSums, pairSums } from './d-lambda.ts';
+import { dsFromSums } from './d-s.ts';
 import type { FullResolutionIndices } from './full-resolution.ts';
 import { cropBlock, type PixelRect } from './pixel-rect.ts';
 import { Q2nBlockKernel } from './q2n.ts';
@@ -145,21 +145,34 @@ export class FullResolutionAccumulator {
   add(tile: FullResolutionTile): void {
     const core = this.check(tile);
     const { fused, msExp, pan, panLp, read } = tile;
-    // D_λ and D_s: block Q over the core's blocks, with each index's own NaN rule (as the whole-array functions).
+    // D_λ and D_s: block Q over the core's blocks, with each index's own NaN rule (as the whole-array functions,
+    // d-lambda.ts addInterBandQ and d-s.ts addDsSums, whose block sums these are); each band is centred once for both.
+    const plane = read.width * read.height;
+    const centre = (img: BandBlock<Float64Array>, b: number) => centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, BLOCK, core);
+    const cf = Array.from({ length: fused.bands }, (_, b) => centre(fused, b));
+    const ce = Array.from({ length: msExp.bands }, (_, b) => centre(msExp, b));
     const spectral = invalidMask(fused, msExp);
     const vl = validBlocks(spectral, read.width, read.height, BLOCK, core);
-    addInterBandQ(fused, vl, BLOCK, this.fusedQ, core);
-    addInterBandQ(msExp, vl, BLOCK, this.msQ, core);
+    for (let i = 0, k = 0; i < fused.bands; i++) {
+      for (let j = i + 1; j < fused.bands; j++, k++) {
+        blockQSum(cf[i]!, cf[j]!, vl, this.fusedQ[k]!);
+        blockQSum(ce[i]!, ce[j]!, vl, this.msQ[k]!);
+      }
+    }
     this.dropped.dLambdaBlocks += countInvalid(vl);
     // D_s's mask = D_λ's plus the PAN's (fused and msExp are scanned once).
     const vs = validBlocks(unionMask(spectral, invalidMask(pan, panLp)), read.width, read.height, BLOCK, core);
-    addDsSums(fused, msExp, pan, panLp, vs, BLOCK, this.high, this.low, core);
+    const cp = centre(pan, 0);
+    const cpl = centre(panLp, 0);
+    for (let b = 0; b < fused.bands; b++) {
+      blockQSum(cf[b]!, cp, vs, this.high[b]!);
+      blockQSum(ce[b]!, cpl, vs, this.low[b]!);
+    }
     this.dropped.dSBlocks += countInvalid(vs);
     // D_λ,K: Q2n(msExp, MTF(fused)) over the core; the filter reads the halo and is evaluated on the core only.
     const cw = core.c1 - core.c0;
     const ch = core.r1 - core.r0;
     const filtered: BandBlock<Float64Array> = { bands: fused.bands, width: cw, height: ch, data: new Float64Array(fused.bands * cw * ch) };
-    const plane = read.width * read.height;
     for (let b = 0; b < fused.bands; b++) {
       correlateRegion(fused.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, this.kernels[b]!, core, filtered.data.subarray(b * cw * ch, (b + 1) * cw * ch));
     }
