@@ -41,6 +41,13 @@ TILE_MULTIPLE_PX = {GGPNet: 4, PreMix: 4, CF2N: 8}
 GLOBAL_CONTEXT = {GGPNet: "29 channel-attention global average pools and row-wide attention (SSCAM)",
                   CF2N: "SDA's global means over the tile (3 FSCFM blocks)"}
 
+
+def global_context(net):
+    """What makes ``net``'s output depend on the tile, or None when it is local (CF2N with SDA window means)."""
+    if isinstance(net, CF2N) and net.sda_window is not None:
+        return None
+    return GLOBAL_CONTEXT.get(type(net))
+
 COMMON_DEVIATIONS = [
     "MS upsampling is inside the graph: interp23tap (the toolbox 23-tap x4 interpolator, sample k at "
     "PAN position 4k+2) with edge-replicated instead of circular borders, identical in training and inference.",
@@ -70,7 +77,9 @@ NET_DEVIATIONS = {
         "CF2N has no official model code: this is PanForge's documented reconstruction "
         "(shared/architectures/cf2n.md section 2, [R]): C=32, k=3, n=3 FSCFM, MDI on; loss L1 (the paper's "
         "loss is unknown).",
-        "SDA uses global means over the tile (as reconstructed); tiled inference therefore needs the measured overlap.",
+        "SDA's means are taken over a 65x65 PAN-pixel window around each pixel (the note's large-window option) "
+        "instead of over the whole tile, so the net is local and tiles join exactly; the weights were trained with "
+        "means over the whole 64x64 training patch (validation with either form in models/README.md).",
         "CPU schedule uses lr 1e-3 (repo 3e-4), batch 8, 64 px patches.",
     ],
 }
@@ -197,7 +206,7 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
         # so report where the effect falls below 1e-4 of its peak and measure the overlap instead
         rf = effective_receptive_field(net, torch.from_numpy(rf_ms[None].astype(np.float32)),
                                        torch.from_numpy(rf_pan[None].astype(np.float32)),
-                                       rel_threshold=1e-4 if kind in GLOBAL_CONTEXT else 0.0)
+                                       rel_threshold=1e-4 if global_context(net) else 0.0)
         log(f"[{name}] parameters {params}, MACs/PAN px {macs['total']}, effective RF {rf}")
         tile_mult = TILE_MULTIPLE_PX[kind]
         ceil_m = lambda x, m: int(-(-x // m) * m)
@@ -205,7 +214,7 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
         seam_res = None
         if seam:
             s_ms, s_pan = read_scene(par["scene"], sc["bands"], val_win)  # 512x512 PAN, full resolution
-            if kind in GLOBAL_CONTEXT:
+            if global_context(net):
                 # never below the (thresholded) receptive field: the local context must fit in the overlap too
                 cands = sorted({rf_px, *[c for c in (16, 24, 32, 48, 64, 96, 128) if c > rf_px]})
             else:
@@ -215,6 +224,11 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
             seam_res.update({"scene": par["scene"], "msWindow": val_win.as_dict(), "tileCorePx": 256,
                              "criterion": "max |tiled - untiled| < 0.5% of the untiled output's range"})
             log(f"[{name}] seam check: {json.dumps(seam_res['trials'])}")
+            if not seam_res["passed"]:
+                # a model whose tiles show must not ship: the engine always tiles whole scenes
+                raise RuntimeError(f"{name}: tiled output still differs from untiled by "
+                                   f"{seam_res['trials'][0]['maxRelToRange']:.2%} of the range at the largest overlap "
+                                   f"{seam_res['overlapPx']} px (bar 0.5%); nothing written")
         overlap = max(seam_res["overlapPx"] if seam_res else ceil_m(max(rf["radiusPx"], 32), 4), rf_px)
 
         val_sets = validation_sets(val_cfg)
@@ -266,7 +280,7 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
                                    "perturbation of PAN or of one MS pixel's footprint changes the output by more "
                                    "than relThreshold of the peak change (0 = exact support), exported weights, "
                                    "real data, float32"},
-                "globalContext": GLOBAL_CONTEXT.get(kind, "none: the output is local (exact tiling with overlap >= RF)"),
+                "globalContext": global_context(net) or "none: the output is local (exact tiling with overlap >= RF)",
                 "seamCheck": seam_res,
                 "macs": macs,
                 "parity": {"tolerance": TOLERANCE, "checks": checks, "fixture": f"{name}.parity.json"},

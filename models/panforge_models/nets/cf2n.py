@@ -145,12 +145,26 @@ class FDA(nn.Module):
         return torch.sigmoid(self.conv(split_hf_lf(self.res(x))))
 
 
-class SDA(nn.Module):
-    """Spectral descriptor: global means of |HF| and LF of a conv of S, fused by AWFVec.
-    The global means make CF2N's output depend on the tile (measured overlap in the manifest)."""
+def box_mean(x, window: int):
+    """Stride-1 window x window mean, padding excluded, as two 1-D AveragePools (the count of a
+    rectangle of valid pixels factorises, so this equals the 2-D box mean at O(window) per pixel)."""
+    x = F.avg_pool2d(x, (1, window), stride=1, padding=(0, window // 2), count_include_pad=False)
+    return F.avg_pool2d(x, (window, 1), stride=1, padding=(window // 2, 0), count_include_pad=False)
 
-    def __init__(self, c):
+
+class SDA(nn.Module):
+    """Spectral descriptor: means of |HF| and LF of a conv of S, fused by AWFVec.
+
+    ``window=None``: global means over the input (the note's reconstruction), so the output depends
+    on the tile. ``window=w`` (odd): means over a w x w neighbourhood of each pixel, the note's
+    "large-window average" option, which makes CF2N local and tiling exact. A 65 px window is about
+    the 64 px training patch the global mean covered in training; the parameters are the same."""
+
+    def __init__(self, c, window=None):
         super().__init__()
+        if window is not None and (window < 3 or window % 2 == 0):
+            raise ValueError(f"SDA window must be odd and >= 3, got {window}")
+        self.window = window
         self.conv = conv3(c, c)
         self.awf = AWFVec(c)
         self.out = conv1(c, c)
@@ -158,8 +172,12 @@ class SDA(nn.Module):
     def forward(self, s):
         t = self.conv(s)
         lf = avg_pool_same(t, 3)
-        vh = torch.abs(t - lf).mean(dim=(2, 3), keepdim=True)
-        vl = lf.mean(dim=(2, 3), keepdim=True)
+        if self.window is None:
+            vh = torch.abs(t - lf).mean(dim=(2, 3), keepdim=True)
+            vl = lf.mean(dim=(2, 3), keepdim=True)
+        else:
+            vh = box_mean(torch.abs(t - lf), self.window)
+            vl = box_mean(lf, self.window)
         return torch.sigmoid(self.out(self.awf(vh, vl)))
 
 
@@ -181,10 +199,10 @@ class FSM(nn.Module):
 
 
 class FSCFM(nn.Module):
-    def __init__(self, c, k, cout, last):
+    def __init__(self, c, k, cout, last, sda_window=None):
         super().__init__()
         self.last = last
-        self.fda, self.sda, self.fsm = FDA(c, k), SDA(c), FSM(c, k)
+        self.fda, self.sda, self.fsm = FDA(c, k), SDA(c, sda_window), FSM(c, k)
         self.ada1 = AdaConv(c, c, k)
         self.ada2 = AdaConv(c, cout, k)
 
@@ -227,12 +245,14 @@ class CF2N(nn.Module):
 
     forward(ms, pan): ms (N, B, h, w), pan (N, 1, 4h, 4w), DN / (2^bits - 1); PAN sizes must
     be even (Haar), and the tile multiple is 8. Returns fused (N, B, 4h, 4w), unclamped.
+    ``sda_window``: None = SDA's global means (tile-dependent), odd w = w x w window means (local).
     """
 
     def __init__(self, bands: int = 8, channels: int = 32, kernel_size: int = 3, blocks: int = 3,
-                 mdi: bool = True):
+                 mdi: bool = True, sda_window: int = None):
         super().__init__()
         c, k = channels, kernel_size
+        self.sda_window = sda_window
         self.upsample = Interp23Upsample(bands)
         self.head_pan = HeadRB(1, c)
         self.head_ms = HeadRB(bands, c)
@@ -243,7 +263,8 @@ class CF2N(nn.Module):
             self.mdi_ms = HeadRB(bands, c)
             self.mdi_awf = AWF(c)
         self.blocks = nn.ModuleList(
-            FSCFM(c, k, bands if i == blocks - 1 else c, last=i == blocks - 1) for i in range(blocks))
+            FSCFM(c, k, bands if i == blocks - 1 else c, last=i == blocks - 1, sda_window=sda_window)
+            for i in range(blocks))
 
     def forward(self, ms, pan):
         lms = self.upsample(ms)
