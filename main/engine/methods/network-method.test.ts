@@ -88,3 +88,15 @@ test('CUDA fails mid-run (out of memory, then on one tile): the batch shrinks, t
   assert.equal(prepared.deviceEvents!.length, 3);
   assert.equal(prepared.deviceReason, 'simulated CUDA device', 'why it started where it did, for the job result');
 });
+
+test('outputs are clamped to the value range [0, 1] before de-scaling (the manifest contract); NaN stays NaN', async () => {
+  const raw = [-0.4, 0.25, 1.6, Number.NaN];
+  const fake: InferenceBackend = {
+    device: 'cpu',
+    reason: 'fixed outputs',
+    run: async (batch, shape) => new Float32Array(batch.n * shape.outBands * shape.panHeight * shape.panWidth).map((_, i) => raw[i % raw.length]!),
+  };
+  const method = networkMethod(manifest, { openBackend: async () => fake });
+  const [out] = await runBatches(await method.prepare(prepareOptions('cpu', 1)), tiles(1), 1);
+  assert.deepEqual(Array.from(out!.data.subarray(0, 4)), [0, Math.fround(0.25) * 2047, 2047, Number.NaN]);
+});

@@ -90,7 +90,9 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
           const size = shape.outBands * shape.panHeight * shape.panWidth;
           return inputs.map((_, t) => {
             const data = new Float32Array(size);
-            for (let i = 0, o = t * size; i < size; i++) data[i] = out[o + i]! * valueMax;
+            // The nets' outputs are unclamped (as in the papers); the manifest's contract is clamp to [0, 1], then
+            // de-scale, so an overshoot never leaves the sensor's DN range (NaN stays NaN).
+            for (let i = 0, o = t * size; i < size; i++) data[i] = Math.min(Math.max(out[o + i]!, 0), 1) * valueMax;
             return { bands: shape.outBands, width: shape.panWidth, height: shape.panHeight, data };
           });
         },
