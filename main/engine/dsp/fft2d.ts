@@ -7,20 +7,28 @@
 
 export class Fft2D {
   readonly size: number;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  /** Twiddles per stage, contiguous: stage `len` uses [len/2, len) (cos, and ∓sin for forward/inverse). */
+  private readonly twRe: Float64Array;
+  private readonly twImForward: Float64Array;
+  private readonly twImInverse: Float64Array;
   private readonly rev: Uint32Array;
-  private readonly colRe: Float64Array;
-  private readonly colIm: Float64Array;
 
   constructor(size: number) {
     if (!(Number.isInteger(size) && size >= 2 && (size & (size - 1)) === 0)) throw new RangeError(`FFT size ${size} is not a power of two ≥ 2`);
     this.size = size;
-    this.cos = new Float64Array(size / 2);
-    this.sin = new Float64Array(size / 2);
-    for (let k = 0; k < size / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / size);
-      this.sin[k] = Math.sin((2 * Math.PI * k) / size);
+    this.twRe = new Float64Array(size);
+    this.twImForward = new Float64Array(size);
+    this.twImInverse = new Float64Array(size);
+    for (let len = 2; len <= size; len <<= 1) {
+      const half = len >> 1;
+      const step = size / len;
+      for (let j = 0; j < half; j++) {
+        const k = j * step;
+        this.twRe[half + j] = Math.cos((2 * Math.PI * k) / size);
+        const sin = Math.sin((2 * Math.PI * k) / size);
+        this.twImForward[half + j] = -1 * sin;
+        this.twImInverse[half + j] = sin;
+      }
     }
     this.rev = new Uint32Array(size);
     const bits = Math.log2(size);
@@ -29,77 +37,100 @@ export class Fft2D {
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       this.rev[i] = r;
     }
-    this.colRe = new Float64Array(size);
-    this.colIm = new Float64Array(size);
   }
 
-  /** 1-D transform of `re`/`im` at [offset, offset + size); sign −1 forward, +1 inverse (unscaled). */
-  private transform1d(re: Float64Array, im: Float64Array, offset: number, sign: number): void {
+  /** 1-D transforms of every row, in place. */
+  private rows(re: Float64Array, im: Float64Array, twIm: Float64Array): void {
     const n = this.size;
     const rev = this.rev;
-    for (let i = 0; i < n; i++) {
-      const j = rev[i]!;
-      if (j > i) {
-        const a = offset + i;
-        const b = offset + j;
-        const tr = re[a]!;
-        re[a] = re[b]!;
-        re[b] = tr;
-        const ti = im[a]!;
-        im[a] = im[b]!;
-        im[b] = ti;
+    const twRe = this.twRe;
+    for (let offset = 0; offset < n * n; offset += n) {
+      for (let i = 0; i < n; i++) {
+        const j = rev[i]!;
+        if (j > i) {
+          const a = offset + i;
+          const b = offset + j;
+          const tr = re[a]!;
+          re[a] = re[b]!;
+          re[b] = tr;
+          const ti = im[a]!;
+          im[a] = im[b]!;
+          im[b] = ti;
+        }
       }
-    }
-    for (let len = 2; len <= n; len <<= 1) {
-      const half = len >> 1;
-      const step = n / len;
-      for (let i = 0; i < n; i += len) {
-        for (let j = 0; j < half; j++) {
-          const wr = this.cos[j * step]!;
-          const wi = sign * this.sin[j * step]!;
-          const a = offset + i + j;
-          const b = a + half;
-          const br = re[b]!;
-          const bi = im[b]!;
-          const tr = wr * br - wi * bi;
-          const ti = wr * bi + wi * br;
-          const ar = re[a]!;
-          const ai = im[a]!;
-          re[b] = ar - tr;
-          im[b] = ai - ti;
-          re[a] = ar + tr;
-          im[a] = ai + ti;
+      for (let half = 1; half < n; half <<= 1) {
+        for (let i = 0; i < n; i += 2 * half) {
+          for (let j = 0; j < half; j++) {
+            const wr = twRe[half + j]!;
+            const wi = twIm[half + j]!;
+            const a = offset + i + j;
+            const b = a + half;
+            const br = re[b]!;
+            const bi = im[b]!;
+            const tr = wr * br - wi * bi;
+            const ti = wr * bi + wi * br;
+            const ar = re[a]!;
+            const ai = im[a]!;
+            re[b] = ar - tr;
+            im[b] = ai - ti;
+            re[a] = ar + tr;
+            im[a] = ai + ti;
+          }
         }
       }
     }
   }
 
-  private transform2d(re: Float64Array, im: Float64Array, sign: number): void {
+  /** 1-D transforms of every column, in place: the same butterflies, run along whole rows (contiguous memory). */
+  private columns(re: Float64Array, im: Float64Array, twIm: Float64Array): void {
     const n = this.size;
-    for (let r = 0; r < n; r++) this.transform1d(re, im, r * n, sign);
-    const cr = this.colRe;
-    const ci = this.colIm;
-    for (let c = 0; c < n; c++) {
-      for (let r = 0; r < n; r++) {
-        cr[r] = re[r * n + c]!;
-        ci[r] = im[r * n + c]!;
+    const rev = this.rev;
+    const twRe = this.twRe;
+    for (let i = 0; i < n; i++) {
+      const j = rev[i]!;
+      if (j > i) {
+        for (let c = 0, a = i * n, b = j * n; c < n; c++, a++, b++) {
+          const tr = re[a]!;
+          re[a] = re[b]!;
+          re[b] = tr;
+          const ti = im[a]!;
+          im[a] = im[b]!;
+          im[b] = ti;
+        }
       }
-      this.transform1d(cr, ci, 0, sign);
-      for (let r = 0; r < n; r++) {
-        re[r * n + c] = cr[r]!;
-        im[r * n + c] = ci[r]!;
+    }
+    for (let half = 1; half < n; half <<= 1) {
+      for (let i = 0; i < n; i += 2 * half) {
+        for (let j = 0; j < half; j++) {
+          const wr = twRe[half + j]!;
+          const wi = twIm[half + j]!;
+          for (let c = 0, a = (i + j) * n, b = a + half * n; c < n; c++, a++, b++) {
+            const br = re[b]!;
+            const bi = im[b]!;
+            const tr = wr * br - wi * bi;
+            const ti = wr * bi + wi * br;
+            const ar = re[a]!;
+            const ai = im[a]!;
+            re[b] = ar - tr;
+            im[b] = ai - ti;
+            re[a] = ar + tr;
+            im[a] = ai + ti;
+          }
+        }
       }
     }
   }
 
   /** Forward transform of a size×size row-major complex array, in place. */
   forward(re: Float64Array, im: Float64Array): void {
-    this.transform2d(re, im, -1);
+    this.rows(re, im, this.twImForward);
+    this.columns(re, im, this.twImForward);
   }
 
   /** Inverse transform, in place, scaled by 1/size² (so inverse(forward(x)) = x). */
   inverse(re: Float64Array, im: Float64Array): void {
-    this.transform2d(re, im, 1);
+    this.rows(re, im, this.twImInverse);
+    this.columns(re, im, this.twImInverse);
     const s = 1 / (this.size * this.size);
     for (let i = 0; i < re.length; i++) {
       re[i] = re[i]! * s;
