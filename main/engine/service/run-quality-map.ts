@@ -7,6 +7,7 @@
  * NaN (nodata). The file appears under its name only when complete.
  */
 import { InputError } from '../errors.ts';
+import { defaultAssessmentThreads } from '../evaluate/assessment-pool.ts';
 import { fullResolutionPass } from '../evaluate/full-resolution-pass.ts';
 import { createMapWriter } from '../evaluate/map-writer.ts';
 import { gdal, type Dataset } from '../io/gdal.ts';
@@ -97,6 +98,8 @@ export async function writeRunQualityMap(options: RunQualityMapOptions, ctx: Job
           sensor: options.sensor ?? 'generic',
           samMap: writer,
           mapOffset: { colOff, rowOff },
+          // a whole-scene map: spread the tile computation over the cores (bit-identical to one thread)
+          threads: defaultAssessmentThreads(),
         },
         ctx,
       );
