@@ -17,6 +17,7 @@ import { existsSync, lstatSync, readdirSync, rmSync, utimesSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path';
 import { ErrorCode, type StorageUsage, type StoredRun } from '../../preload/contract.ts';
 import { OutputError, PanForgeError } from '../engine/errors.ts';
+import { isPartialName } from '../engine/write/output-path.ts';
 import { canonicalPath } from './path-allowlist.ts';
 import { storageAreaDir, storageFile, storagePath, type StorageArea } from './storage-paths.ts';
 
@@ -70,11 +71,6 @@ interface FileEntry {
 export const DEFAULT_CACHE_MAX_AGE_DAYS = 30;
 export const DEFAULT_CACHE_MAX_BYTES = 8 * 1024 ** 3;
 const DAY_MS = 86_400_000;
-
-/** `x.partial.tif`, `x.1234.partial.tif`: a write that never finished (or is still going on). */
-export function isPartialName(name: string): boolean {
-  return /\.partial(\.|$)/.test(name);
-}
 
 /** Display copies are `<name>-<key>.cog.tif` (display-cog.ts), written as `….cog.tif.<pid>.partial.tif`. */
 function isDisplayCopyName(name: string): boolean {
@@ -131,8 +127,8 @@ export class UserStorage {
       for (const file of cache.files) {
         if (inUse.has(file.name)) left.push(file);
         else if (isPartialName(file.name)) {
-          if (file.mtimeMs < this.processStartMs) this.remove('cache', file, 'partial', removed);
-          else left.push(file);
+          if (this.beingWritten(file)) left.push(file);
+          else this.remove('cache', file, 'partial', removed);
         } else if (file.mtimeMs < unusedBefore) this.remove('cache', file, 'unused', removed);
         else left.push(file);
       }
@@ -156,7 +152,7 @@ export class UserStorage {
     if (!cache) return removed;
     const keep = this.namesIn(cache.dir, inUse);
     for (const file of cache.files) {
-      if (keep.has(file.name) || (isPartialName(file.name) && file.mtimeMs >= this.processStartMs)) continue;
+      if (keep.has(file.name) || this.beingWritten(file)) continue;
       this.remove('cache', file, 'cleared', removed);
     }
     return removed;
@@ -229,9 +225,14 @@ export class UserStorage {
     let total = files.reduce((sum, f) => sum + f.bytes, 0);
     for (const file of [...files].sort((a, b) => a.mtimeMs - b.mtimeMs)) {
       if (total <= this.cacheMaxBytes) return;
-      if (inUse.has(file.name) || (isPartialName(file.name) && file.mtimeMs >= this.processStartMs)) continue;
+      if (inUse.has(file.name) || this.beingWritten(file)) continue;
       if (this.remove('cache', file, 'over-cap', removed)) total -= file.bytes;
     }
+  }
+
+  /** A partial file newer than this process: a write still going on, never deleted. */
+  private beingWritten(file: FileEntry): boolean {
+    return isPartialName(file.name) && file.mtimeMs >= this.processStartMs;
   }
 
   /** The app's plain files directly in an area, or null when it does not exist or is not usable (logged). */

@@ -12,6 +12,11 @@ export function partialPathFor(target: string, suffix = 'partial'): string {
   return join(dirname(target), `${basename(target, extname(target))}.${suffix}${ext}`);
 }
 
+/** `x.partial.tif`, `x.1234.partial.tif`: a temporary write that never finished (or is still going on). */
+export function isPartialName(name: string): boolean {
+  return /\.partial(\.|$)/.test(name);
+}
+
 export function checkOutputPath(target: string, overwrite: boolean): void {
   const folder = dirname(target);
   if (!existsSync(folder)) {
