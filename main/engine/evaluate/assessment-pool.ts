@@ -230,10 +230,15 @@ export interface TileJob<I, O> {
   done(i: number, output: O): Promise<void>;
 }
 
+/** Whether `computeTiles` runs `count` tiles in worker threads (a pool or more than one thread, and more than one tile). */
+export function usesWorkers(threading: ThreadingOptions, count: number): boolean {
+  return (threading.pool !== undefined || (threading.threads ?? 1) > 1) && count > 1;
+}
+
 /** Computes every tile of `job`: in the calling thread for one thread or one tile, else in worker threads. */
 export async function computeTiles<I, O>(job: TileJob<I, O>, threading: ThreadingOptions, signal?: AbortSignal): Promise<void> {
   const threads = threading.pool ? Infinity : (threading.threads ?? 1);
-  if (threads <= 1 || job.count <= 1) {
+  if (!usesWorkers(threading, job.count)) {
     const compute = job.local();
     for (let i = 0; i < job.count; i++) await job.done(i, await compute(await job.read(i)));
     return;

@@ -17,7 +17,7 @@ import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
 import { FullResolutionAccumulator, type FullResolutionResult, type FullResolutionState } from '../metrics/full-resolution-accumulator.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
-import { computeTiles, sharedBlock, type ThreadingOptions, transferable } from './assessment-pool.ts';
+import { computeTiles, sharedBlock, type ThreadingOptions, transferable, usesWorkers } from './assessment-pool.ts';
 import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork, msGatherIndices } from './full-resolution-tile.ts';
 import { planMetricTiles } from './metric-tiles.ts';
 import { checkSource, gatherWindow64, readWindow64, type RasterSource } from './read-raster-window.ts';
@@ -80,7 +80,7 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
   const total = new FullResolutionAccumulator({ bands, width, height }, { sensor: options.sensor, ratio });
   const panLr = options.panLowRes ?? (await panLowResolution(options.pan, width, height, ratio, ctx));
   const tiles = planMetricTiles(width, height, options.coreSizePx ?? FR_CORE_PX, haloFor(ratio, total.haloPx));
-  const workers = (options.pool !== undefined || (options.threads ?? 1) > 1) && tiles.length > 1;
+  const workers = usesWorkers(options, tiles.length);
   const setup: FullResolutionTileSetup = { bands, width, height, ratio, sensor: options.sensor, panLowRes: workers ? sharedBlock(panLr) : panLr, samMap: options.samMap !== null };
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
   const offset = options.mapOffset ?? { colOff: 0, rowOff: 0 };
