@@ -3,8 +3,13 @@
 Each scene is split into disjoint regions *before* degradation (each region is MTF-filtered on
 its own, with replicated borders), so no validation pixel reaches a training sample, not even
 through the 41-tap filters. For a region: ref = original MS (bands, H, W); ms = mtf_degrade(ref)
-(bands, H/4, W/4); pan = mtf_degrade(PAN) (1, H, W). Values are DN clipped to [0, 2^bits - 1]
-and divided by 2^bits - 1 (the manifest's valueScale).
+(bands, H/4, W/4); pan = mtf_degrade(PAN) (1, H, W). Files are read as DN / (2^bits - 1); what the
+networks see is each degraded scene standardised by its own statistics (normalization.py), so the
+container's bit depth never reaches them. Training degradations are randomised (WaldPatches).
+
+Sensors: WorldView-2, IKONOS, the unnamed 4-band sensor (vhr4) as scenes, and WorldView-3 as the
+published reduced-resolution patches; 4-band models take Blue, Green, Red, NIR(1) of the 8-band ones.
+``hold_out`` leaves one sensor out of training for leave-one-sensor-out validation.
 
 Augmentation (flips and rot90) is applied to the full-resolution region *before* decimation,
 so every variant keeps the toolbox's sampling phase (sample ratio//2 of each 4x4 block) that
@@ -23,6 +28,7 @@ from osgeo import gdal
 
 from .config import load_config
 from .mtf import DEFAULT_PAN_GAIN, decimate, load_sensor_gains, mtf_filter
+from .normalization import normalize_ms, normalize_pan, scene_stats
 from .paths import shared_data_dir
 
 RATIO = 4
@@ -30,7 +36,15 @@ RATIO = 4
 SCENES = {
     "wv2_washington": {"sensor": "WorldView-2", "ms": "wv2_washington_ms.tif", "pan": "wv2_washington_pan.tif"},
     "ikonos_italy": {"sensor": "IKONOS", "ms": "ikonos_italy_ms.tif", "pan": "ikonos_italy_pan.tif"},
+    # the unnamed 4-band sensor (shared/data/README.md): no MTF table entry, so the generic gain
+    "vhr4": {"sensor": "VHR-4band", "ms": "vhr4_ms.tif", "pan": "vhr4_pan.tif"},
 }
+# published WorldView-3 patches, already at reduced resolution (not degraded again)
+PATCH_SETS = {
+    "wv3_patches_rr": {"sensor": "WorldView-3", "file": "wv3_patches_rr.npz", "count": 100, "bitDepth": 11,
+                       "bands": ["Coastal", "Blue", "Green", "Yellow", "Red", "RedEdge", "NIR1", "NIR2"]},
+}
+GENERIC_MTF_GAIN = 0.3  # the toolbox's gain for an unknown sensor
 
 
 @dataclass(frozen=True)
@@ -98,54 +112,154 @@ def _scene_size(scene):
     return ds.RasterXSize, ds.RasterYSize
 
 
+def _nominal_gains(entry):
+    """MS Nyquist gains of a source's bands: its sensor's from sensor-mtf.json, generic 0.3 when unknown."""
+    sensor = entry.get("mtfSensor", entry["sensor"])
+    if sensor is None:
+        return [GENERIC_MTF_GAIN] * len(entry["bands"])
+    return load_sensor_gains(sensor, entry["bands"])
+
+
 def _gains(cfg_scene, data_cfg):
-    sensor = SCENES[cfg_scene["scene"]]["sensor"]
-    return load_sensor_gains(sensor, cfg_scene["bands"]), float(data_cfg.get("panGain", DEFAULT_PAN_GAIN))
+    return _nominal_gains(cfg_scene), float(data_cfg.get("panGain", DEFAULT_PAN_GAIN))
+
+
+def read_patches(entry, indices=None):
+    """The published reduced-resolution patches (``entry['patches']`` .npz: pan, ms, gt in DN), as
+    [0, 1]-scaled arrays (N, B, 16, 16), (N, 1, 64, 64), (N, B, 64, 64) for ``entry['bands']``."""
+    info = PATCH_SETS[entry["patches"]]
+    z = np.load(shared_data_dir() / info["file"])
+    idx = [info["bands"].index(b) for b in entry["bands"]]
+    sel = slice(None) if indices is None else np.asarray(indices)
+    peak = float(2 ** info["bitDepth"] - 1)
+    ms = np.transpose(z["ms"][sel], (0, 3, 1, 2))[:, idx].astype(np.float64) / peak
+    gt = np.transpose(z["gt"][sel], (0, 3, 1, 2))[:, idx].astype(np.float64) / peak
+    pan = z["pan"][sel][:, None].astype(np.float64) / peak
+    return ms, pan, gt
+
+
+def patch_split(entry, data_cfg):
+    """(training indices, validation indices) of a patch set: the last ``validationPatches`` are held out."""
+    n = PATCH_SETS[entry["patches"]]["count"]
+    k = int(data_cfg.get("validationPatches", 10))
+    return list(range(n - k)), list(range(n - k, n))
+
+
+def _region_windows(entry, data_cfg):
+    val = MsWindow(**entry.get("validation", data_cfg["validation"]))
+    return training_windows(*_scene_size(entry["scene"]), val)
+
+
+def _degrade_variant(ms, pan, entry, deg, rng):
+    """One randomised Wald degradation of a full-resolution region (see WaldPatches): (ms_lr, pan_lr, ref)."""
+    t = int(rng.integers(8))
+    nominal = np.array(_nominal_gains(entry))
+    lo, hi = deg.get("msGainRange", [0.15, 0.45])
+    gains = np.clip(nominal + rng.normal(0.0, float(deg.get("msGainJitter", 0.06)), nominal.size), lo, hi)
+    pan_gain = float(rng.uniform(*deg.get("panGainRange", [0.08, 0.22])))
+    ms_t, pan_t = dihedral(ms, t), dihedral(pan, t)
+    ms_lr = decimate(mtf_filter(ms_t, list(gains), RATIO), RATIO)
+    pan_lr = decimate(mtf_filter(pan_t, [pan_gain], RATIO), RATIO)
+    # per-band radiometric gain and offset of the sensor (applied to the reference too: it is the same band)
+    g_lo, g_hi = deg.get("bandGain", [0.7, 1.4])
+    band_gain = rng.uniform(g_lo, g_hi, (ms.shape[0], 1, 1))
+    band_off = rng.uniform(-0.02, 0.02, (ms.shape[0], 1, 1))
+    ref = ms_t * band_gain + band_off
+    ms_lr = ms_lr * band_gain + band_off
+    pan_lr = pan_lr * rng.uniform(g_lo, g_hi) + rng.uniform(-0.02, 0.02)
+    noise = float(rng.uniform(0.0, float(deg.get("noise", 0.004))))
+    ms_lr = ms_lr + rng.normal(0.0, noise, ms_lr.shape)
+    pan_lr = pan_lr + rng.normal(0.0, noise, pan_lr.shape)
+    bits = int(rng.choice(deg.get("bits", [8, 11, 12, 16, 0])))
+    if bits:  # quantise the inputs to the container's levels (0 = float data: no quantisation)
+        top = max(ms_lr.max(), pan_lr.max())
+        step = top / (2 ** bits - 1)
+        ms_lr, pan_lr = np.round(ms_lr / step) * step, np.round(pan_lr / step) * step
+    return ms_lr, pan_lr, ref, {"dihedral": t, "msGains": [round(float(g), 3) for g in gains],
+                                "panGain": round(pan_gain, 3), "bits": bits}
+
+
+def normalized_triple(ms_lr, pan_lr, ref):
+    """Standardise one scene's degraded pair by its own statistics (normalization.py); the reference
+    goes through the MS's transform, so the loss is measured in the network's own scale."""
+    stats = scene_stats(ms_lr, pan_lr, RATIO)
+    return (normalize_ms(ms_lr, stats), normalize_pan(pan_lr, stats), normalize_ms(ref, stats), stats)
+
+
+def training_entries(data_cfg, hold_out=None):
+    return [e for e in data_cfg["scenes"] if e["sensor"] != hold_out]
 
 
 class WaldPatches:
-    """Random training patches: ms (B, p/4, p/4), pan (1, p, p), ref (B, p, p), float32 in [0, 1].
+    """Random training patches on the networks' scale (scene-standardised): ms (B, p/4, p/4), pan (1, p, p),
+    ref (B, p, p), float32.
+
+    Each scene's training regions are degraded ``variants`` times with randomised Wald protocols (per-band MTF
+    Nyquist gains around the sensor's, PAN gain, per-band gain/offset, noise, the quantisation of an 8/11/12/16-bit
+    or float container, one of the 8 flips/rotations before decimation); each variant is standardised by its own
+    statistics, as the engine standardises a scene. Patch sets (already reduced-resolution) are standardised patch
+    by patch. A batch draws its sensors uniformly (sensor-balanced), then a variant in proportion to its patch
+    positions, then a position.
 
     Parameters
     ----------
     cfg : dict
-        The run configuration (``data`` section: scenes, validation window, patchPx, panGain).
+        The run configuration (``data``: scenes, validation window, patchPx, degradation, variants).
     seed : int
-        Seed of the patch sampler (numpy Generator).
+        Seed of the degradations and the patch sampler (numpy Generator).
+    hold_out : str, optional
+        A sensor left out of training entirely (leave-one-sensor-out validation).
     """
 
-    def __init__(self, cfg, seed: int):
+    def __init__(self, cfg, seed: int, hold_out: str = None):
         data = cfg["data"]
         self.patch = int(data["patchPx"])
         if self.patch % (2 * RATIO):
             raise ValueError(f"patchPx {self.patch} must be a multiple of {2 * RATIO}")
-        val = MsWindow(**data["validation"])
-        self.items, self.regions = [], []
-        for sc in data["scenes"]:
-            gains, pan_gain = _gains(sc, data)
-            for win in training_windows(*_scene_size(sc["scene"]), val):
-                ms, pan = read_scene(sc["scene"], sc["bands"], win)
-                self.regions.append({"scene": sc["scene"], "msWindow": win.as_dict()})
-                ms_f = mtf_filter(ms, gains, RATIO)
-                pan_f = mtf_filter(pan, [pan_gain], RATIO)
-                for t in range(8):
-                    ms_lr = decimate(dihedral(ms_f, t), RATIO).astype(np.float32)
-                    pan_lr = decimate(dihedral(pan_f, t), RATIO).astype(np.float32)
-                    ref = dihedral(ms, t).astype(np.float32)
-                    if min(ref.shape[1:]) >= self.patch:
-                        self.items.append((ms_lr, pan_lr, ref))
-        # sample variants in proportion to their number of patch positions
-        lp = self.patch // RATIO
-        counts = np.array([(m.shape[1] - lp + 1) * (m.shape[2] - lp + 1) for m, _, _ in self.items], float)
-        self.weights = counts / counts.sum()
         self.rng = np.random.default_rng(seed)
+        deg = data.get("degradation", {})
+        n_var = int(data.get("variants", 6))
+        self.by_sensor, self.regions = {}, []
+        for entry in training_entries(data, hold_out):
+            items = self.by_sensor.setdefault(entry["sensor"], [])
+            if "patches" in entry:
+                train_idx, _ = patch_split(entry, data)
+                ms, pan, gt = read_patches(entry, train_idx)
+                for i in range(ms.shape[0]):
+                    items.append(normalized_triple(ms[i], pan[i], gt[i])[:3])
+                self.regions.append({"sensor": entry["sensor"], "patches": entry["patches"], "indices": train_idx})
+                continue
+            for win in _region_windows(entry, data):
+                ms, pan = read_scene(entry["scene"], entry["bands"], win)
+                variants = []
+                for _ in range(n_var):
+                    ms_lr, pan_lr, ref, how = _degrade_variant(ms, pan, entry, deg, self.rng)
+                    if min(ref.shape[1:]) >= self.patch:
+                        items.append(normalized_triple(ms_lr, pan_lr, ref)[:3])
+                        variants.append(how)
+                self.regions.append({"sensor": entry["sensor"], "scene": entry["scene"], "msWindow": win.as_dict(),
+                                     "variants": variants})
+        if not self.by_sensor:
+            raise ValueError(f"no training data left after holding out {hold_out!r}")
+        self.sensors = sorted(self.by_sensor)
+        lp = self.patch // RATIO
+        self.weights = {}
+        for s, items in self.by_sensor.items():
+            counts = np.array([(m.shape[1] - lp + 1) * (m.shape[2] - lp + 1) for m, _, _ in items], float)
+            self.weights[s] = counts / counts.sum()
+
+    @property
+    def items(self):
+        return [it for s in self.sensors for it in self.by_sensor[s]]
 
     def batch(self, n: int):
         """n random patches -> (ms, pan, ref) float32 arrays with a leading batch axis."""
         lp, p = self.patch // RATIO, self.patch
         out = ([], [], [])
-        for idx in self.rng.choice(len(self.items), size=n, p=self.weights):
-            ms_lr, pan_lr, ref = self.items[idx]
+        for _ in range(n):
+            sensor = self.sensors[int(self.rng.integers(len(self.sensors)))]
+            items = self.by_sensor[sensor]
+            ms_lr, pan_lr, ref = items[int(self.rng.choice(len(items), p=self.weights[sensor]))]
             i = int(self.rng.integers(0, ms_lr.shape[1] - lp + 1))
             j = int(self.rng.integers(0, ms_lr.shape[2] - lp + 1))
             out[0].append(ms_lr[:, i:i + lp, j:j + lp])
@@ -154,18 +268,42 @@ class WaldPatches:
         return tuple(np.stack(o) for o in out)
 
 
-def validation_sets(cfg):
-    """Reduced-resolution validation region of every configured scene:
-    list of dicts {scene, msWindow, ms (1,B,h/4,w/4), pan (1,1,h,w), ref (1,B,h,w)}."""
+def _val_item(name, sensor, where, ms_lr, pan_lr, ref):
+    ms_n, pan_n, _, stats = normalized_triple(ms_lr, pan_lr, ref)
+    return {"scene": name, "sensor": sensor, "msWindow": where, "ms": ms_n[None], "pan": pan_n[None],
+            "ref": ref.astype(np.float32)[None], "stats": stats}
+
+
+def validation_sets(cfg, hold_out: str = None, crop_ms: int = None):
+    """Reduced-resolution validation data, nominal Wald degradation (the sensor's MS gains, panGain):
+    without ``hold_out``, each training scene's held-out window and the held-out patches; with it, only that
+    sensor's data, whole (``crop_ms``: a centred square of that many MS pixels instead, for quick checks
+    during training). Each item: scene, sensor, msWindow (or patch index), ms/pan standardised by the item's own
+    statistics (1, B, h, w)/(1, 1, 4h, 4w), ref (1, B, 4h, 4w) on the [0, 1] DN scale, stats."""
     data = cfg["data"]
-    val = MsWindow(**data["validation"])
+    entries = [e for e in data["scenes"] if (hold_out is None or e["sensor"] == hold_out)]
+    if not entries:
+        raise ValueError(f"no data of sensor {hold_out!r} in {cfg.get('_path', 'the config')}")
     out = []
-    for sc in data["scenes"]:
-        gains, pan_gain = _gains(sc, data)
-        ms, pan = read_scene(sc["scene"], sc["bands"], val)
+    for e in entries:
+        if "patches" in e:
+            _, val_idx = patch_split(e, data)
+            idx = list(range(PATCH_SETS[e["patches"]]["count"])) if hold_out else val_idx
+            if crop_ms:
+                idx = idx[:max(1, crop_ms // 4)]
+            ms, pan, gt = read_patches(e, idx)
+            out += [_val_item(e["patches"], e["sensor"], {"patch": i}, ms[k], pan[k], gt[k]) for k, i in enumerate(idx)]
+            continue
+        gains, pan_gain = _gains(e, data)
+        if hold_out:
+            w, h = _scene_size(e["scene"])
+            c = min(crop_ms or w, w, h)
+            win = MsWindow((w - c) // 2, (h - c) // 2, c, c) if crop_ms else MsWindow(0, 0, w, h)
+        else:
+            win = MsWindow(**e.get("validation", data["validation"]))
+        ms, pan = read_scene(e["scene"], e["bands"], win)
         ms_lr, pan_lr, ref = degrade_pair(ms, pan, gains, pan_gain)
-        out.append({"scene": sc["scene"], "msWindow": val.as_dict(),
-                    "ms": ms_lr[None], "pan": pan_lr[None], "ref": ref[None]})
+        out.append(_val_item(e["scene"], e["sensor"], win.as_dict(), ms_lr, pan_lr, ref))
     return out
 
 
@@ -175,10 +313,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
     ds = WaldPatches(cfg, seed=int(cfg["train"]["seed"]))
-    print(f"{cfg['name']}: {len(ds.items)} training variants (8 dihedral per region) from {ds.regions}")
+    print(f"{cfg['name']}: {len(ds.items)} training items from sensors {ds.sensors}")
     ms, pan, ref = ds.batch(4)
     print(f"patch shapes ms {ms.shape} pan {pan.shape} ref {ref.shape}; ref mean {ref.mean():.4f}")
-    for v in validation_sets(cfg):
+    for v in validation_sets(cfg)[:8]:
         print(f"validation {v['scene']} {v['msWindow']}: ms {v['ms'].shape} pan {v['pan'].shape} ref {v['ref'].shape}")
 
 
