@@ -83,11 +83,12 @@ export const SECTION_START = '<!-- model-quality:start -->';
 export const SECTION_END = '<!-- model-quality:end -->';
 
 /** Replaces the text between the section markers (kept) in `readme`; Error when the markers are missing. */
-export function replaceSection(readme: string, body: string, file = 'README.md'): string {
-  const start = readme.indexOf(SECTION_START);
-  const end = readme.indexOf(SECTION_END);
-  if (start < 0 || end < start) throw new Error(`${file} has no "${SECTION_START}" … "${SECTION_END}" section to replace`);
-  return `${readme.slice(0, start + SECTION_START.length)}\n${body.trim()}\n${readme.slice(end)}`;
+export function replaceSection(readme: string, body: string, file = 'README.md', markers: readonly [string, string] = [SECTION_START, SECTION_END]): string {
+  const [open, close] = markers;
+  const start = readme.indexOf(open);
+  const end = readme.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`${file} has no "${open}" … "${close}" section to replace`);
+  return `${readme.slice(0, start + open.length)}\n${body.trim()}\n${readme.slice(end)}`;
 }
 
 /** One installed model's training, parity and tiling facts (from its manifest). */

@@ -48,7 +48,7 @@ interface Region {
   readonly bitDepth: number;
 }
 
-interface RegionResult {
+export interface RegionResult {
   readonly method: string;
   readonly indices: ReducedResolutionIndices;
   readonly seconds: number;
@@ -56,7 +56,7 @@ interface RegionResult {
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-function sharedDataFolder(): string {
+export function sharedDataFolder(): string {
   return process.env.PANFORGE_SHARED_DATA ?? resolve(root, '..', 'shared', 'data');
 }
 
@@ -86,13 +86,13 @@ function regionsOf(manifest: ModelManifest): Region[] {
       bands: data.bands.map(String),
       msWindow: { colOff: num(w.colOff, 'colOff'), rowOff: num(w.rowOff, 'rowOff'), width: num(w.width, 'width'), height: num(w.height, 'height') },
       panGain,
-      bitDepth: manifest.trainedBitDepth,
+      bitDepth: manifest.valueScale.mode === "bitDepth" ? manifest.valueScale.trainedBitDepth : 11,
     };
   });
 }
 
 /** Nyquist gains of `bands` (names) of `sensor` from the engine's table. */
-function bandGains(sensor: string, bands: readonly string[]): { gains: number[]; fullSensor: boolean } {
+export function bandGains(sensor: string, bands: readonly string[]): { gains: number[]; fullSensor: boolean } {
   const entry = (sensorTable.sensors as Record<string, { bands: string[]; gains: number[] }>)[sensor];
   if (!entry) throw new Error(`sensor ${sensor} is not in main/engine/dsp/sensor-mtf.json`);
   const gains = bands.map((b) => {
@@ -103,7 +103,7 @@ function bandGains(sensor: string, bands: readonly string[]): { gains: number[];
   return { gains, fullSensor: bands.length === entry.bands.length && bands.every((b, i) => entry.bands[i] === b) };
 }
 
-async function readWindow(path: string, bandNames: readonly string[] | null, w: MsWindow): Promise<BandBlock<Float64Array>> {
+export async function readWindow(path: string, bandNames: readonly string[] | null, w: MsWindow): Promise<BandBlock<Float64Array>> {
   const ds = await gdal.openAsync(path);
   try {
     const descriptions = Array.from({ length: ds.bands.count() }, (_, i) => ds.bands.get(i + 1).description);
@@ -125,7 +125,7 @@ async function readWindow(path: string, bandNames: readonly string[] | null, w: 
   }
 }
 
-async function readAll(path: string): Promise<BandBlock<Float64Array>> {
+export async function readAll(path: string): Promise<BandBlock<Float64Array>> {
   const ds = await gdal.openAsync(path);
   try {
     const { x: width, y: height } = ds.rasterSize;
@@ -141,7 +141,7 @@ async function readAll(path: string): Promise<BandBlock<Float64Array>> {
   }
 }
 
-async function writeFloat32(path: string, block: BandBlock<Float64Array>, names: readonly string[], pixelM: number, metadata: Record<string, string>): Promise<void> {
+export async function writeFloat32(path: string, block: BandBlock<Float64Array>, names: readonly string[], pixelM: number, metadata: Record<string, string>): Promise<void> {
   const ds = await createGeoTiff({
     path,
     width: block.width,
@@ -184,11 +184,11 @@ async function prepareRegion(region: Region, folder: string) {
   return { msPath, panPath, ref: ms, sensorNote: fullSensor ? region.sensor : 'generic (band subset)' };
 }
 
-async function scoreMethod(method: string, paths: { msPath: string; panPath: string }, ref: BandBlock<Float64Array>, folder: string, bitDepth: number): Promise<RegionResult> {
+export async function scoreMethod(method: string, paths: { msPath: string; panPath: string }, ref: BandBlock<Float64Array>, folder: string, bitDepth: number, tileSizePx = ref.width): Promise<RegionResult> {
   const outPath = join(folder, `${method}.tif`);
   const started = performance.now();
-  // one tile covering the region, so the read window is the region plus the method's overlap
-  await sharpen({ ...paths, method, outPath, overwrite: true, dataType: 'Float32', device: 'cpu', tileSizePx: ref.width });
+  // by default one tile covering the region, so the read window is the region plus the method's overlap
+  await sharpen({ ...paths, method, outPath, overwrite: true, dataType: 'Float32', device: 'cpu', tileSizePx });
   const seconds = (performance.now() - started) / 1000;
   const fused = await readAll(outPath);
   return { method, indices: reducedResolutionIndices({ ref, fused, ratio: RATIO, bitDepth }), seconds };

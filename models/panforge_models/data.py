@@ -21,6 +21,7 @@ the patch statistics.
 """
 
 import argparse
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -226,7 +227,7 @@ class WaldPatches:
                 train_idx, _ = patch_split(entry, data)
                 ms, pan, gt = read_patches(entry, train_idx)
                 for i in range(ms.shape[0]):
-                    items.append(normalized_triple(ms[i], pan[i], gt[i])[:3])
+                    items.append(normalized_triple(ms[i], pan[i], gt[i]))
                 self.regions.append({"sensor": entry["sensor"], "patches": entry["patches"], "indices": train_idx})
                 continue
             for win in _region_windows(entry, data):
@@ -235,7 +236,7 @@ class WaldPatches:
                 for _ in range(n_var):
                     ms_lr, pan_lr, ref, how = _degrade_variant(ms, pan, entry, deg, self.rng)
                     if min(ref.shape[1:]) >= self.patch:
-                        items.append(normalized_triple(ms_lr, pan_lr, ref)[:3])
+                        items.append(normalized_triple(ms_lr, pan_lr, ref))
                         variants.append(how)
                 self.regions.append({"sensor": entry["sensor"], "scene": entry["scene"], "msWindow": win.as_dict(),
                                      "variants": variants})
@@ -245,27 +246,30 @@ class WaldPatches:
         lp = self.patch // RATIO
         self.weights = {}
         for s, items in self.by_sensor.items():
-            counts = np.array([(m.shape[1] - lp + 1) * (m.shape[2] - lp + 1) for m, _, _ in items], float)
+            counts = np.array([(it[0].shape[1] - lp + 1) * (it[0].shape[2] - lp + 1) for it in items], float)
             self.weights[s] = counts / counts.sum()
 
     @property
     def items(self):
-        return [it for s in self.sensors for it in self.by_sensor[s]]
+        return [it[:3] for s in self.sensors for it in self.by_sensor[s]]
 
-    def batch(self, n: int):
-        """n random patches -> (ms, pan, ref) float32 arrays with a leading batch axis."""
+    def batch(self, n: int, with_stats: bool = False):
+        """n random patches -> (ms, pan, ref) float32 arrays with a leading batch axis; ``with_stats`` adds the
+        patches' scene statistics msMean, msStd (n, B) float32 (to de-standardise, e.g. for a spectral-angle loss)."""
         lp, p = self.patch // RATIO, self.patch
-        out = ([], [], [])
+        out = ([], [], [], [], [])
         for _ in range(n):
             sensor = self.sensors[int(self.rng.integers(len(self.sensors)))]
             items = self.by_sensor[sensor]
-            ms_lr, pan_lr, ref = items[int(self.rng.choice(len(items), p=self.weights[sensor]))]
+            ms_lr, pan_lr, ref, st = items[int(self.rng.choice(len(items), p=self.weights[sensor]))]
+            out[3].append(st["msMean"].astype(np.float32))
+            out[4].append(st["msStd"].astype(np.float32))
             i = int(self.rng.integers(0, ms_lr.shape[1] - lp + 1))
             j = int(self.rng.integers(0, ms_lr.shape[2] - lp + 1))
             out[0].append(ms_lr[:, i:i + lp, j:j + lp])
             out[1].append(pan_lr[:, RATIO * i:RATIO * i + p, RATIO * j:RATIO * j + p])
             out[2].append(ref[:, RATIO * i:RATIO * i + p, RATIO * j:RATIO * j + p])
-        return tuple(np.stack(o) for o in out)
+        return tuple(np.stack(o) for o in (out if with_stats else out[:3]))
 
 
 def _val_item(name, sensor, where, ms_lr, pan_lr, ref):
@@ -307,10 +311,49 @@ def validation_sets(cfg, hold_out: str = None, crop_ms: int = None):
     return out
 
 
+def write_patch_mosaic(patches: str, bands, out_dir, per_row: int = 10):
+    """The reduced-resolution patches tiled into one scene for the engine's leave-one-sensor-out table:
+    ``out_dir``/ms.tif (MS, already degraded), pan.tif, ref.tif (the reference MS at PAN scale), Float32 DN on a
+    synthetic UTM grid (PAN 1 m, MS 4 m). Patch borders are discontinuities every method sees alike."""
+    from pathlib import Path
+    from osgeo import osr
+    info = PATCH_SETS[patches]
+    ms, pan, gt = read_patches({"patches": patches, "bands": list(bands)})
+    peak = float(2 ** info["bitDepth"] - 1)
+    n = ms.shape[0] // per_row * per_row
+    def tile(a):
+        k, c, h, w = a[:n].shape
+        return (a[:n].reshape(n // per_row, per_row, c, h, w).transpose(2, 0, 3, 1, 4)
+                .reshape(c, n // per_row * h, per_row * w) * peak)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32618)
+    for name, arr, px, names in (("ms", tile(ms), 4.0, bands), ("pan", tile(pan), 1.0, ["Pan"]), ("ref", tile(gt), 1.0, bands)):
+        ds = gdal.GetDriverByName("GTiff").Create(str(out / f"{name}.tif"), arr.shape[2], arr.shape[1], arr.shape[0],
+                                                  gdal.GDT_Float32)
+        ds.SetGeoTransform([500000, px, 0, 4000000, 0, -px])
+        ds.SetProjection(srs.ExportToWkt())
+        ds.SetMetadata({"BIT_DEPTH": str(info["bitDepth"]), "SENSOR": info["sensor"]} if len(bands) == len(info["bands"])
+                       else {"BIT_DEPTH": str(info["bitDepth"])})
+        for b in range(arr.shape[0]):
+            band = ds.GetRasterBand(b + 1)
+            band.WriteArray(arr[b].astype(np.float32))
+            band.SetDescription(names[b])
+        ds = None
+    return {"patches": int(n), "panSize": [int(tile(pan).shape[2]), int(tile(pan).shape[1])]}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--config", required=True)
+    ap.add_argument("--config", help="print a configuration's training split and patch statistics")
+    ap.add_argument("--mosaic", help="write this patch set as one reduced-resolution scene (with --bands, --out)")
+    ap.add_argument("--bands", help="comma-separated band names for --mosaic")
+    ap.add_argument("--out", help="output folder for --mosaic")
     args = ap.parse_args(argv)
+    if args.mosaic:
+        print(json.dumps(write_patch_mosaic(args.mosaic, args.bands.split(","), args.out)))
+        return
     cfg = load_config(args.config)
     ds = WaldPatches(cfg, seed=int(cfg["train"]["seed"]))
     print(f"{cfg['name']}: {len(ds.items)} training items from sensors {ds.sensors}")

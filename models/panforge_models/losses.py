@@ -71,6 +71,20 @@ class L1Loss(nn.Module):
         return F.l1_loss(outputs, gt)
 
 
+class SpectralAngleLoss(nn.Module):
+    """Mean spectral angle (radians) between fused and reference on the DN scale: both are de-standardised with
+    each patch's scene statistics first (an angle on standardised values would not be the SAM users measure).
+    sqrt(2 (1 - cos)) is the chord of the angle: equal to it to second order, with a finite gradient at 0."""
+
+    def forward(self, fused_n, ref_n, ms_mean, ms_std):
+        from .normalization import CENTRE, SPREAD
+        m, s = ms_mean[:, :, None, None], ms_std[:, :, None, None]
+        x = m + (fused_n - CENTRE) * s / SPREAD
+        y = m + (ref_n - CENTRE) * s / SPREAD
+        cos = (x * y).sum(1) / (x.norm(dim=1) * y.norm(dim=1) + 1e-12)
+        return torch.sqrt(torch.clamp(2 * (1 - cos), min=0) + 1e-12).mean()
+
+
 def build_loss(cfg_loss: dict) -> nn.Module:
     kind = cfg_loss["kind"]
     if kind == "ggpnet":
@@ -85,3 +99,8 @@ def describe_loss(cfg_loss: dict) -> str:
         return (f"-({cfg_loss.get('ssimWeight', 0.8)}*SSIM(gt,SR) + {cfg_loss.get('gradWeight', 0.2)}"
                 "*SSIM(LoG(gt),grad)), PReNet SSIM (11x11, sigma 1.5)")
     return "mean L1(fused, gt)"
+
+
+def describe_sam_term(cfg_loss: dict) -> str:
+    w = float(cfg_loss.get("samWeight", 0))
+    return f" + {w} * mean spectral angle (rad, DN scale)" if w else ""

@@ -23,7 +23,9 @@ export interface ModelManifest {
   readonly ratio: number;
   readonly inputNames: { readonly ms: string; readonly pan: string };
   readonly outputName: string;
-  readonly trainedBitDepth: number;
+  /** How DNs become the network's values: DN / (2^bits − 1) (older models, test models), or the scene's own
+   * standardisation (methods/scene-normalization.ts). */
+  readonly valueScale: ManifestValueScale;
   readonly tileMultiplePx: number;
   readonly overlapPx: number;
   readonly parameters: number;
@@ -33,6 +35,8 @@ export interface ModelManifest {
   /** Everything else (training, validation) kept as parsed JSON for reports. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
+
+export type ManifestValueScale = { readonly mode: 'bitDepth'; readonly trainedBitDepth: number } | { readonly mode: 'sceneStandardize'; readonly centre: number; readonly spread: number };
 
 const FORMAT = 'panforge-model-manifest/1';
 
@@ -67,9 +71,7 @@ export function parseManifest(json: unknown, manifestPath: string): ModelManifes
   if (json.format !== FORMAT) fail('format', `"${FORMAT}"`, json.format);
   const inputs = json.inputs;
   if (!isRecord(inputs)) return fail('inputs', 'an object with ms and pan', inputs);
-  const valueScale = json.valueScale;
-  if (!isRecord(valueScale) || valueScale.mode !== 'bitDepth') fail('valueScale.mode', '"bitDepth"', isRecord(valueScale) ? valueScale.mode : valueScale);
-  const trainedBitDepth = isRecord(valueScale) && typeof valueScale.trainedBitDepth === 'number' ? valueScale.trainedBitDepth : fail('valueScale.trainedBitDepth', 'a number', valueScale);
+  const valueScale = parseValueScale(json.valueScale, fail);
   const bands = int('bands', 1);
   const bandOrder = strList('bandOrder');
   if (bandOrder.length !== bands) fail('bandOrder', `${bands} names`, bandOrder);
@@ -93,7 +95,7 @@ export function parseManifest(json: unknown, manifestPath: string): ModelManifes
     ratio: int('ratio', 2),
     inputNames: { ms: io(inputs.ms, 'inputs.ms'), pan: io(inputs.pan, 'inputs.pan') },
     outputName: io(json.output, 'output'),
-    trainedBitDepth,
+    valueScale,
     tileMultiplePx,
     overlapPx,
     parameters: int('parameters', 1),
@@ -102,6 +104,17 @@ export function parseManifest(json: unknown, manifestPath: string): ModelManifes
     deviations: Array.isArray(json.deviations) ? json.deviations.filter((d): d is string => typeof d === 'string') : [],
     raw: json,
   };
+}
+
+function parseValueScale(v: unknown, fail: (field: string, expected: string, got: unknown) => never): ManifestValueScale {
+  if (!isRecord(v)) return fail('valueScale', 'an object', v);
+  const positive = (key: string): number => {
+    const x = v[key];
+    return typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : fail(`valueScale.${key}`, 'a number > 0', x);
+  };
+  if (v.mode === 'bitDepth') return { mode: 'bitDepth', trainedBitDepth: positive('trainedBitDepth') };
+  if (v.mode === 'sceneStandardize') return { mode: 'sceneStandardize', centre: typeof v.centre === 'number' && Number.isFinite(v.centre) ? v.centre : fail('valueScale.centre', 'a number', v.centre), spread: positive('spread') };
+  return fail('valueScale.mode', '"bitDepth" or "sceneStandardize"', v.mode);
 }
 
 export function loadManifest(manifestPath: string): ModelManifest {

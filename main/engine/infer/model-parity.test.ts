@@ -6,7 +6,34 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { networkMethod } from '../methods/network-method.ts';
 import { modelsFolder } from '../methods/registry.ts';
-import { loadManifest } from './manifest.ts';
+import type { SceneSample } from '../methods/scene-sample.ts';
+import { loadManifest, type ManifestValueScale } from './manifest.ts';
+
+// The fixture holds model-scale inputs; the engine takes DNs. For standardised models the DNs are the fixture's
+// values mapped to a made-up scene (mean 1000, std 100): Python standardised the crop by its own statistics, so the
+// engine's statistics of these DNs give back the fixture's inputs (to float rounding), and its output maps back to
+// the model's scale by the same affine map.
+const SCENE_MEAN = 1000;
+const SCENE_STD = 100;
+function engineInputs(scale: ManifestValueScale, msModel: Float32Array, panModel: Float32Array, bands: number, w: number, h: number) {
+  const valueMax = scale.mode === 'bitDepth' ? 2 ** scale.trainedBitDepth - 1 : 65535;
+  const toDn = scale.mode === 'bitDepth' ? (v: number) => v * valueMax : (v: number) => SCENE_MEAN + ((v - scale.centre) * SCENE_STD) / scale.spread;
+  const ms = Float32Array.from(msModel, toDn);
+  const pan = Float32Array.from(panModel, toDn);
+  // the PAN at the MS pixel centres (sample 2 of each 4×4 block), as the scene sample's panPoints
+  const panPoints = new Float32Array(w * h);
+  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) panPoints[r * w + c] = pan[(4 * r + 2) * 4 * w + 4 * c + 2]!;
+  const sample: SceneSample = { ms: { bands, width: w, height: h, data: ms }, panLow: { bands: 1, width: w, height: h, data: panPoints }, panPoints: { bands: 1, width: w, height: h, data: panPoints }, maxValue: valueMax, validCount: w * h };
+  const toModelScale = scale.mode === 'bitDepth' ? (dn: number) => dn / valueMax : (dn: number) => scale.centre + ((dn - SCENE_MEAN) * scale.spread) / SCENE_STD;
+  return { ms, pan, sample, valueMax, toModelScale: (dn: number, _band: number) => toModelScale(dn) };
+}
+
+/** The engine clamps DNs to [0, valueMax]; clamping never widens a difference, so compare with the clamped fixture. */
+function clampLike(scale: ManifestValueScale, v: number): number {
+  if (scale.mode === 'bitDepth') return Math.min(Math.max(v, 0), 1);
+  const dn = SCENE_MEAN + ((v - scale.centre) * SCENE_STD) / scale.spread;
+  return dn < 0 ? scale.centre - (SCENE_MEAN * scale.spread) / SCENE_STD : v;
+}
 
 const folder = modelsFolder();
 const manifests = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.manifest.json')).sort() : [];
@@ -38,25 +65,14 @@ for (const file of manifests) {
     const fusedLen = size(fixture.fused.shape);
     assert.equal(all.length, msLen + panLen + fusedLen, 'fixture size matches its shapes');
     const [, bands, h, w] = fixture.ms.shape as [number, number, number, number];
-    const valueMax = 2 ** manifest.trainedBitDepth - 1;
-    // The engine feeds DNs and scales by 1/valueMax; the fixture holds model-scale values, so give it DNs.
-    const ms = Float32Array.from(all.subarray(0, msLen), (v) => v * valueMax);
-    const pan = Float32Array.from(all.subarray(msLen, msLen + panLen), (v) => v * valueMax);
     const expected = all.subarray(msLen + panLen);
+    const { ms, pan, sample, valueMax, toModelScale } = engineInputs(manifest.valueScale, all.subarray(0, msLen), all.subarray(msLen, msLen + panLen), bands, w, h);
     const method = networkMethod(manifest);
-    const prepared = await method.prepare({
-      ratio: manifest.ratio,
-      valueMax,
-      sensor: null,
-      device: 'cpu',
-      sample: { ms: { bands, width: w, height: h, data: ms }, panLow: { bands: 1, width: w, height: h, data: ms }, panPoints: { bands: 1, width: w, height: h, data: ms }, maxValue: valueMax, validCount: w * h },
-      log: () => undefined,
-    });
+    const prepared = await method.prepare({ ratio: manifest.ratio, valueMax, sensor: null, device: 'cpu', sample, log: () => undefined });
     const out = await prepared.fuse({ ms: { bands, width: w, height: h, data: ms }, pan: { bands: 1, width: 4 * w, height: 4 * h, data: pan } });
     let maxDiff = 0;
-    // The engine clamps to the value range [0, 1] (the manifest contract); clamping never widens a difference.
-    const clamp01 = (v: number) => Math.min(Math.max(v, 0), 1);
-    for (let i = 0; i < fusedLen; i++) maxDiff = Math.max(maxDiff, Math.abs(out.data[i]! / valueMax - clamp01(expected[i]!)));
+    const plane = 16 * w * h;
+    for (let i = 0; i < fusedLen; i++) maxDiff = Math.max(maxDiff, Math.abs(toModelScale(out.data[i]!, Math.floor(i / plane)) - clampLike(manifest.valueScale, expected[i]!)));
     assert.ok(maxDiff <= Math.min(fixture.tolerance, 1e-4), `${manifest.name}: max |ORT − PyTorch| = ${maxDiff}`);
   });
 }

@@ -76,6 +76,8 @@ export interface PreparedMethod {
   readonly deviceReason?: string;
   /** Device decisions during the run (CUDA batch shrink, fallback to CPU), for the job's result. */
   readonly deviceEvents?: readonly string[];
+  /** Facts of this run for the output's metadata (e.g. a network's scene normalisation parameters). */
+  readonly metadata?: Readonly<Record<string, string>>;
   /** Batched, staged fusion (networks); without it the pipeline calls `fuse` once per tile. */
   readonly batch?: BatchFusion;
   fuse(input: FuseInput, signal?: AbortSignal): Promise<BandBlock>;

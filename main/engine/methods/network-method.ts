@@ -1,14 +1,17 @@
 /**
  * @module main/engine/methods/network-method
  * A deep network (one manifest = one network × band count) as a FusionMethod. Tiles go through in batches:
- * encode scales DNs to the model's range (DN / (2^bitDepth − 1)) into one NCHW batch, the BatchRunner runs it on
- * the device (shrinking the batch or moving to CPU when CUDA fails), decode scales back to DNs per tile.
+ * encode maps DNs to the model's values into one NCHW batch — the scene's own standardisation, computed once from
+ * the scene sample (scene-normalization.ts), or DN / (2^bitDepth − 1) for bitDepth manifests — the BatchRunner runs
+ * it on the device (shrinking the batch or moving to CPU when CUDA fails), decode maps back to DNs per tile, clamped
+ * to [0, valueMax] so an overshoot never leaves the data range.
  */
 import { BatchRunner, type InferenceBackend, type TileBatch, type TileShape } from '../infer/batch-runner.ts';
 import type { ModelManifest } from '../infer/manifest.ts';
 import { openWorkerBackend } from '../infer/worker-backend.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PrepareOptions, PreparedMethod } from './method.ts';
+import { destandardize, normalizationMetadata, sceneNormalization, standardizeMs, standardizePan, type SceneNormalization } from './scene-normalization.ts';
 
 export interface NetworkMethodOptions {
   /** Opens the inference backend for a device request [default: onnxruntime in the inference worker thread, cached
@@ -56,6 +59,8 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
       });
       const { valueMax } = options;
       const scale = 1 / valueMax;
+      // Standardised models: one set of parameters for the whole scene, from the sample (every tile alike).
+      const norm: SceneNormalization | null = manifest.valueScale.mode === 'sceneStandardize' ? sceneNormalization(options.sample, manifest.valueScale) : null;
       const batch: BatchFusion<EncodedBatch, { out: Float32Array; shape: TileShape }> = {
         get batchSize() {
           return runner.batchSize;
@@ -78,6 +83,11 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
             if (input.ms.data.length !== msSize || input.pan.data.length !== panSize) {
               throw new Error(`tiles of one batch differ in shape (tile ${t}: ms ${input.ms.data.length}, pan ${input.pan.data.length} values; tile 0: ${msSize}, ${panSize})`);
             }
+            if (norm) {
+              standardizeMs(norm, input.ms, ms, t * msSize);
+              standardizePan(norm, input.pan, pan, t * panSize);
+              return;
+            }
             for (let i = 0, o = t * msSize; i < msSize; i++) ms[o + i] = input.ms.data[i]! * scale;
             for (let i = 0, o = t * panSize; i < panSize; i++) pan[o + i] = input.pan.data[i]! * scale;
           });
@@ -87,8 +97,10 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
           return { out: await runner.run(encoded.batch, encoded.shape), shape: encoded.shape };
         },
         decode({ out, shape }, inputs: readonly FuseInput[]): BandBlock[] {
-          const size = shape.outBands * shape.panHeight * shape.panWidth;
+          const plane = shape.panHeight * shape.panWidth;
+          const size = shape.outBands * plane;
           return inputs.map((_, t) => {
+            if (norm) return { bands: shape.outBands, width: shape.panWidth, height: shape.panHeight, data: destandardize(norm, out, t * size, shape.outBands, plane, valueMax) };
             const data = new Float32Array(size);
             // The nets' outputs are unclamped (as in the papers); the manifest's contract is clamp to [0, 1], then
             // de-scale, so an overshoot never leaves the sensor's DN range (NaN stays NaN).
@@ -104,6 +116,7 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
         batch,
         deviceReason: backend.reason,
         deviceEvents: runner.events,
+        metadata: norm ? normalizationMetadata(norm) : undefined,
         async fuse(input: FuseInput): Promise<BandBlock> {
           return batch.decode(await batch.infer(batch.encode([input])), [input])[0]!;
         },
