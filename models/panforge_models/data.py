@@ -113,25 +113,57 @@ def _scene_size(scene):
     return ds.RasterXSize, ds.RasterYSize
 
 
+# A 4-band scene (Blue, Green, Red, NIR) seen as an 8-band one for the 8-band models (``as8: true``): the shared data
+# hold a single real 8-band scene (WorldView-2; the WorldView-3 set is one unique patch), too little to learn what
+# carries across sensors. Missing bands are the neighbouring bands or their means (rows: Coastal, Blue, Green,
+# Yellow, Red, RedEdge, NIR1, NIR2 from Blue, Green, Red, NIR). A spectral approximation, used only for training.
+AS8_MIX = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0.5, 0.5, 0], [0, 0, 1, 0], [0, 0, 0.5, 0.5],
+                    [0, 0, 0, 1], [0, 0, 0, 1]], dtype=np.float64)
+
+
+def _as8(x):
+    return np.einsum("ob,bhw->ohw", AS8_MIX, x)
+
+
 def _nominal_gains(entry):
-    """MS Nyquist gains of a source's bands: its sensor's from sensor-mtf.json, generic 0.3 when unknown."""
+    """MS Nyquist gains of a source's bands: its sensor's from sensor-mtf.json, generic 0.3 when unknown
+    (an ``as8`` source: its four bands' gains mixed like its bands)."""
     sensor = entry.get("mtfSensor", entry["sensor"])
-    if sensor is None:
-        return [GENERIC_MTF_GAIN] * len(entry["bands"])
-    return load_sensor_gains(sensor, entry["bands"])
+    gains = [GENERIC_MTF_GAIN] * len(entry["bands"]) if sensor is None else load_sensor_gains(sensor, entry["bands"])
+    return list(AS8_MIX @ np.array(gains)) if entry.get("as8") else gains
+
+
+def read_entry(entry, window):
+    """A configured scene source's MS and PAN over ``window`` ([0, 1] scale), 8 bands for an ``as8`` source."""
+    ms, pan = read_scene(entry["scene"], entry["bands"], window)
+    return (_as8(ms) if entry.get("as8") else ms), pan
 
 
 def _gains(cfg_scene, data_cfg):
     return _nominal_gains(cfg_scene), float(data_cfg.get("panGain", DEFAULT_PAN_GAIN))
 
 
+def unique_patches(patches: str):
+    """Indices of the distinct patches of a set, in order (the shared WorldView-3 file holds 100 copies of one
+    patch: every copy beyond the first would only weight it, and a 'held-out' copy would leak into validation)."""
+    z = np.load(shared_data_dir() / PATCH_SETS[patches]["file"])
+    seen, keep = set(), []
+    for i in range(z["pan"].shape[0]):
+        key = z["pan"][i].tobytes() + z["ms"][i].tobytes() + z["gt"][i].tobytes()
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return keep
+
+
 def read_patches(entry, indices=None):
     """The published reduced-resolution patches (``entry['patches']`` .npz: pan, ms, gt in DN), as
-    [0, 1]-scaled arrays (N, B, 16, 16), (N, 1, 64, 64), (N, B, 64, 64) for ``entry['bands']``."""
+    [0, 1]-scaled arrays (N, B, 16, 16), (N, 1, 64, 64), (N, B, 64, 64) for ``entry['bands']``; ``indices``
+    default to the distinct patches."""
     info = PATCH_SETS[entry["patches"]]
     z = np.load(shared_data_dir() / info["file"])
     idx = [info["bands"].index(b) for b in entry["bands"]]
-    sel = slice(None) if indices is None else np.asarray(indices)
+    sel = np.asarray(unique_patches(entry["patches"]) if indices is None else indices)
     peak = float(2 ** info["bitDepth"] - 1)
     ms = np.transpose(z["ms"][sel], (0, 3, 1, 2))[:, idx].astype(np.float64) / peak
     gt = np.transpose(z["gt"][sel], (0, 3, 1, 2))[:, idx].astype(np.float64) / peak
@@ -140,10 +172,11 @@ def read_patches(entry, indices=None):
 
 
 def patch_split(entry, data_cfg):
-    """(training indices, validation indices) of a patch set: the last ``validationPatches`` are held out."""
-    n = PATCH_SETS[entry["patches"]]["count"]
-    k = int(data_cfg.get("validationPatches", 10))
-    return list(range(n - k)), list(range(n - k, n))
+    """(training indices, validation indices) of a patch set's distinct patches: the last ``validationPatches``
+    are held out, but at least one is kept for training."""
+    u = unique_patches(entry["patches"])
+    k = min(int(data_cfg.get("validationPatches", 10)), len(u) - 1)
+    return u[:len(u) - k], u[len(u) - k:]
 
 
 def _region_windows(entry, data_cfg):
@@ -180,10 +213,17 @@ def _degrade_variant(ms, pan, entry, deg, rng):
                                 "panGain": round(pan_gain, 3), "bits": bits}
 
 
-def normalized_triple(ms_lr, pan_lr, ref):
-    """Standardise one scene's degraded pair by its own statistics (normalization.py); the reference
-    goes through the MS's transform, so the loss is measured in the network's own scale."""
-    stats = scene_stats(ms_lr, pan_lr, RATIO)
+def pooled_stats(ms, pan):
+    """Statistics of a stack of patches (N, B, h, w) / (N, 1, 4h, 4w) taken as one scene: the patches of a
+    published set come from one sensor's scenes, and the engine sees them as one mosaic (write_patch_mosaic)."""
+    n, b, h, w = ms.shape
+    return scene_stats(ms.transpose(1, 0, 2, 3).reshape(b, n * h, w), pan.transpose(1, 0, 2, 3).reshape(1, n * 4 * h, 4 * w), RATIO)
+
+
+def normalized_triple(ms_lr, pan_lr, ref, stats=None):
+    """Standardise one scene's degraded pair by its own statistics (normalization.py), or by ``stats`` when
+    given; the reference goes through the MS's transform, so the loss is measured in the network's own scale."""
+    stats = stats if stats is not None else scene_stats(ms_lr, pan_lr, RATIO)
     return (normalize_ms(ms_lr, stats), normalize_pan(pan_lr, stats), normalize_ms(ref, stats), stats)
 
 
@@ -198,8 +238,8 @@ class WaldPatches:
     Each scene's training regions are degraded ``variants`` times with randomised Wald protocols (per-band MTF
     Nyquist gains around the sensor's, PAN gain, per-band gain/offset, noise, the quantisation of an 8/11/12/16-bit
     or float container, one of the 8 flips/rotations before decimation); each variant is standardised by its own
-    statistics, as the engine standardises a scene. Patch sets (already reduced-resolution) are standardised patch
-    by patch. A batch draws its sensors uniformly (sensor-balanced), then a variant in proportion to its patch
+    statistics, as the engine standardises a scene. Patch sets (already reduced-resolution) are standardised by the
+    statistics of all their patches together (one sensor's scenes; the engine sees them as one mosaic). A batch draws its sensors uniformly (sensor-balanced), then a variant in proportion to its patch
     positions, then a position.
 
     Parameters
@@ -226,12 +266,13 @@ class WaldPatches:
             if "patches" in entry:
                 train_idx, _ = patch_split(entry, data)
                 ms, pan, gt = read_patches(entry, train_idx)
+                st = pooled_stats(ms, pan)
                 for i in range(ms.shape[0]):
-                    items.append(normalized_triple(ms[i], pan[i], gt[i]))
+                    items.append(normalized_triple(ms[i], pan[i], gt[i], st))
                 self.regions.append({"sensor": entry["sensor"], "patches": entry["patches"], "indices": train_idx})
                 continue
             for win in _region_windows(entry, data):
-                ms, pan = read_scene(entry["scene"], entry["bands"], win)
+                ms, pan = read_entry(entry, win)
                 variants = []
                 for _ in range(n_var):
                     ms_lr, pan_lr, ref, how = _degrade_variant(ms, pan, entry, deg, self.rng)
@@ -272,8 +313,8 @@ class WaldPatches:
         return tuple(np.stack(o) for o in (out if with_stats else out[:3]))
 
 
-def _val_item(name, sensor, where, ms_lr, pan_lr, ref):
-    ms_n, pan_n, _, stats = normalized_triple(ms_lr, pan_lr, ref)
+def _val_item(name, sensor, where, ms_lr, pan_lr, ref, stats=None):
+    ms_n, pan_n, _, stats = normalized_triple(ms_lr, pan_lr, ref, stats)
     return {"scene": name, "sensor": sensor, "msWindow": where, "ms": ms_n[None], "pan": pan_n[None],
             "ref": ref.astype(np.float32)[None], "stats": stats}
 
@@ -285,18 +326,22 @@ def validation_sets(cfg, hold_out: str = None, crop_ms: int = None):
     during training). Each item: scene, sensor, msWindow (or patch index), ms/pan standardised by the item's own
     statistics (1, B, h, w)/(1, 1, 4h, 4w), ref (1, B, 4h, 4w) on the [0, 1] DN scale, stats."""
     data = cfg["data"]
-    entries = [e for e in data["scenes"] if (hold_out is None or e["sensor"] == hold_out)]
+    # validation is on real data only: a 4-band scene seen as 8-band (as8) is a training approximation
+    entries = [e for e in data["scenes"] if (hold_out is None or e["sensor"] == hold_out) and not e.get("as8")]
     if not entries:
         raise ValueError(f"no data of sensor {hold_out!r} in {cfg.get('_path', 'the config')}")
     out = []
     for e in entries:
         if "patches" in e:
             _, val_idx = patch_split(e, data)
-            idx = list(range(PATCH_SETS[e["patches"]]["count"])) if hold_out else val_idx
+            idx = unique_patches(e["patches"]) if hold_out else val_idx
             if crop_ms:
                 idx = idx[:max(1, crop_ms // 4)]
+            if not idx:
+                continue
             ms, pan, gt = read_patches(e, idx)
-            out += [_val_item(e["patches"], e["sensor"], {"patch": i}, ms[k], pan[k], gt[k]) for k, i in enumerate(idx)]
+            st = pooled_stats(ms, pan)
+            out += [_val_item(e["patches"], e["sensor"], {"patch": i}, ms[k], pan[k], gt[k], st) for k, i in enumerate(idx)]
             continue
         gains, pan_gain = _gains(e, data)
         if hold_out:
@@ -305,14 +350,15 @@ def validation_sets(cfg, hold_out: str = None, crop_ms: int = None):
             win = MsWindow((w - c) // 2, (h - c) // 2, c, c) if crop_ms else MsWindow(0, 0, w, h)
         else:
             win = MsWindow(**e.get("validation", data["validation"]))
-        ms, pan = read_scene(e["scene"], e["bands"], win)
+        ms, pan = read_entry(e, win)
         ms_lr, pan_lr, ref = degrade_pair(ms, pan, gains, pan_gain)
         out.append(_val_item(e["scene"], e["sensor"], win.as_dict(), ms_lr, pan_lr, ref))
     return out
 
 
-def write_patch_mosaic(patches: str, bands, out_dir, per_row: int = 10):
-    """The reduced-resolution patches tiled into one scene for the engine's leave-one-sensor-out table:
+def write_patch_mosaic(patches: str, bands, out_dir, per_row: int = 4):
+    """The distinct reduced-resolution patches tiled into one scene for the engine's leave-one-sensor-out table,
+    repeated to fill a ``per_row`` x ``per_row`` grid (a 64 px patch is smaller than the networks' tile overlap):
     ``out_dir``/ms.tif (MS, already degraded), pan.tif, ref.tif (the reference MS at PAN scale), Float32 DN on a
     synthetic UTM grid (PAN 1 m, MS 4 m). Patch borders are discontinuities every method sees alike."""
     from pathlib import Path
@@ -320,7 +366,10 @@ def write_patch_mosaic(patches: str, bands, out_dir, per_row: int = 10):
     info = PATCH_SETS[patches]
     ms, pan, gt = read_patches({"patches": patches, "bands": list(bands)})
     peak = float(2 ** info["bitDepth"] - 1)
-    n = ms.shape[0] // per_row * per_row
+    unique = ms.shape[0]
+    n = per_row * per_row
+    reps = -(-n // unique)
+    ms, pan, gt = (np.concatenate([a] * reps)[:n] for a in (ms, pan, gt))
     def tile(a):
         k, c, h, w = a[:n].shape
         return (a[:n].reshape(n // per_row, per_row, c, h, w).transpose(2, 0, 3, 1, 4)
@@ -341,7 +390,7 @@ def write_patch_mosaic(patches: str, bands, out_dir, per_row: int = 10):
             band.WriteArray(arr[b].astype(np.float32))
             band.SetDescription(names[b])
         ds = None
-    return {"patches": int(n), "panSize": [int(tile(pan).shape[2]), int(tile(pan).shape[1])]}
+    return {"distinctPatches": int(unique), "tiles": int(n), "panSize": [int(tile(pan).shape[2]), int(tile(pan).shape[1])]}
 
 
 def main(argv=None):

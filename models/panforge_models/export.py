@@ -185,7 +185,7 @@ def export(cfg, run: str = "cpu", untrained: bool = False, out_dir: Path = None,
 
     # real-data parity crop (full resolution): ms (1,B,16,16), pan (1,1,64,64)
     par = cfg["parity"]
-    sc = next(s for s in cfg["data"]["scenes"] if s["scene"] == par["scene"])
+    sc = next(s for s in cfg["data"]["scenes"] if s.get("scene") == par["scene"] and not s.get("as8"))
     ms, pan = normalized_pair(*read_scene(par["scene"], sc["bands"], MsWindow(**par["msWindow"]),
                                           int(cfg.get("bitDepth", 11))))
 
