@@ -88,7 +88,7 @@ function parseOptions(argv: string[]): Options {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Median ms of `reps` ORT calls after one warm-up, plus the warm-up's output. */
-async function timeOrt(session: InferenceSession, manifest: ModelManifest, ms: Float32Array, pan: Float32Array, n: number, panPx: number, reps: number) {
+export async function timeOrt(session: InferenceSession, manifest: ModelManifest, ms: Float32Array, pan: Float32Array, n: number, panPx: number, reps: number) {
   const feeds = {
     [manifest.inputNames.ms]: new ort.Tensor('float32', ms, [n, manifest.bands, panPx / 4, panPx / 4]),
     [manifest.inputNames.pan]: new ort.Tensor('float32', pan, [n, 1, panPx, panPx]),

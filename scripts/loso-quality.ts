@@ -7,7 +7,7 @@
  * The folder holds one sub-folder per left-out sensor (models/tools/export-loso.sh writes them), each with the
  * networks trained WITHOUT that sensor. For every left-out sensor its whole data set is degraded with Wald's protocol
  * by the ENGINE's DSP (the sensor's MS gains from sensor-mtf.json — the generic 0.3 for an unnamed sensor — PAN gain
- * 0.15), or, for the published WorldView-3 patches (already reduced), tiled into one mosaic
+ * 0.15), or, for the published WorldView-3 patch set (already reduced; one distinct patch), that patch tiled 4×4
  * (`panforge_models.data --mosaic`). Each network of that fold and the EXP, GSA and MTF-GLP baselines sharpen it
  * through the engine's sharpen job (512 px tiles, CPU), and the engine's reduced-resolution indices score each
  * output against the original MS. The README section between the loso-quality markers is replaced.
@@ -51,7 +51,7 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
   if (src.patches) {
     const proc = spawnSync('/usr/bin/python3', ['-m', 'panforge_models.data', '--mosaic', src.patches, '--bands', bands.join(','), '--out', dir], { cwd: join(root, 'models'), env: { ...process.env, PYTHONPATH: '.' }, encoding: 'utf8' });
     if (proc.status !== 0) throw new Error(`mosaic of ${src.patches} failed: ${proc.stderr}`);
-    return { msPath: join(dir, 'ms.tif'), panPath: join(dir, 'pan.tif'), ref: await readAll(join(dir, 'ref.tif')), what: `${src.patches}: 100 published reduced-resolution patches as a 10×10 mosaic` };
+    return { msPath: join(dir, 'ms.tif'), panPath: join(dir, 'pan.tif'), ref: await readAll(join(dir, 'ref.tif')), what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits` };
   }
   const data = sharedDataFolder();
   const msFile = join(data, `${src.scene}_ms.tif`);
@@ -66,6 +66,30 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
   await writeFloat32(msPath, mtfDegrade(ms, gains, RATIO), bands, RATIO, metadata);
   await writeFloat32(panPath, mtfDegrade(pan, [PAN_GAIN], RATIO), ['Pan'], 1, metadata);
   return { msPath, panPath, ref: ms, what: `${src.scene}, whole scene (MS ${w.width}×${w.height}), Wald with ${src.mtfSensor ?? 'generic'} MS gains, PAN gain ${PAN_GAIN}` };
+}
+
+/** Each shipped model's manifest (models/onnx) gets its network's leave-one-sensor-out verdicts (`leaveOneSensorOut`):
+ * the manifest is what the app and the CLI show about a model. The .onnx and its sha256 are untouched. */
+function recordInShippedManifests(list: ReturnType<typeof verdicts>): void {
+  const shipped = join(root, 'models', 'onnx');
+  for (const name of new Set(list.map((v) => v.model.split(' without ')[0]!))) {
+    const path = join(shipped, `${name}.manifest.json`);
+    if (!existsSync(path)) continue;
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    json.leaveOneSensorOut = {
+      command: 'node --import tsx scripts/loso-quality.ts',
+      note: 'networks of the same configuration trained without the sensor, scored on it through the engine (reduced resolution); table in models/README.md',
+      folds: list.filter((v) => v.model.startsWith(`${name} without `)).map((v) => ({
+        leftOut: v.model.split(' without ')[1],
+        network: v.network,
+        bestClassicalSam: v.bestBaselineSam,
+        bestClassicalErgas: v.bestBaselineErgas,
+        beatsBestClassicalOnSamAndErgas: v.beatsSam && v.beatsErgas,
+      })),
+    };
+    writeFileSync(`${path}.partial`, `${JSON.stringify(json, null, 1)}\n`);
+    renameSync(`${path}.partial`, path);
+  }
 }
 
 async function main(): Promise<number> {
@@ -141,6 +165,7 @@ async function main(): Promise<number> {
     renameSync(`${values.json}.partial`, values.json);
   }
   if (!values['no-readme']) {
+    recordInShippedManifests(list);
     const readmePath = join(root, 'models', 'README.md');
     const updated = replaceSection(readFileSync(readmePath, 'utf8'), body, readmePath, MARKERS);
     writeFileSync(`${readmePath}.partial`, updated);

@@ -64,6 +64,7 @@ COMMON_DEVIATIONS = [
     "mean/std of the PAN at MS pixel centres) instead of the paper's fixed scale; the engine inverts it on the output "
     "and clamps to the data range. Output is not clamped in the graph.",
     BASELINE_RESIDUAL_DEVIATION,
+    "Loss: the paper's loss plus 0.5 x the mean spectral angle (radians) on the de-standardised DN scale.",
 ]
 NET_DEVIATIONS = {
     GGPNet: [
