@@ -184,6 +184,16 @@ def _region_windows(entry, data_cfg):
     return training_windows(*_scene_size(entry["scene"]), val)
 
 
+def decimate_shifted(img, shift):
+    """Decimation by RATIO at the nominal phase (sample ratio//2) moved ``shift`` = (rows, cols) PAN pixels towards
+    the origin; 0.5 takes the mean of the two neighbouring phases (linear interpolation)."""
+    def axis(x, off, ax):
+        lo, hi = RATIO // 2 - int(np.ceil(off)), RATIO // 2 - int(np.floor(off))
+        take = lambda ph: np.take(x, np.arange(ph, x.shape[ax], RATIO), axis=ax)
+        return take(hi) if lo == hi else 0.5 * (take(lo) + take(hi))
+    return axis(axis(img, shift[0], 1), shift[1], 2)
+
+
 def _degrade_variant(ms, pan, entry, deg, rng):
     """One randomised Wald degradation of a full-resolution region (see WaldPatches): (ms_lr, pan_lr, ref)."""
     t = int(rng.integers(8))
@@ -192,7 +202,10 @@ def _degrade_variant(ms, pan, entry, deg, rng):
     gains = np.clip(nominal + rng.normal(0.0, float(deg.get("msGainJitter", 0.06)), nominal.size), lo, hi)
     pan_gain = float(rng.uniform(*deg.get("panGainRange", [0.08, 0.22])))
     ms_t, pan_t = dihedral(ms, t), dihedral(pan, t)
-    ms_lr = decimate(mtf_filter(ms_t, list(gains), RATIO), RATIO)
+    # MS/PAN misregistration: per axis the MS is sampled 0, 0.5 or 1 PAN pixel off the nominal phase (delivered
+    # scenes are not co-registered to the pixel; the published WorldView-3 patch is decimated half a pixel off ours)
+    shift = [float(rng.choice([0.0, 0.5, 1.0], p=[0.5, 0.3, 0.2])) for _ in range(2)]
+    ms_lr = decimate_shifted(mtf_filter(ms_t, list(gains), RATIO), shift)
     pan_lr = decimate(mtf_filter(pan_t, [pan_gain], RATIO), RATIO)
     # per-band radiometric gain and offset of the sensor (applied to the reference too: it is the same band)
     g_lo, g_hi = deg.get("bandGain", [0.7, 1.4])
@@ -209,7 +222,7 @@ def _degrade_variant(ms, pan, entry, deg, rng):
         top = max(ms_lr.max(), pan_lr.max())
         step = top / (2 ** bits - 1)
         ms_lr, pan_lr = np.round(ms_lr / step) * step, np.round(pan_lr / step) * step
-    return ms_lr, pan_lr, ref, {"dihedral": t, "msGains": [round(float(g), 3) for g in gains],
+    return ms_lr, pan_lr, ref, {"dihedral": t, "msShiftPx": shift, "msGains": [round(float(g), 3) for g in gains],
                                 "panGain": round(pan_gain, 3), "bits": bits}
 
 

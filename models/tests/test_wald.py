@@ -124,3 +124,11 @@ def test_patches_are_consistent_triples(shared_data):
     # same seed, same patches
     again = WaldPatches(cfg, seed=1).batch(3)  # the randomised degradations are seeded too
     assert all(np.array_equal(a, b) for a, b in zip((ms, pan, ref), again))
+
+
+def test_shifted_decimation_moves_the_sampling_phase():
+    from panforge_models.data import decimate_shifted
+    x = np.random.default_rng(3).random((2, 16, 16))
+    assert np.array_equal(decimate_shifted(x, [0, 0]), decimate(x))              # nominal phase: sample 2 of 4
+    assert np.array_equal(decimate_shifted(x, [1, 1]), x[:, 1::4, 1::4])         # one PAN pixel towards the origin
+    assert np.allclose(decimate_shifted(x, [0.5, 0]), 0.5 * (x[:, 1::4, 2::4] + x[:, 2::4, 2::4]))
