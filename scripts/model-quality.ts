@@ -94,7 +94,8 @@ function regionsOf(manifest: ModelManifest): Region[] {
 /** Nyquist gains of `bands` (names) of `sensor` from the engine's table. */
 export function bandGains(sensor: string, bands: readonly string[]): { gains: number[]; fullSensor: boolean } {
   const entry = (sensorTable.sensors as Record<string, { bands: string[]; gains: number[] }>)[sensor];
-  if (!entry) throw new Error(`sensor ${sensor} is not in main/engine/dsp/sensor-mtf.json`);
+  // a sensor the table does not know (the unnamed 4-band sensor): the toolbox's generic gain, as the engine uses
+  if (!entry) return { gains: bands.map(() => 0.3), fullSensor: false };
   const gains = bands.map((b) => {
     const i = entry.bands.indexOf(b);
     if (i < 0) throw new Error(`band ${b} is not a ${sensor} band (${entry.bands.join(', ')})`);

@@ -13,5 +13,5 @@ for run in runs/*/loso-*/loso; do
   slug=$(basename "$(dirname "$run")"); slug=${slug#loso-}
   out="runs/loso-onnx/$slug/$name.manifest.json"
   if [ "$out" -nt "$run/final.pt" ]; then echo "skip $name without $sensor (exported)"; continue; fi
-  /usr/bin/python3 -m panforge_models.export --config "configs/$name.yaml" --run loso --hold-out "$sensor" --no-seam-check
+  /usr/bin/python3 -m panforge_models.export --config "configs/$name.yaml" --run loso --hold-out "$sensor" --no-seam-check --quick
 done
