@@ -9,7 +9,7 @@
  * by the ENGINE's DSP (the sensor's MS gains from sensor-mtf.json — the generic 0.3 for an unnamed sensor — PAN gain
  * 0.15), or, for the published WorldView-3 patch set (already reduced; one distinct patch), that patch tiled 4×4
  * (`panforge_models.data --mosaic`). Each network of that fold and the EXP, GSA and MTF-GLP baselines sharpen it
- * through the engine's sharpen job (512 px tiles, CPU), and the engine's reduced-resolution indices score each
+ * through the engine's sharpen job (512 px tiles, GGPNet 256; CPU), and the engine's reduced-resolution indices score each
  * output against the original MS. The README section between the loso-quality markers is replaced. A fold's scores
  * are cached beside the folder (loso-cache/) and reused while its models are the same files (sha256).
  */
@@ -131,7 +131,8 @@ async function main(): Promise<number> {
           notes.push(`- ${sensor} (${bandsCount} bands): ${prepared.what}.`);
           results = [];
           for (const m of [...BASELINES, ...nets.map((n) => n.network.toLowerCase())]) {
-            results.push(await scoreMethod(m, prepared, prepared.ref, dir, 11, 512));
+            // GGPNet's row attention holds W² values per row of a tile: 256 px cores keep it near 2 GB (512: ~9 GB)
+            results.push(await scoreMethod(m, prepared, prepared.ref, dir, 11, m === 'ggpnet' ? 256 : 512));
             const r = results.at(-1)!;
             process.stderr.write(`loso-quality: without ${sensor} (${bandsCount} bands) ${m}: SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)} Q2n ${r.indices.Q2n.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
           }
