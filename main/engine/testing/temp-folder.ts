@@ -11,9 +11,3 @@ export function tempFolder(prefix: string): string {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
-
-/** The repository's ../shared/data (or PANFORGE_SHARED/data). */
-export function sharedDataFolder(): string {
-  const shared = process.env.PANFORGE_SHARED ?? new URL('../../../../shared', import.meta.url).pathname;
-  return join(shared, 'data');
-}
