@@ -1,0 +1,33 @@
+/**
+ * @module main/cli/command-line
+ * One parser for every command's options: node:util parseArgs plus what users of a CLI expect from it:
+ * `--help`/`-h` anywhere prints the command's help (exit 0), and an unknown or misspelt option, a missing value or a
+ * stray argument is a UsageError (exit 2) naming it, with the nearest option as a suggestion.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { suggestion } from './did-you-mean.ts';
+import { UsageError } from './usage-error.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export type Parsed<T extends OptionSpec> = { help: true } | { help: false; values: { [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string } };
+
+export function parseCommandLine<T extends OptionSpec>(argv: readonly string[], options: T): Parsed<T> {
+  if (argv.includes('--help') || argv.includes('-h')) return { help: true };
+  const names = [...Object.keys(options), 'help'];
+  for (const arg of argv) {
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0]!;
+    if (!names.includes(name)) throw new UsageError(`unknown option --${name}${suggestion(name, names, '--')}`);
+  }
+  try {
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    return { help: false, values: values as never };
+  } catch (err) {
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      // node's wording, minus its advice to use "--" (no command takes positionals)
+      throw new UsageError(err.message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '').replace(/\.$/, ''));
+    }
+    throw err;
+  }
+}
