@@ -10,9 +10,11 @@ import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { parseCommandLine } from './command-line.ts';
 import { suggestion } from './did-you-mean.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { BATCH_HELP } from './batch-help.ts';
 import { EVALUATE_HELP } from './evaluate-help.ts';
 import { inputPath, outputPath } from './gdal-paths.ts';
 import { checkOutputFormat, parseCreationOptions, SHARPEN_FORMAT_HELP } from './output-format.ts';
+import { checkMethodName, integerOption, oneOf, required } from './option-values.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 import { versionReport } from './version-report.ts';
@@ -47,13 +49,14 @@ const VERSION_HELP = `  panforge --version [--json]
 const COMMAND_HELP: Record<string, string> = {
   info: INFO_HELP,
   sharpen: SHARPEN_HELP,
+  batch: BATCH_HELP,
   methods: METHODS_HELP,
   evaluate: EVALUATE_HELP,
   version: VERSION_HELP,
 };
 
 const EXIT_CODES = `Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
-130 cancelled.
+7 batch finished with failed scenes, 130 cancelled.
 Outputs are written to NAME.partial.tif and renamed when complete; on error or Ctrl-C nothing is left behind.`;
 
 export const HELP = `panforge — pansharpen satellite scenes (GGPNet, PreMix, CF2N and classical baselines)
@@ -66,27 +69,6 @@ ${EXIT_CODES}`;
 
 function commandHelp(command: string): string {
   return `Usage:\n${COMMAND_HELP[command]}\n\n${EXIT_CODES}\n`;
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new UsageError(`missing --${name}`);
-  return v;
-}
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
-  if (value === undefined) return fallback;
-  const upper = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!upper) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${value}"${suggestion(value, allowed)}`);
-  return upper;
-}
-
-/** A method id the registry knows, else a usage error with the nearest one (before any input is opened). */
-export async function checkMethodName(method: string): Promise<string> {
-  const { listMethods } = await import('../engine/methods/registry.ts');
-  const ids = listMethods().map((e) => e.id);
-  if (!ids.includes(method.toLowerCase())) throw new UsageError(`unknown method "${method}"${suggestion(method, ids)}; available: ${ids.join(', ')}`);
-  return method.toLowerCase();
 }
 
 async function commandInfo(argv: string[]): Promise<number> {
@@ -162,10 +144,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, SHARPEN_OPTIONS);
   if (parsed.help) return printHelp('sharpen');
   const { values } = parsed;
-  const tileSizePx = values.tile === undefined ? 512 : Number(values.tile);
-  if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 64)) throw new UsageError(`--batch must be an integer from 1 to 64; got "${values.batch}"`);
+  const tileSizePx = integerOption(values.tile, 'tile', 16, 8192) ?? 512;
+  const batchSize = integerOption(values.batch, 'batch', 1, 64);
   const device = oneOf<DeviceRequest>(values.device, ['auto', 'cpu', 'cuda'], 'device', 'auto');
   const compression = oneOf<Compression>(values.compress, ['ZSTD', 'DEFLATE', 'LZW', 'NONE'], 'compress', 'ZSTD');
   const panPath = inputPath(required(values, 'pan'));
@@ -237,6 +217,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sharpen: commandSharpen,
   methods: commandMethods,
   version: commandVersion,
+  batch: async (argv) => {
+    if (argv.includes('--help') || argv.includes('-h')) return printHelp('batch');
+    return (await import('./batch-command.ts')).commandBatch(argv);
+  },
   evaluate: async (argv) => {
     if (argv.includes('--help') || argv.includes('-h')) return printHelp('evaluate');
     return (await import('./evaluate-command.ts')).commandEvaluate(argv);
