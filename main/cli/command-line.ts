@@ -20,8 +20,18 @@ export function parseCommandLine<T extends OptionSpec>(argv: readonly string[], 
     const name = arg.slice(2).split('=')[0]!;
     if (!names.includes(name)) throw new UsageError(`unknown option --${name}${suggestion(name, names, '--')}`);
   }
+  // `--tile -5`: node reads -5 as an option and calls the value missing ("ambiguous"); a negative number after
+  // an option that takes a value is that value, which the command then checks and names (e.g. "must be 16 to 8192").
+  const args = [...argv];
+  for (let i = 1; i < args.length; i++) {
+    const name = args[i - 1]!.startsWith('--') ? args[i - 1]!.slice(2) : null;
+    if (name && options[name]?.type === 'string' && /^-\d/.test(args[i]!)) {
+      args.splice(i - 1, 2, `--${name}=${args[i]}`);
+      i--;
+    }
+  }
   try {
-    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
     return { help: false, values: values as never };
   } catch (err) {
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
