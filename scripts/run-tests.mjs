@@ -33,6 +33,9 @@ let failed = 0;
 failed |= run('unit', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...unitFiles]);
 
 if (!unitOnly) {
+  // The npm package, packed and installed as a user would (scripts/npm-install.check.ts). Alone, after the unit
+  // tests: packing swaps package.json for a moment.
+  failed |= run('npm package', process.execPath, ['--import', 'tsx', '--test', 'scripts/npm-install.check.ts']);
   if (existsSync(join(root, 'models/tests'))) {
     const status = run('models', '/usr/bin/python3', ['-m', 'pytest', '-q', 'models/tests'], { PYTHONPATH: join(root, 'models') });
     failed |= status === 5 ? 1 : status; // pytest's 5 = no tests collected, which is a failure here
