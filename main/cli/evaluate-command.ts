@@ -4,12 +4,13 @@
  * index table and writes the report folder (engine: jobs/evaluate.ts). One progress bar per step.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { INDEX_INFO, type Protocol } from '../engine/evaluate/evaluation-report.ts';
 import { evaluate, type EvaluateEvent } from '../engine/jobs/evaluate.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { parseCommandLine } from './command-line.ts';
+import { inputPath } from './gdal-paths.ts';
 import { UsageError } from './usage-error.ts';
 
 function parseList(value: string | undefined, name: string): string[] {
@@ -25,24 +26,24 @@ function formatValue(v: number | undefined): string {
 }
 
 export async function commandEvaluate(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      pan: { type: 'string' },
-      ms: { type: 'string' },
-      methods: { type: 'string' },
-      protocol: { type: 'string' },
-      sensor: { type: 'string' },
-      out: { type: 'string' },
-      compare: { type: 'string' },
-      tile: { type: 'string' },
-      device: { type: 'string' },
-      threads: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+  const parsed = parseCommandLine(argv, {
+    pan: { type: 'string' },
+    ms: { type: 'string' },
+    methods: { type: 'string' },
+    protocol: { type: 'string' },
+    sensor: { type: 'string' },
+    out: { type: 'string' },
+    compare: { type: 'string' },
+    tile: { type: 'string' },
+    device: { type: 'string' },
+    threads: { type: 'string' },
+    'pan-gain': { type: 'string' },
+    overwrite: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    json: { type: 'boolean' },
   });
+  if (parsed.help) throw new Error('evaluate --help is answered by the CLI entry');
+  const { values } = parsed;
   for (const name of ['pan', 'ms', 'methods', 'protocol', 'out'] as const) {
     if (!values[name]) throw new UsageError(`missing --${name}`);
   }
@@ -63,6 +64,9 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
 
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) throw new UsageError(`--threads must be an integer from 1 to 256; got "${values.threads}"`);
+
+  const panGain = values['pan-gain'] === undefined ? undefined : Number(values['pan-gain']);
+  if (panGain !== undefined && !(panGain > 0 && panGain < 1)) throw new UsageError(`--pan-gain must be a number between 0 and 1 (exclusive); got "${values['pan-gain']}"`);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -92,8 +96,8 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
   try {
     const { report, reportPaths } = await evaluate(
       {
-        panPath: resolve(values.pan!),
-        msPath: resolve(values.ms!),
+        panPath: inputPath(values.pan!),
+        msPath: inputPath(values.ms!),
         methods,
         protocols,
         sensor: values.sensor ?? null,
@@ -103,6 +107,7 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
         device: device as DeviceRequest,
         overwrite: values.overwrite ?? false,
         ...(threads !== undefined ? { threads } : {}),
+        ...(panGain !== undefined ? { panGain } : {}),
       },
       { signal: controller.signal, onEvent },
     );

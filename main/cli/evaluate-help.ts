@@ -11,6 +11,9 @@ export const EVALUATE_HELP = `  panforge evaluate --pan PAN --ms MS --methods al
         --methods all     every installed method that fits the scene; the others are listed as skipped
         --sensor S        MTF of sensor S (QuickBird, IKONOS, GeoEye-1, WorldView-2, WorldView-3, Pleiades, GF-2, generic);
                           default: the scene's SENSOR metadata, else generic
+        --pan-gain G      PAN Nyquist gain for the rr degradation (default: the sensor's, from the toolbox's
+                          MTF_PAN.m: QuickBird 0.15, IKONOS 0.17, GeoEye-1 0.16, WorldView-2 0.11,
+                          WorldView-3 0.14; other sensors and generic 0.15)
         --compare A,B     map where methods A and B disagree (default: the first two methods)
         --tile N          tile core size in PAN pixels for sharpening (default 512)
         --device D        auto | cpu | cuda (default auto)
