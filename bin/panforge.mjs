@@ -15,7 +15,7 @@ if (existsSync(sources)) {
   // The package's GDAL binding is built for one Node.js ABI; on another, say how to build it (no stack trace).
   const abi = `node-v${process.versions.modules}-${process.platform}-${process.arch}`;
   if (!existsSync(new URL(`../dist/cli/node_modules/gdal-async/lib/binding/${abi}/gdal.node`, import.meta.url))) {
-    const script = fileURLToPath(new URL('../scripts/rebuild-gdal-binding.cjs', import.meta.url));
+    const script = fileURLToPath(new URL('../scripts/rebuild-gdal-binding.mjs', import.meta.url));
     process.stderr.write(`panforge: this package has no GDAL binding for Node.js ${process.version} (${abi}); build it once with:\n  node ${script}\n`);
     process.exit(1);
   }

@@ -24,7 +24,7 @@ export function publishedManifest(pkg) {
     bin: pkg.bin,
     engines: pkg.engines,
     os: ['linux'],
-    files: ['bin/panforge.mjs', 'dist/cli/', 'models/onnx/*.onnx', 'models/onnx/*.manifest.json', 'scripts/rebuild-gdal-binding.cjs', 'README.md'],
+    files: ['bin/panforge.mjs', 'dist/cli/', 'models/onnx/*.onnx', 'models/onnx/*.manifest.json', 'scripts/rebuild-gdal-binding.mjs', 'README.md'],
   };
 }
 

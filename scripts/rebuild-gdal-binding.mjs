@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// `node <package>/scripts/rebuild-gdal-binding.cjs`: the npm package carries gdal-async built against Debian's
+// `node <package>/scripts/rebuild-gdal-binding.mjs`: the npm package carries gdal-async built against Debian's
 // system GDAL for the Node.js ABI it was packed with (dist/cli/node_modules). On a Node.js with another ABI
 // (another major version), or where the binding cannot load, this rebuilds it from the sources carried beside
 // it against the system GDAL (needs libgdal-dev, g++ and make; npm's own node-gyp does the build). Nothing is
 // downloaded except Node's headers when the system has none. bin/panforge.mjs points here when the binding for
 // the running Node.js is missing. Not an install script: installing runs none (npm warns about every one).
-'use strict';
-const { spawnSync } = require('node:child_process');
-const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const gdalAsync = join(__dirname, '..', 'dist', 'cli', 'node_modules', 'gdal-async');
+const gdalAsync = fileURLToPath(new URL('../dist/cli/node_modules/gdal-async', import.meta.url));
 const binding = join(gdalAsync, 'lib', 'binding', `node-v${process.versions.modules}-${process.platform}-${process.arch}`);
 
 function loads() {
