@@ -11,3 +11,6 @@ export function tempFolder(prefix: string): string {
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
+
+// Tests written before sample-scenes.ts import the scenes' folder from here.
+export { sharedDataFolder } from './sample-scenes.ts';
