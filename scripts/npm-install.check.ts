@@ -25,7 +25,7 @@ function userEnv(): NodeJS.ProcessEnv {
 }
 
 function sh(cmd: string, args: string[], options: SpawnSyncOptions = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: userEnv(), timeout: 300_000, ...options });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: userEnv(), timeout: 600_000, ...options });
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -20,8 +20,8 @@ before(async () => {
 });
 
 /** From the temporary folder, not the repository: the CLI must find its engine and models from its own package. */
-function run(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+function run(args: string[], timeout = 180_000) {
+  return spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout });
 }
 
 test('every command answers --help with its usage (exit 0); --version names PanForge, GDAL, ONNX Runtime and the models', () => {
@@ -119,26 +119,25 @@ test('--cog with -co BLOCKSIZE=256 and --json: a COG with the same colours, JSON
 test('batch: a failing scene is reported and the run goes on (exit 7); a rerun skips what is complete', async () => {
   const input = join(root, 'batch-in');
   await writeSyntheticScene({ folder: input, name: 'alpha', panWidth: 128, panHeight: 128 });
-  await writeSyntheticScene({ folder: input, name: 'beta', panWidth: 128, panHeight: 128 });
   writeFileSync(join(input, 'broken_pan.tif'), 'not a raster');
   writeFileSync(join(input, 'broken_ms.tif'), 'not a raster');
   const outDir = join(root, 'batch-out');
-  const first = run(['batch', '--input', input, '--methods', 'gsa,exp', '--out-dir', outDir]);
+  const first = run(['batch', '--input', input, '--methods', 'gsa,exp', '--out-dir', outDir], 600_000);
   assert.equal(first.status, 7, first.stderr);
-  assert.match(first.stderr, /\[1\/6\] alpha gsa: done in [\d.]+ s, about \d+ s left/);
+  assert.match(first.stderr, /\[1\/4\] alpha gsa: done in [\d.]+ s, about \d+ (s|min) left/);
   assert.match(first.stderr, /broken gsa: failed: PAN file broken_pan\.tif is not a raster/);
-  assert.match(first.stderr, /batch: 4 done, 0 already complete, 2 failed/);
+  assert.match(first.stderr, /batch: 2 done, 0 already complete, 2 failed/);
   const report = JSON.parse(readFileSync(join(outDir, 'batch-report.json'), 'utf8'));
-  assert.deepEqual(report.summary, { done: 4, complete: 0, failed: 2, cancelled: 0 });
+  assert.deepEqual(report.summary, { done: 2, complete: 0, failed: 2, cancelled: 0 });
   assert.deepEqual(report.rows.filter((x: { status: string }) => x.status === 'failed').map((x: { exitCode: number }) => x.exitCode), [3, 3]);
   const csv = readFileSync(join(outDir, 'batch-report.csv'), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'scene,method,status,seconds,exitCode,out,pan,ms,error');
-  assert.equal(csv.length, 7);
-  for (const name of ['alpha_gsa.tif', 'alpha_exp.tif', 'beta_gsa.tif', 'beta_exp.tif']) assert.ok(existsSync(join(outDir, name)), name);
+  assert.equal(csv.length, 5);
+  for (const name of ['alpha_gsa.tif', 'alpha_exp.tif']) assert.ok(existsSync(join(outDir, name)), name);
   assert.ok(!existsSync(join(outDir, 'broken_gsa.tif')));
 
-  const again = run(['batch', '--input', input, '--methods', 'gsa,exp', '--out-dir', outDir, '--json']);
+  const again = run(['batch', '--input', input, '--methods', 'gsa,exp', '--out-dir', outDir, '--json'], 600_000);
   assert.equal(again.status, 7);
   assert.equal(again.stderr, '');
-  assert.deepEqual(JSON.parse(again.stdout).summary, { done: 0, complete: 4, failed: 2, cancelled: 0 });
+  assert.deepEqual(JSON.parse(again.stdout).summary, { done: 0, complete: 2, failed: 2, cancelled: 0 });
 });
