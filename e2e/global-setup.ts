@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const sharedData = resolve(root, '../shared/data');
+export const sharedData = process.env.PANFORGE_SHARED_DATA ?? resolve(root, '../shared/data');
 
 function newestMtime(path: string): number {
   const st = statSync(path);

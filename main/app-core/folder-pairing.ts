@@ -18,7 +18,7 @@ const MS_TOKENS = new Set(['ms', 'mul', 'mss', 'multi', 'multispectral', 'm1bs',
 /** Products of processing, never an input pair. */
 const SKIP_TOKENS = new Set(['truth', 'partial', 'cog', 'preview', 'browse', 'thumb', 'thumbnail', 'quicklook', 'ps', 'pansharpened', 'fused', 'sharpened']);
 
-interface Candidate {
+export interface Candidate {
   readonly path: string;
   readonly name: string;
   readonly kind: 'pan' | 'ms';
@@ -26,7 +26,8 @@ interface Candidate {
   readonly stem: string;
 }
 
-function rasterFiles(folder: string): string[] {
+/** Raster files of `folder` and its direct subfolders, sorted. */
+export function rasterFiles(folder: string): string[] {
   const out: string[] = [];
   const visit = (dir: string, depth: number) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -40,7 +41,8 @@ function rasterFiles(folder: string): string[] {
   return out.sort();
 }
 
-function classify(folder: string, path: string): Candidate | null {
+/** A raster file of `folder` as a PAN or MS candidate by its name (null: neither, or a processing product). */
+export function classifySceneFile(folder: string, path: string): Candidate | null {
   const name = relative(folder, path);
   const tokens = name.slice(0, name.length - extname(name).length).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (tokens.some((t) => SKIP_TOKENS.has(t))) return null;
@@ -59,7 +61,7 @@ export function pairSceneFolder(folder: string): SceneFiles {
   } catch (err) {
     throw new InputError('folder-unreadable', `cannot list ${folder}: ${err instanceof Error ? err.message : String(err)}`, { path: folder });
   }
-  const candidates = files.map((f) => classify(folder, f)).filter((c): c is Candidate => c !== null);
+  const candidates = files.map((f) => classifySceneFile(folder, f)).filter((c): c is Candidate => c !== null);
   const pans = candidates.filter((c) => c.kind === 'pan');
   const mss = candidates.filter((c) => c.kind === 'ms');
   if (pans.length === 1 && mss.length === 1) return { panPath: pans[0]!.path, msPath: mss[0]!.path };

@@ -4,31 +4,14 @@
  * index table and writes the report folder (engine: jobs/evaluate.ts). One progress bar per step.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { INDEX_INFO, type Protocol } from '../engine/evaluate/evaluation-report.ts';
 import { evaluate, type EvaluateEvent } from '../engine/jobs/evaluate.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import { ExitCode } from './exit-codes.ts';
 import { ProgressBar } from './progress-bar.ts';
+import { parseCommandLine } from './command-line.ts';
+import { inputPath } from './gdal-paths.ts';
 import { UsageError } from './usage-error.ts';
-
-export const EVALUATE_HELP = `  panforge evaluate --pan PAN --ms MS --methods all|a,b,c --protocol rr|fr|both --out DIR [options]
-      Assess methods with the standard indices and write DIR/report.json, report.csv, report.html, the outputs
-      (DIR/rr/, DIR/fr/) and per-pixel maps (DIR/maps/).
-        rr: Wald's protocol: PAN and MS MTF-degraded by the ratio, the original MS is the reference:
-            Q2n (Q4/Q8), Q, SAM, ERGAS, SCC, PSNR.
-        fr: full resolution, no reference: D_λ, D_s, QNR, D_λ(K), HQNR.
-        --methods all     every installed method that fits the scene; the others are listed as skipped
-        --sensor S        MTF of sensor S (QuickBird, IKONOS, GeoEye-1, WorldView-2, WorldView-3, Pleiades, GF-2, generic);
-                          default: the scene's SENSOR metadata, else generic
-        --compare A,B     map where methods A and B disagree (default: the first two methods)
-        --tile N          tile core size in PAN pixels for sharpening (default 512)
-        --device D        auto | cpu | cuda (default auto)
-        --threads N       worker threads computing the indices (default: one per core); 1 computes them in the
-                          main thread; the values are the same for any N
-        --overwrite       replace the files of an earlier report in DIR
-        --quiet           no progress
-        --json            print the report as JSON on stdout`;
 
 function parseList(value: string | undefined, name: string): string[] {
   const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -43,24 +26,24 @@ function formatValue(v: number | undefined): string {
 }
 
 export async function commandEvaluate(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      pan: { type: 'string' },
-      ms: { type: 'string' },
-      methods: { type: 'string' },
-      protocol: { type: 'string' },
-      sensor: { type: 'string' },
-      out: { type: 'string' },
-      compare: { type: 'string' },
-      tile: { type: 'string' },
-      device: { type: 'string' },
-      threads: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+  const parsed = parseCommandLine(argv, {
+    pan: { type: 'string' },
+    ms: { type: 'string' },
+    methods: { type: 'string' },
+    protocol: { type: 'string' },
+    sensor: { type: 'string' },
+    out: { type: 'string' },
+    compare: { type: 'string' },
+    tile: { type: 'string' },
+    device: { type: 'string' },
+    threads: { type: 'string' },
+    'pan-gain': { type: 'string' },
+    overwrite: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    json: { type: 'boolean' },
   });
+  if (parsed.help) throw new Error('evaluate --help is answered by the CLI entry');
+  const { values } = parsed;
   for (const name of ['pan', 'ms', 'methods', 'protocol', 'out'] as const) {
     if (!values[name]) throw new UsageError(`missing --${name}`);
   }
@@ -81,6 +64,9 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
 
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) throw new UsageError(`--threads must be an integer from 1 to 256; got "${values.threads}"`);
+
+  const panGain = values['pan-gain'] === undefined ? undefined : Number(values['pan-gain']);
+  if (panGain !== undefined && !(panGain > 0 && panGain < 1)) throw new UsageError(`--pan-gain must be a number between 0 and 1 (exclusive); got "${values['pan-gain']}"`);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -110,8 +96,8 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
   try {
     const { report, reportPaths } = await evaluate(
       {
-        panPath: resolve(values.pan!),
-        msPath: resolve(values.ms!),
+        panPath: inputPath(values.pan!),
+        msPath: inputPath(values.ms!),
         methods,
         protocols,
         sensor: values.sensor ?? null,
@@ -121,6 +107,7 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
         device: device as DeviceRequest,
         overwrite: values.overwrite ?? false,
         ...(threads !== undefined ? { threads } : {}),
+        ...(panGain !== undefined ? { panGain } : {}),
       },
       { signal: controller.signal, onEvent },
     );

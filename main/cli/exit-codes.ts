@@ -13,6 +13,8 @@ export const ExitCode = {
   output: 5,
   /** The engine's child process died under the job (native crash, out of memory, killed). */
   crashed: 6,
+  /** `batch` finished, but at least one (scene, method) failed (its report says which and why). */
+  batchFailures: 7,
   cancelled: 130,
 } as const;
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
-import { sharedDataFolder, tempFolder } from '../engine/testing/temp-folder.ts';
+import { sampleScenesMissing, sharedDataFolder } from '../engine/testing/sample-scenes.ts';
+import { tempFolder } from '../engine/testing/temp-folder.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(repo, 'bin/panforge.mjs');
@@ -29,7 +30,7 @@ test('--help documents the commands and exit codes', () => {
   assert.match(r.stdout, /Exit codes: 0 ok/);
 });
 
-test('info --json reports the scene', () => {
+test('info --json reports the scene', { skip: sampleScenesMissing() }, () => {
   const r = run(['info', '--pan', join(sharedDataFolder(), 'wv2_washington_pan.tif'), '--ms', join(sharedDataFolder(), 'wv2_washington_ms.tif'), '--json']);
   assert.equal(r.status, 0, r.stderr);
   const report = JSON.parse(r.stdout);

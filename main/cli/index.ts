@@ -1,70 +1,92 @@
 /**
  * @module main/cli
  * `panforge <command>`: argv → engine calls. Human output on stderr/stdout, `--json` for scripts, stable exit codes.
+ * Commands load the engine lazily (dynamic imports), so `--version` and `--help` answer without GDAL or the models.
  */
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError } from '../engine/errors.ts';
-import { describeScene, formatSceneReport } from '../engine/io/scene-report.ts';
 import type { JobEvent } from '../engine/jobs/job-events.ts';
-import { sharpenInChild } from '../engine/jobs/sharpen-process.ts';
-import { listMethods } from '../engine/methods/registry.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
+import { parseCommandLine } from './command-line.ts';
+import { suggestion } from './did-you-mean.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
-import { commandEvaluate, EVALUATE_HELP } from './evaluate-command.ts';
+import { BATCH_HELP } from './batch-help.ts';
+import { EVALUATE_HELP } from './evaluate-help.ts';
+import { inputPath, outputPath } from './gdal-paths.ts';
+import { checkOutputFormat, parseCreationOptions, SHARPEN_FORMAT_HELP } from './output-format.ts';
+import { checkMethodName, integerOption, oneOf, required } from './option-values.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
+import { versionReport } from './version-report.ts';
 
-export const HELP = `panforge — pansharpen satellite scenes (GGPNet, PreMix, CF2N and classical baselines)
+const INFO_HELP = `  panforge info --pan PAN --ms MS [--json]
+      Read a PAN + MS pair, check it, and report sizes, CRS, bands, bit depth and the methods that fit.`;
 
-Usage:
-  panforge info --pan PAN --ms MS [--json]
-      Read a PAN + MS pair, check it, and report sizes, CRS, bands, bit depth and the methods that fit.
-  panforge sharpen --pan PAN --ms MS --method NAME --out OUT.tif [options]
-      Sharpen the whole scene into a georeferenced GeoTIFF on the PAN grid.
+const SHARPEN_HELP = `  panforge sharpen --pan PAN --ms MS --method NAME --out OUT.tif [options]
+      Sharpen the whole scene into a georeferenced GeoTIFF on the PAN grid. PAN and MS may be any GDAL path:
+      files, VRT, /vsizip/…, /vsicurl/…, /vsis3/… (with GDAL's own configuration, e.g. AWS_* variables).
         --method NAME     exp | brovey | gsa | mtf-glp | ggpnet | premix | cf2n  (see: panforge methods)
         --tile N          tile core size in PAN pixels (default 512)
         --device D        auto | cpu | cuda (default auto: CUDA when its provider loads and a GPU is
                           visible, else CPU; says which and why). A CUDA failure mid-run retries the
                           tile with a smaller batch, then continues on CPU.
         --batch N         tiles per inference call for networks (default 4 on CUDA, 1 on CPU)
-        --cog             write a Cloud Optimized GeoTIFF with overviews
+        --cog             write a Cloud Optimized GeoTIFF with overviews (same as --of COG)
+${SHARPEN_FORMAT_HELP}
         --float32         write Float32 instead of the MS data type
-        --compress C      ZSTD (default) | DEFLATE | LZW | NONE
+        --compress C      ZSTD (default) | DEFLATE | LZW | NONE  (same as -co COMPRESS=C)
         --overwrite       replace OUT if it exists
-        --quiet           no progress bar
-        --json            print the result as JSON on stdout
-  panforge methods [--json]
-      List the methods and the installed models.
-${EVALUATE_HELP}
+        --quiet           no progress and no notes on stderr (errors only)
+        --json            print the result as JSON on stdout`;
 
-Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
-130 cancelled.
+const METHODS_HELP = `  panforge methods [--json]
+      List the methods and the installed models.`;
+
+const VERSION_HELP = `  panforge --version [--json]
+      PanForge's version, the GDAL and ONNX Runtime it runs on, and the installed models.`;
+
+/** Each command's usage, printed by `panforge <command> --help` and, together, by `panforge --help`. */
+const COMMAND_HELP: Record<string, string> = {
+  info: INFO_HELP,
+  sharpen: SHARPEN_HELP,
+  batch: BATCH_HELP,
+  methods: METHODS_HELP,
+  evaluate: EVALUATE_HELP,
+  version: VERSION_HELP,
+};
+
+const EXIT_CODES = `Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
+7 batch finished with failed scenes, 130 cancelled.
 Outputs are written to NAME.partial.tif and renamed when complete; on error or Ctrl-C nothing is left behind.`;
 
-function required(values: Record<string, unknown>, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new UsageError(`missing --${name}`);
-  return v;
-}
+export const HELP = `panforge — pansharpen satellite scenes (GGPNet, PreMix, CF2N and classical baselines)
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
-  if (value === undefined) return fallback;
-  const upper = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!upper) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got "${value}"`);
-  return upper;
+Usage:
+${Object.values(COMMAND_HELP).join('\n')}
+
+Run \`panforge <command> --help\` for one command.
+${EXIT_CODES}`;
+
+function commandHelp(command: string): string {
+  return `Usage:\n${COMMAND_HELP[command]}\n\n${EXIT_CODES}\n`;
 }
 
 async function commandInfo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { pan: { type: 'string' }, ms: { type: 'string' }, json: { type: 'boolean' } } });
-  const report = await describeScene({ panPath: resolve(required(values, 'pan')), msPath: resolve(required(values, 'ms')) });
+  const parsed = parseCommandLine(argv, { pan: { type: 'string' }, ms: { type: 'string' }, json: { type: 'boolean' } });
+  if (parsed.help) return printHelp('info');
+  const { values } = parsed;
+  const files = { panPath: inputPath(required(values, 'pan')), msPath: inputPath(required(values, 'ms')) };
+  const { describeScene, formatSceneReport } = await import('../engine/io/scene-report.ts');
+  const report = await describeScene(files);
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatSceneReport(report)) + '\n');
   return ExitCode.ok;
 }
 
 async function commandMethods(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
+  const parsed = parseCommandLine(argv, { json: { type: 'boolean' } });
+  if (parsed.help) return printHelp('methods');
+  const { values } = parsed;
+  const { listMethods } = await import('../engine/methods/registry.ts');
   const entries = listMethods();
   if (values.json) {
     const json = entries.map((e) => ({
@@ -87,32 +109,52 @@ async function commandMethods(argv: string[]): Promise<number> {
   return ExitCode.ok;
 }
 
+async function commandVersion(argv: string[]): Promise<number> {
+  const parsed = parseCommandLine(argv, { json: { type: 'boolean' } });
+  if (parsed.help) return printHelp('version');
+  const report = await versionReport();
+  if (parsed.values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    process.stdout.write(`panforge ${report.version}\nGDAL ${report.gdal}\nONNX Runtime ${report.onnxRuntime}\nNode.js ${report.node}\n`);
+    process.stdout.write(`models (${report.modelsFolder}):${report.models.length === 0 ? ' none' : ''}\n`);
+    for (const m of report.models) process.stdout.write(`  ${m.name} v${m.version} (${m.status})\n`);
+  }
+  return ExitCode.ok;
+}
+
+const SHARPEN_OPTIONS = {
+  pan: { type: 'string' },
+  ms: { type: 'string' },
+  method: { type: 'string' },
+  out: { type: 'string' },
+  tile: { type: 'string' },
+  device: { type: 'string' },
+  batch: { type: 'string' },
+  cog: { type: 'boolean' },
+  of: { type: 'string' },
+  co: { type: 'string', multiple: true },
+  float32: { type: 'boolean' },
+  compress: { type: 'string' },
+  overwrite: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 async function commandSharpen(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      pan: { type: 'string' },
-      ms: { type: 'string' },
-      method: { type: 'string' },
-      out: { type: 'string' },
-      tile: { type: 'string' },
-      device: { type: 'string' },
-      batch: { type: 'string' },
-      cog: { type: 'boolean' },
-      float32: { type: 'boolean' },
-      compress: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-  });
-  const tileSizePx = values.tile === undefined ? 512 : Number(values.tile);
-  if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 64)) throw new UsageError(`--batch must be an integer from 1 to 64; got "${values.batch}"`);
+  const parsed = parseCommandLine(argv, SHARPEN_OPTIONS);
+  if (parsed.help) return printHelp('sharpen');
+  const { values } = parsed;
+  const tileSizePx = integerOption(values.tile, 'tile', 16, 8192) ?? 512;
+  const batchSize = integerOption(values.batch, 'batch', 1, 64);
   const device = oneOf<DeviceRequest>(values.device, ['auto', 'cpu', 'cuda'], 'device', 'auto');
   const compression = oneOf<Compression>(values.compress, ['ZSTD', 'DEFLATE', 'LZW', 'NONE'], 'compress', 'ZSTD');
-  const method = required(values, 'method');
+  const panPath = inputPath(required(values, 'pan'));
+  const msPath = inputPath(required(values, 'ms'));
+  const outPath = outputPath(required(values, 'out'));
+  const format = checkOutputFormat(outPath, values.of, values.cog ?? false);
+  const creationOptions = parseCreationOptions(values.co ?? []);
+  const method = await checkMethodName(required(values, 'method'));
+  const { sharpenInChild } = await import('../engine/jobs/sharpen-process.ts');
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -126,7 +168,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const bar = values.quiet || values.json ? null : new ProgressBar(method);
   const onEvent = (e: JobEvent) => {
     if (e.type === 'progress') bar?.update(e);
-    else if (e.type === 'log' && !values.quiet) {
+    else if (e.type === 'log' && !values.quiet && !values.json) {
       bar?.finish();
       process.stderr.write(`${e.message}\n`);
     }
@@ -135,16 +177,17 @@ async function commandSharpen(argv: string[]): Promise<number> {
     // In a child process: a native crash there fails this job with a clear error, not the CLI (sharpen-process.ts).
     const result = await sharpenInChild(
       {
-        panPath: resolve(required(values, 'pan')),
-        msPath: resolve(required(values, 'ms')),
+        panPath,
+        msPath,
         method,
-        outPath: resolve(required(values, 'out')),
+        outPath,
         tileSizePx,
         device,
         ...(batchSize === undefined ? {} : { batchSize }),
-        cog: values.cog ?? false,
+        cog: format === 'COG',
         dataType: values.float32 ? 'Float32' : 'source',
         compression,
+        creationOptions,
         overwrite: values.overwrite ?? false,
       },
       { signal: controller.signal, onEvent },
@@ -164,31 +207,52 @@ async function commandSharpen(argv: string[]): Promise<number> {
   }
 }
 
+function printHelp(command: string): number {
+  process.stdout.write(commandHelp(command));
+  return ExitCode.ok;
+}
+
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   info: commandInfo,
   sharpen: commandSharpen,
   methods: commandMethods,
-  evaluate: commandEvaluate,
+  version: commandVersion,
+  batch: async (argv) => {
+    if (argv.includes('--help') || argv.includes('-h')) return printHelp('batch');
+    return (await import('./batch-command.ts')).commandBatch(argv);
+  },
+  evaluate: async (argv) => {
+    if (argv.includes('--help') || argv.includes('-h')) return printHelp('evaluate');
+    return (await import('./evaluate-command.ts')).commandEvaluate(argv);
+  },
 };
 
+/** GDAL spells creation options `-co KEY=VALUE`; node's parser takes one-letter short options only. */
+function gdalStyle(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === '-co' ? '--co' : a === '-of' ? '--of' : a));
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [first, ...restRaw] = argv;
+  const command = first === '--version' || first === '-V' ? 'version' : first;
+  const rest = gdalStyle(restRaw);
   const json = rest.includes('--json');
   if (!command || command === '--help' || command === '-h' || command === 'help') {
+    if (command === 'help' && rest[0] && COMMAND_HELP[rest[0]]) return printHelp(rest[0]);
     process.stdout.write(HELP + '\n');
     return command ? ExitCode.ok : ExitCode.usage;
   }
   const run = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command "${command}"`);
+    if (!run) throw new UsageError(`unknown command "${command}"${suggestion(command, Object.keys(COMMANDS))}`);
     return await run(rest);
   } catch (err) {
-    const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+    const usage = err instanceof UsageError;
     const code = usage ? ExitCode.usage : exitCodeFor(err);
     const described = usage ? { code: 'usage', message: (err as Error).message, details: {} } : describeError(err);
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: described }, null, 2) + '\n');
     process.stderr.write(`panforge ${command}: ${described.message}\n`);
-    if (usage) process.stderr.write('Run `panforge --help` for usage.\n');
+    if (usage) process.stderr.write(`Run \`panforge ${COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
     if (described.code === 'internal' && err instanceof Error && process.env.PANFORGE_DEBUG) process.stderr.write(`${err.stack}\n`);
     return code;
   }

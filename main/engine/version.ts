@@ -2,16 +2,15 @@
  * @module main/engine/version
  * The software version written into every output's metadata.
  */
-import { readFileSync } from 'node:fs';
+import { packageInfo } from './package-root.ts';
 
 function readVersion(): string {
   try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+    return packageInfo().version;
   } catch {
-    // Packaged builds may relocate package.json; the version is informational.
+    // Packaged builds may relocate package.json (Electron's asar keeps it); the version is informational.
+    return 'unknown';
   }
-  return 'unknown';
 }
 
 export const softwareVersion = readVersion();

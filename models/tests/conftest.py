@@ -25,7 +25,8 @@ def _two_threads():
 def shared_data():
     folder = shared_data_dir()
     if not (folder / "wv2_washington_ms.tif").is_file():
-        pytest.fail(f"shared scenes not found under {folder}; set PANFORGE_SHARED_DATA")
+        # A fresh clone has no ../shared: skip (one line each) instead of failing; CI has the scenes.
+        pytest.skip(f"needs the sample scenes, not found in {folder} (set PANFORGE_SHARED_DATA)")
     return folder
 
 

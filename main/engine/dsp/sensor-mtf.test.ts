@@ -89,3 +89,13 @@ describe('mtfDegrade', () => {
     assert.throws(() => mtfDegrade({ bands: 1, width: 10, height: 8, data: new Float64Array(80) }, [0.3], 4), /multiples of the ratio 4/);
   });
 });
+
+describe('PAN Nyquist gains (the toolbox MTF_PAN.m)', () => {
+  it('each sensor its own, aliases included; unknown sensors and generic 0.15', async () => {
+    const { panNyquistGain, panGainTable } = await import('./sensor-mtf.ts');
+    const expected: Record<string, number> = { QB: 0.15, IKONOS: 0.17, GeoEye1: 0.16, WV4: 0.16, WV2: 0.11, 'WorldView-3': 0.14, Pleiades: 0.15, 'GF-2': 0.15, generic: 0.15, Landsat: 0.15 };
+    for (const [sensor, gain] of Object.entries(expected)) assert.equal(panNyquistGain(sensor).gain, gain, sensor);
+    assert.match(panNyquistGain('WV2').source, /WorldView-2: MTF_PAN\.m case 'WV2'/);
+    assert.ok(panGainTable().every((row) => row.gain > 0 && row.gain < 1 && row.source.length > 0));
+  });
+});

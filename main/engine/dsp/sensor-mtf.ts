@@ -10,12 +10,31 @@ interface SensorEntry {
   readonly aliases: readonly string[];
   readonly bands: readonly string[];
   readonly gains: readonly number[];
+  /** The PAN band's Nyquist gain (the toolbox's MTF_PAN.m) and where it comes from. */
+  readonly panGain: number;
+  readonly panGainSource: string;
 }
 
 const sensors: Readonly<Record<string, SensorEntry>> = table.sensors;
 
 /** The gain the toolbox uses for any sensor it does not know (`genMTF.m`, case 'none'/otherwise): 0.3 per band. */
 export const GENERIC_NYQUIST_GAIN: number = table.generic.gain;
+
+/** PAN Nyquist gain of a sensor the table does not know (MTF_PAN.m, case 'none'). */
+export const GENERIC_PAN_NYQUIST_GAIN: number = table.generic.panGain;
+
+/** The PAN band's Nyquist gain for Wald's protocol, and its source: the sensor's own, else the generic one. */
+export function panNyquistGain(sensor: string): { gain: number; source: string } {
+  const canonical = canonicalSensor(sensor);
+  if (canonical === undefined) return { gain: GENERIC_PAN_NYQUIST_GAIN, source: "generic (MTF_PAN.m case 'none')" };
+  const entry = sensors[canonical]!;
+  return { gain: entry.panGain, source: `${canonical}: ${entry.panGainSource}` };
+}
+
+/** Every known sensor with its PAN gain (for documentation and `evaluate --help`). */
+export function panGainTable(): { sensor: string; gain: number; source: string }[] {
+  return Object.entries(sensors).map(([sensor, e]) => ({ sensor, gain: e.panGain, source: e.panGainSource }));
+}
 
 /** A sensor name or alias (case-insensitive, e.g. `'WV2'`, `'WorldView-2'`), or explicit per-band gains. */
 export type MtfSource = string | readonly number[];

@@ -3,6 +3,9 @@
  * Creates an empty GeoTIFF with its grid, CRS, band descriptions and nodata, opened for writing. gdal-async cannot
  * set band descriptions (no SetDescription), so the file is made by CreateCopy from an empty in-memory VRT that
  * carries them; SPARSE_OK keeps it from writing empty tiles.
+ * Colour: the TIFF is MINISBLACK (multispectral bands in sensor order are not an RGB image) and each band's GDAL
+ * colour interpretation follows its name: Red, Green and Blue where the band is one, Undefined otherwise (GDAL 3.6
+ * has no NIR/RedEdge/Coastal interpretations). GIS viewers then map colours by band, never blue as red.
  */
 import { gdal, type Dataset } from './gdal.ts';
 
@@ -24,10 +27,17 @@ function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+const NAMED_COLOURS: Record<string, string> = { red: 'Red', green: 'Green', blue: 'Blue' };
+
+/** GDAL's colour interpretation for a band named `description` (Red/Green/Blue, else Undefined). */
+export function colorInterpretationFor(description: string): string {
+  return NAMED_COLOURS[description.trim().toLowerCase()] ?? 'Undefined';
+}
+
 function templateVrt(o: CreateGeoTiffOptions): string {
   const noData = o.noData === null ? '' : `<NoDataValue>${o.noData}</NoDataValue>`;
   const bands = o.bandDescriptions
-    .map((d, i) => `<VRTRasterBand dataType="${o.dataType}" band="${i + 1}"><Description>${xmlEscape(d)}</Description>${noData}</VRTRasterBand>`)
+    .map((d, i) => `<VRTRasterBand dataType="${o.dataType}" band="${i + 1}"><Description>${xmlEscape(d)}</Description><ColorInterp>${colorInterpretationFor(d)}</ColorInterp>${noData}</VRTRasterBand>`)
     .join('');
   const srs = o.crsWkt ? `<SRS>${xmlEscape(o.crsWkt)}</SRS>` : '';
   const gt = o.geoTransform ? `<GeoTransform>${o.geoTransform.join(',')}</GeoTransform>` : '';
@@ -40,7 +50,8 @@ function templateVrt(o: CreateGeoTiffOptions): string {
 export async function createGeoTiff(options: CreateGeoTiffOptions): Promise<Dataset> {
   const template = await gdal.openAsync(templateVrt(options));
   try {
-    const created = await gdal.drivers.get('GTiff').createCopyAsync(options.path, template, [...options.creationOptions, 'SPARSE_OK=TRUE']);
+    const photometric = options.creationOptions.some((o) => o.toUpperCase().startsWith('PHOTOMETRIC=')) ? [] : ['PHOTOMETRIC=MINISBLACK'];
+    const created = await gdal.drivers.get('GTiff').createCopyAsync(options.path, template, [...photometric, ...options.creationOptions, 'SPARSE_OK=TRUE']);
     created.close();
   } finally {
     template.close();

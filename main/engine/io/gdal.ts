@@ -12,7 +12,12 @@ gdal.config.set('GDAL_PAM_ENABLED', 'NO');
 // never filled the cache and 12000² peaked 27 % higher, with 64 MB 5 % (bench inference, BENCHMARKS.md).
 gdal.config.set('GDAL_CACHEMAX', process.env.PANFORGE_GDAL_CACHE_MB ?? '64');
 gdal.config.set('CPL_LOG', '/dev/null');
+// gdal-async points GRIB at its bundled GDAL's resource files; with the system GDAL (ours), GDAL's own are right.
+if (!gdal.bundled) gdal.config.set('GRIB_RESOURCE_DIR', null);
 gdal.quiet();
+// gdal-async warns on stderr when a synchronous call blocks the event loop during an asynchronous one: a hint for
+// its developers, noise for users (and it broke --json/--quiet's clean stderr). PANFORGE_DEBUG keeps it.
+if (!process.env.PANFORGE_DEBUG) (gdal as unknown as { eventLoopWarning: boolean }).eventLoopWarning = false;
 
 export { gdal };
 export type { Dataset, RasterBand, SpatialReference } from 'gdal-async';

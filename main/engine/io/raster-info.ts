@@ -9,6 +9,7 @@ import { InputError } from '../errors.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 import { isIdentity } from '../raster/geo-transform.ts';
 import { gdal, type Dataset } from './gdal.ts';
+import { isGdalVirtualPath } from './gdal-path.ts';
 
 export interface CrsInfo {
   readonly wkt: string;
@@ -50,12 +51,18 @@ const SENSOR_KEYS = ['SENSOR', 'SATELLITE', 'SATELLITEID', 'SPACECRAFT', 'MISSIO
 
 /** Opens a raster read-only, turning GDAL's failures into InputErrors that name the file. */
 export async function openRaster(path: string, role: string): Promise<Dataset> {
+  // GDAL's virtual paths (/vsizip/…, /vsicurl/…) are not on the file system: GDAL alone says whether they open.
+  if (isGdalVirtualPath(path)) return openWithGdal(path, role);
   if (!existsSync(path)) {
     throw new InputError('file-not-found', `${role} file not found: ${path}`, { path, role });
   }
   if (statSync(path).isDirectory()) {
     throw new InputError('not-a-raster', `${role} path is a folder, not a raster file: ${path}`, { path, role });
   }
+  return openWithGdal(path, role);
+}
+
+async function openWithGdal(path: string, role: string): Promise<Dataset> {
   try {
     return await gdal.openAsync(path);
   } catch (err) {

@@ -29,6 +29,7 @@ test('nodata scene: report files, finite indices, excluded counts, maps on the o
   assert.equal(readFileSync(reportPaths.csv, 'utf8').trim().split('\n').length, 1 + 4);
   const [rr, fr] = report.protocols;
   assert.equal(rr!.protocol, 'rr');
+  assert.match(rr!.description, /PAN: Nyquist gain 0\.15, QuickBird: MTF_PAN\.m case 'QB'/);
   assert.equal(fr!.protocol, 'fr');
   for (const p of report.protocols) {
     for (const m of p.methods) {
@@ -76,6 +77,7 @@ test('scenes smaller than one 32×32 block: clear InputError per protocol', asyn
 test('unknown sensor, sensor of another band count, unknown method, bad --compare: InputError before any work', async () => {
   const base = { panPath: holed.panPath, msPath: holed.msPath, methods: ['exp', 'gsa'], protocols: ['fr'] as const, outDir: join(root, 'out-bad') };
   await assert.rejects(evaluate({ ...base, sensor: 'Landsat' }), (e: Error & { code?: string }) => e.code === 'unknown-sensor' && /known: QuickBird/.test(e.message));
+  await assert.rejects(evaluate({ ...base, panGain: 1.5 }), (e: Error & { code?: string }) => e.code === 'bad-mtf-gain' && /1\.5 is outside/.test(e.message));
   await assert.rejects(evaluate({ ...base, sensor: 'WV3' }), (e: Error & { code?: string }) => e.code === 'band-count' && /8 bands, but the image has 4/.test(e.message));
   await assert.rejects(evaluate({ ...base, methods: ['exp', 'nosuch'] }), (e: Error & { code?: string }) => e.code === 'unknown-method');
   await assert.rejects(evaluate({ ...base, compare: ['exp', 'brovey'] }), (e: Error & { code?: string }) => e.code === 'compare-method');

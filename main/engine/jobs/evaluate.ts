@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { canonicalSensor, knownSensors, nyquistGains } from '../dsp/sensor-mtf.ts';
+import { canonicalSensor, knownSensors, nyquistGains, panNyquistGain } from '../dsp/sensor-mtf.ts';
 import { InputError, OutputError, throwIfAborted } from '../errors.ts';
 import { AssessmentPool, defaultAssessmentThreads, sharedBlock } from '../evaluate/assessment-pool.ts';
 import { comparisonPass } from '../evaluate/comparison-pass.ts';
@@ -61,6 +61,8 @@ export interface EvaluateOptions {
   /** Worker threads for the indices (the rr and fr passes); 1 computes them in this thread [default
    * os.availableParallelism()]. Any count gives the same values. */
   readonly threads?: number;
+  /** PAN Nyquist gain for Wald's degradation, in (0, 1) [default: the sensor's own (sensor-mtf.json), else 0.15]. */
+  readonly panGain?: number;
 }
 
 /** A step starts; progress/log events that follow belong to it. */
@@ -219,6 +221,10 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
     const notes: string[] = [];
     const sensor = resolveSensor(options.sensor, scene, notes);
     nyquistGains(sensor.mtf, scene.bandCount); // a sensor with another band count fails here, before any work
+    if (options.panGain !== undefined && !(options.panGain > 0 && options.panGain < 1)) {
+      throw new InputError('bad-mtf-gain', `PAN Nyquist gain ${options.panGain} is outside (0, 1)`, { gain: options.panGain });
+    }
+    const panGain = options.panGain !== undefined ? { gain: options.panGain, source: 'given with --pan-gain' } : panNyquistGain(sensor.mtf);
     const { methods, skipped } = selectMethods(options, scene);
     const compare = options.compare ?? (methods.length >= 2 ? ([methods[0]!.id, methods[1]!.id] as const) : null);
     if (compare) {
@@ -308,6 +314,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
           msHeight,
           ratio,
           sensor: sensor.mtf,
+          panGain: panGain.gain,
           panGeoTransform: gt,
           crsWkt: scene.crsWkt,
           bitDepth,
@@ -343,7 +350,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
       results.push({
         protocol: 'rr',
         title: "Reduced resolution (Wald's protocol)",
-        description: `PAN and MS MTF-degraded by ${ratio} (MS: ${sensor.mtf} MTF; PAN: Nyquist gain ${degraded.panGain}); each method fused the degraded pair; the original MS (${msWidth}×${msHeight} px) is the reference.`,
+        description: `PAN and MS MTF-degraded by ${ratio} (MS: ${sensor.mtf} MTF; PAN: Nyquist gain ${degraded.panGain}, ${panGain.source}); each method fused the degraded pair; the original MS (${msWidth}×${msHeight} px) is the reference.`,
         area: { colOff: scene.msRegion.colOff, rowOff: scene.msRegion.rowOff, width: msWidth, height: msHeight, grid: 'MS' },
         methods: list,
         inputs: { panPath: rel(degraded.panPath), msPath: rel(degraded.msPath) },

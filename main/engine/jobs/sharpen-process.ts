@@ -15,7 +15,12 @@ import { partialPathFor } from '../write/output-path.ts';
 import type { JobContext, JobEvent } from './job-events.ts';
 import type { SharpenOptions, SharpenResult } from './sharpen.ts';
 
-const ENTRY = fileURLToPath(new URL('./sharpen-process-entry.ts', import.meta.url));
+// The child's entry and loader are resolved from this file, never from the working directory, so the CLI runs
+// from any folder: from the sources, the TypeScript entry under tsx's loader (resolved from this package);
+// from the compiled CLI (dist/cli, scripts/build-cli.ts), the bundled entry beside this bundle, plain Node.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const ENTRY = fileURLToPath(new URL(FROM_SOURCES ? './sharpen-process-entry.ts' : './sharpen-process-entry.js', import.meta.url));
+const EXEC_ARGV = FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [];
 
 /** Parent → child. */
 export type ToSharpenChild = { kind: 'start'; options: SharpenOptions } | { kind: 'cancel' };
@@ -61,7 +66,7 @@ export interface SharpenProcessHooks {
 export function sharpenInChild(options: SharpenOptions, ctx: JobContext = {}, hooks: SharpenProcessHooks = {}): Promise<SharpenResult> {
   return new Promise((resolve, reject) => {
     const child = fork(ENTRY, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: EXEC_ARGV,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'advanced',
     });

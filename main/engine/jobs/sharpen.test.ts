@@ -6,7 +6,8 @@ import { CancelledError } from '../errors.ts';
 import { gdal } from '../io/gdal.ts';
 import { writeDummyModel } from '../testing/dummy-model.ts';
 import { writeSyntheticScene } from '../testing/synthetic-scene.ts';
-import { sharedDataFolder, tempFolder } from '../testing/temp-folder.ts';
+import { sampleScenesMissing, sharedDataFolder } from '../testing/sample-scenes.ts';
+import { tempFolder } from '../testing/temp-folder.ts';
 import { sharpen } from './sharpen.ts';
 
 const root = tempFolder('sharpen');
@@ -32,7 +33,7 @@ async function readAll(path: string): Promise<{ width: number; height: number; b
   return { width, height, bands };
 }
 
-test('a real IKONOS scene → GeoTIFF with PAN grid, CRS, MS bands, type and provenance', async () => {
+test('a real IKONOS scene → GeoTIFF with PAN grid, CRS, MS bands, type and provenance', { skip: sampleScenesMissing() }, async () => {
   const target = out();
   const result = await sharpen({ panPath: join(data, 'ikonos_italy_pan.tif'), msPath: join(data, 'ikonos_italy_ms.tif'), method: 'dummynet', outPath: target, tileSizePx: 256 });
   assert.equal(result.tiles, 25);
@@ -165,7 +166,7 @@ test('nodata in the inputs stays nodata in the output', async () => {
   assert.ok(!existsSync(result.outPath.replace('.tif', '.partial.tif')));
 });
 
-test('a real scene: MTF-GLP tiled (256 px) equals the untiled run away from the border (no seams)', async () => {
+test('a real scene: MTF-GLP tiled (256 px) equals the untiled run away from the border (no seams)', { skip: sampleScenesMissing() }, async () => {
   const files = { panPath: join(data, 'ikonos_italy_pan.tif'), msPath: join(data, 'ikonos_italy_ms.tif') };
   const tiled = await sharpen({ ...files, method: 'mtf-glp', outPath: out('tiled.tif'), tileSizePx: 256, dataType: 'Float32' });
   const whole = await sharpen({ ...files, method: 'mtf-glp', outPath: out('whole.tif'), tileSizePx: 4096, dataType: 'Float32' });

@@ -39,6 +39,8 @@ export interface SharpenOptions {
   readonly dataType?: 'source' | 'Float32';
   /** [default 'ZSTD'] */
   readonly compression?: Compression;
+  /** GDAL creation options (`KEY=VALUE`, e.g. from `-co`) overriding the defaults. */
+  readonly creationOptions?: readonly string[];
   /** Tile reads in flight [default 2]. */
   readonly readAhead?: number;
   /** Tiles per inference call for networks [default 4 on CUDA, 1 on CPU]. */
@@ -184,6 +186,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       crsWkt: scene.crsWkt,
       noData,
       compression: options.compression ?? 'ZSTD',
+      ...(options.creationOptions ? { creationOptions: options.creationOptions } : {}),
       cog: options.cog ?? false,
       overwrite: options.overwrite ?? false,
       metadata: {
@@ -195,6 +198,11 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
         PANFORGE_VALUE_MAX: String(valueScale.valueMax),
         ...prepared.metadata,
         PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
+        // What GIS users and the next tool read from the inputs: the sensor, the radiometric bit depth (the output
+        // keeps the MS's DN scale) and the PAN/MS ratio the product was sharpened with.
+        ...(scene.sensor ? { SENSOR: scene.sensor } : {}),
+        ...(valueScale.bitDepth !== null && dataType !== 'Float32' ? { BIT_DEPTH: String(valueScale.bitDepth) } : {}),
+        PANFORGE_RATIO: String(scene.ratio),
         TIFFTAG_SOFTWARE: `PanForge ${softwareVersion}`,
         TIFFTAG_DATETIME: new Date().toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, ':'),
       },
@@ -222,6 +230,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       emit({ type: 'stage', stage: 'finishing' });
       // Provenance names every device that produced tiles.
       if (prepared.device !== startDevice) writer.updateMetadata({ PANFORGE_DEVICE: `${startDevice},${prepared.device}` });
+      await writer.storeBandStatistics();
       await writer.commit();
     } catch (err) {
       writer.abort();

@@ -1,20 +1,21 @@
 /**
  * @module main/engine/methods/registry
  * The one table of fusion methods, read by the CLI and the app: the TypeScript baselines plus every network
- * found as a manifest in the models folder (PANFORGE_MODELS_DIR, else the repository's models/onnx).
+ * found as a manifest in the models folder (PANFORGE_MODELS_DIR, else models/onnx of the package: the checkout or
+ * the installed npm package, wherever the command runs from).
  * A network id (e.g. "premix") stands for its variants; the scene's band count picks one.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.ts';
 import { loadManifest } from '../infer/manifest.ts';
+import { modelsFolderPath } from './models-folder.ts';
 import { classicalMethods } from './classical/index.ts';
 import type { FusionMethod, MethodInfo } from './method.ts';
 import { networkMethod } from './network-method.ts';
 
 export function modelsFolder(): string {
-  return process.env.PANFORGE_MODELS_DIR ?? fileURLToPath(new URL('../../../models/onnx/', import.meta.url));
+  return modelsFolderPath();
 }
 
 /** Every network variant with a manifest in `folder` (invalid manifests fail loudly: a broken install must show). */

@@ -1,25 +1,32 @@
 /**
  * @module main/engine/metrics/metric-vectors
- * Test support: loads the shared metric test vectors (`shared/metric-vectors/vectors.json`, computed with the
- * toolbox's own .m files) and their input arrays as float64 blocks, checking each array's sha256 so a wrong window
- * or band order fails loudly instead of as a metric mismatch. Used by the dsp and metrics tests only.
+ * Test support: loads the metric test vectors (`vectors.json`, computed with the toolbox's own .m files; a copy of
+ * shared/metric-vectors committed under fixtures/ so a fresh clone runs them) and their input arrays as float64
+ * blocks, checking each array's sha256 so a wrong window or band order fails loudly instead of as a metric mismatch.
+ * The stored candidates are here; the real cases' references, MS and PAN are windows of the sample scenes
+ * (../shared/data), which only some machines have: those cases are skipped elsewhere (caseSkip).
+ * Used by the dsp and metrics tests only.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import gdal from 'gdal-async';
 import type { BandBlock } from '../raster/band-block.ts';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The shared read-only folder: `$PANFORGE_SHARED`, else `../shared` beside the repository. */
-export function sharedDir(): string {
-  return process.env.PANFORGE_SHARED ?? resolve(repoRoot, '../shared');
-}
+import { sampleScenesMissing, sharedDataFolder } from '../testing/sample-scenes.ts';
 
 export function vectorsDir(): string {
-  return join(sharedDir(), 'metric-vectors');
+  return fileURLToPath(new URL('./fixtures/metric-vectors/', import.meta.url));
+}
+
+/** vectors.json names scene windows as `../data/<scene>.tif` (relative to shared/metric-vectors). */
+function inputPath(input: VectorInput): string {
+  return input.kind === 'window' ? join(sharedDataFolder(), basename(input.path)) : join(vectorsDir(), input.path);
+}
+
+/** A node:test `skip` value: false when the case can run here, else why not (its inputs are sample-scene windows). */
+export function caseSkip(c: VectorCase): string | false {
+  return Object.values(c.inputs).some((i) => i.kind === 'window') ? sampleScenesMissing() : false;
 }
 
 export interface VectorInput {
@@ -67,7 +74,7 @@ export function loadVectors(): MetricVectors {
 /** Reads one case input as (bands, rows, cols) float64, verifying its sha256 in the stored dtype. */
 export async function loadInput(input: VectorInput): Promise<BandBlock<Float64Array>> {
   if (input.kind === 'inline') throw new Error('inline inputs are only used by the private set');
-  const path = join(vectorsDir(), input.path);
+  const path = inputPath(input);
   const [bands, rows, cols] = input.shape;
   const ds = await gdal.openAsync(path);
   try {

@@ -12,8 +12,5 @@ export function tempFolder(prefix: string): string {
   return dir;
 }
 
-/** The repository's ../shared/data (or PANFORGE_SHARED/data). */
-export function sharedDataFolder(): string {
-  const shared = process.env.PANFORGE_SHARED ?? new URL('../../../../shared', import.meta.url).pathname;
-  return join(shared, 'data');
-}
+// Tests written before sample-scenes.ts import the scenes' folder from here.
+export { sharedDataFolder } from './sample-scenes.ts';

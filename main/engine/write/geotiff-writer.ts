@@ -11,6 +11,7 @@ import { gdal, type Dataset } from '../io/gdal.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
+import { mergeCreationOptions } from './creation-options.ts';
 import { checkOutputPath, partialPathFor } from './output-path.ts';
 
 export type OutputDataType = 'Byte' | 'UInt16' | 'Int16' | 'UInt32' | 'Int32' | 'Float32';
@@ -29,6 +30,8 @@ export interface GeoTiffOptions {
   readonly compression?: Compression;
   /** Write a Cloud Optimized GeoTIFF with overviews [default false]. */
   readonly cog?: boolean;
+  /** GDAL creation options (`KEY=VALUE`) overriding the defaults, for the final format (GTiff, or COG with `cog`). */
+  readonly creationOptions?: readonly string[];
   readonly overwrite?: boolean;
   /** Dataset metadata (method, model, inputs, software, date). */
   readonly metadata?: Readonly<Record<string, string>>;
@@ -47,6 +50,12 @@ function creationOptions(compression: Compression, dataType: OutputDataType): st
   const options = ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'BIGTIFF=IF_SAFER', `COMPRESS=${compression}`];
   if (compression !== 'NONE') options.push(`PREDICTOR=${dataType === 'Float32' ? 3 : 2}`);
   return options;
+}
+
+/** GDAL's STATISTICS_VALID_PERCENT: set by ComputeStatistics on the band (100 when GDAL did not say). */
+function validPercent(band: { getMetadata(): Record<string, string> }): number {
+  const v = Number(band.getMetadata().STATISTICS_VALID_PERCENT);
+  return Number.isFinite(v) ? v : 100;
 }
 
 export class GeoTiffWriter {
@@ -80,7 +89,7 @@ export class GeoTiffWriter {
         geoTransform: options.geoTransform,
         crsWkt: options.crsWkt,
         noData: options.noData,
-        creationOptions: creationOptions(compression, options.dataType),
+        creationOptions: options.cog ? creationOptions(compression, options.dataType) : mergeCreationOptions(creationOptions(compression, options.dataType), options.creationOptions ?? [], 'GTiff'),
         ...(options.metadata ? { metadata: options.metadata } : {}),
       });
     } catch (err) {
@@ -135,6 +144,27 @@ export class GeoTiffWriter {
     this.dataset.setMetadata({ ...this.dataset.getMetadata(), ...items });
   }
 
+  /**
+   * Exact per-band statistics as STATISTICS_* band metadata (what gdalinfo -stats and QGIS read first), written
+   * into the file itself: PAM side files are off (io/gdal.ts). Nodata pixels are left out by GDAL.
+   */
+  async storeBandStatistics(): Promise<void> {
+    if (this.closed) throw new Error('GeoTiffWriter already closed');
+    await this.dataset.flushAsync();
+    for (let b = 1; b <= this.dataset.bands.count(); b++) {
+      const band = this.dataset.bands.get(b);
+      const s = (await band.computeStatisticsAsync(false)) as { min: number; max: number; mean: number; std_dev: number };
+      band.setMetadata({
+        ...band.getMetadata(),
+        STATISTICS_MINIMUM: String(s.min),
+        STATISTICS_MAXIMUM: String(s.max),
+        STATISTICS_MEAN: String(s.mean),
+        STATISTICS_STDDEV: String(s.std_dev),
+        STATISTICS_VALID_PERCENT: String(validPercent(band)),
+      });
+    }
+  }
+
   async commit(): Promise<void> {
     if (this.closed) throw new Error('GeoTiffWriter already closed');
     this.closed = true;
@@ -146,7 +176,7 @@ export class GeoTiffWriter {
         const compression = this.options.compression ?? 'ZSTD';
         const cogOptions = [`COMPRESS=${compression}`, 'OVERVIEWS=AUTO', 'BIGTIFF=IF_SAFER', 'BLOCKSIZE=512'];
         if (compression !== 'NONE') cogOptions.push(`PREDICTOR=${this.options.dataType === 'Float32' ? 'FLOATING_POINT' : 'STANDARD'}`);
-        const cog = await gdal.drivers.get('COG').createCopyAsync(cogPartial, this.dataset, cogOptions);
+        const cog = await gdal.drivers.get('COG').createCopyAsync(cogPartial, this.dataset, mergeCreationOptions(cogOptions, this.options.creationOptions ?? [], 'COG'));
         cog.close();
         this.dataset.close();
         renameSync(cogPartial, target);
