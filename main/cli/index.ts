@@ -3,16 +3,19 @@
  * `panforge <command>`: argv → engine calls. Human output on stderr/stdout, `--json` for scripts, stable exit codes.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError } from '../engine/errors.ts';
 import { describeScene, formatSceneReport } from '../engine/io/scene-report.ts';
 import type { JobEvent } from '../engine/jobs/job-events.ts';
+import { parseMemorySize } from '../engine/jobs/memory-budget.ts';
+import { DEFAULT_MAX_PIXELS } from '../engine/jobs/preflight.ts';
 import { sharpenInChild } from '../engine/jobs/sharpen-process.ts';
 import { listMethods } from '../engine/methods/registry.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { commandEvaluate, EVALUATE_HELP } from './evaluate-command.ts';
+import { handleInterrupts } from './interrupts.ts';
+import { integerOption, parseCommandArgs } from './parse-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -32,16 +35,22 @@ Usage:
         --cog             write a Cloud Optimized GeoTIFF with overviews
         --float32         write Float32 instead of the MS data type
         --compress C      ZSTD (default) | DEFLATE | LZW | NONE
-        --overwrite       replace OUT if it exists
+        --max-pixels N    refuse inputs declaring more PAN pixels than N (default 4e9)
+        --max-memory M    memory the run may use, e.g. 4G or 1500M (default: half the RAM, at most 8G);
+                          tile size and batch shrink to fit each model's measured memory per tile
+        --overwrite       replace OUT if it exists (only once the new file is complete)
         --quiet           no progress bar
         --json            print the result as JSON on stdout
   panforge methods [--json]
       List the methods and the installed models.
 ${EVALUATE_HELP}
 
-Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
-130 cancelled.
-Outputs are written to NAME.partial.tif and renamed when complete; on error or Ctrl-C nothing is left behind.`;
+Exit codes: 0 ok, 1 internal error, 2 usage error (also: an output that is one of the inputs, an unknown
+method), 3 bad input, 4 model error (or out of memory), 5 output error (exists, disk full, I/O error),
+6 engine crashed, 130 cancelled.
+Outputs are written to NAME.panforge-PID.partial.tif and renamed when complete and read back; on error or Ctrl-C
+nothing is left behind, and the next run removes what a killed one left. An input is never written.
+Ctrl-C ends a run within 2 s; a second Ctrl-C ends it at once.`;
 
 function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];
@@ -57,14 +66,14 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 }
 
 async function commandInfo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { pan: { type: 'string' }, ms: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseCommandArgs(argv, { pan: { type: 'string' }, ms: { type: 'string' }, json: { type: 'boolean' } });
   const report = await describeScene({ panPath: resolve(required(values, 'pan')), msPath: resolve(required(values, 'ms')) });
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatSceneReport(report)) + '\n');
   return ExitCode.ok;
 }
 
 async function commandMethods(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } } });
+  const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   const entries = listMethods();
   if (values.json) {
     const json = entries.map((e) => ({
@@ -88,41 +97,39 @@ async function commandMethods(argv: string[]): Promise<number> {
 }
 
 async function commandSharpen(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      pan: { type: 'string' },
-      ms: { type: 'string' },
-      method: { type: 'string' },
-      out: { type: 'string' },
-      tile: { type: 'string' },
-      device: { type: 'string' },
-      batch: { type: 'string' },
-      cog: { type: 'boolean' },
-      float32: { type: 'boolean' },
-      compress: { type: 'string' },
-      overwrite: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+  const { values } = parseCommandArgs(argv, {
+    pan: { type: 'string' },
+    ms: { type: 'string' },
+    method: { type: 'string' },
+    out: { type: 'string' },
+    tile: { type: 'string' },
+    device: { type: 'string' },
+    batch: { type: 'string' },
+    cog: { type: 'boolean' },
+    float32: { type: 'boolean' },
+    compress: { type: 'string' },
+    'max-pixels': { type: 'string' },
+    'max-memory': { type: 'string' },
+    overwrite: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    json: { type: 'boolean' },
   });
-  const tileSizePx = values.tile === undefined ? 512 : Number(values.tile);
-  if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
-  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 64)) throw new UsageError(`--batch must be an integer from 1 to 64; got "${values.batch}"`);
+  const tileSizePx = integerOption(values.tile, 'tile', 16, 8192, 512);
+  const batchSize = integerOption(values.batch, 'batch', 1, 64);
   const device = oneOf<DeviceRequest>(values.device, ['auto', 'cpu', 'cuda'], 'device', 'auto');
   const compression = oneOf<Compression>(values.compress, ['ZSTD', 'DEFLATE', 'LZW', 'NONE'], 'compress', 'ZSTD');
+  const maxPixels = values['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : Number(values['max-pixels']);
+  if (!Number.isFinite(maxPixels) || maxPixels < 1) throw new UsageError(`--max-pixels must be a number ≥ 1 (e.g. 4e9); got "${values['max-pixels']}"`);
+  const maxMemoryBytes = values['max-memory'] === undefined ? undefined : parseMemorySize(values['max-memory']);
+  if (maxMemoryBytes === null) throw new UsageError(`--max-memory must be a size such as 4G, 1500M or 8GiB; got "${values['max-memory']}"`);
   const method = required(values, 'method');
+  if (!listMethods().some((e) => e.id === method.toLowerCase())) {
+    throw new UsageError(`unknown method "${method}"; available: ${listMethods().map((e) => e.id).join(', ')} (see \`panforge methods\`)`);
+  }
+  const paths = { panPath: resolve(required(values, 'pan')), msPath: resolve(required(values, 'ms')), outPath: resolve(required(values, 'out')) };
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.cancelled); // second Ctrl-C: leave now (partial file already being removed)
-    process.stderr.write('\ncancelling… (the partial output is removed)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // The engine child is killed and its partial file removed by sharpenInChild's exit hook, so exiting is enough.
+  const releaseInterrupts = handleInterrupts({ onCancel: () => controller.abort(), forceExit: () => process.exit(ExitCode.cancelled) });
   const bar = values.quiet || values.json ? null : new ProgressBar(method);
   const onEvent = (e: JobEvent) => {
     if (e.type === 'progress') bar?.update(e);
@@ -135,11 +142,11 @@ async function commandSharpen(argv: string[]): Promise<number> {
     // In a child process: a native crash there fails this job with a clear error, not the CLI (sharpen-process.ts).
     const result = await sharpenInChild(
       {
-        panPath: resolve(required(values, 'pan')),
-        msPath: resolve(required(values, 'ms')),
+        ...paths,
         method,
-        outPath: resolve(required(values, 'out')),
         tileSizePx,
+        maxPixels,
+        ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
         device,
         ...(batchSize === undefined ? {} : { batchSize }),
         cog: values.cog ?? false,
@@ -159,8 +166,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
     return ExitCode.ok;
   } finally {
     bar?.finish();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    releaseInterrupts();
   }
 }
 
@@ -185,10 +191,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const usage = err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
     const code = usage ? ExitCode.usage : exitCodeFor(err);
+    const usageLike = usage || code === ExitCode.usage;
     const described = usage ? { code: 'usage', message: (err as Error).message, details: {} } : describeError(err);
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: described }, null, 2) + '\n');
     process.stderr.write(`panforge ${command}: ${described.message}\n`);
-    if (usage) process.stderr.write('Run `panforge --help` for usage.\n');
+    if (usageLike) process.stderr.write('Run `panforge --help` for usage.\n');
     if (described.code === 'internal' && err instanceof Error && process.env.PANFORGE_DEBUG) process.stderr.write(`${err.stack}\n`);
     return code;
   }
