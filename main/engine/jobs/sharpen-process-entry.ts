@@ -16,8 +16,10 @@ import type { FromSharpenChild } from './sharpen-process.ts';
 const send = process.send?.bind(process);
 if (!send) throw new Error('sharpen-process-entry: started without an IPC channel; use sharpenInChild()');
 // After the parent is gone there is no one to tell: a send would only throw (EPIPE / channel closed).
+// A callback makes a failed send (EPIPE: the parent died between the check and the write) an ignored result
+// instead of an 'error' event on process, which would crash the child before its cleanup.
 const post = (message: FromSharpenChild) => {
-  if (process.connected) send(message);
+  if (process.connected) send(message, undefined, {}, () => undefined);
 };
 // Our stderr is the parent's; if its reader is gone, a warning must not become an uncaught EPIPE.
 process.stderr.on('error', () => undefined);
@@ -56,5 +58,5 @@ process.on('message', async (raw: unknown) => {
   }
   // Exit once the answer is on its way: cached sessions and GDAL handles must not keep the child alive.
   if (!process.connected) process.exit(1);
-  send(last, undefined, {}, () => process.exit(0));
+  send(last, undefined, {}, (err) => process.exit(err ? 1 : 0));
 });
