@@ -59,7 +59,8 @@ function runCli(args: readonly string[], options: RunOptions = {}): Promise<Run>
       void options.whenRunning(child.pid!, marker);
     }
   });
-  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  // Only a hang reaches this; a loaded CI machine can take a minute for a run that takes 2 s on a free one.
+  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timeout);
@@ -470,7 +471,9 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
       },
     });
     assert.ok(sentAt > 0);
-    assert.ok(Date.now() - sentAt < 2000 + 2500, `ended ${Date.now() - sentAt} ms after Ctrl-C`);
+    // 2 s is the promise (the engine is killed 1.8 s after a cancel it has not finished); the rest is slack for a
+    // loaded machine, where the process exit itself can take a while.
+    assert.ok(Date.now() - sentAt < 2000 + 3000, `ended ${Date.now() - sentAt} ms after Ctrl-C`);
     assert.ok(run.elapsedMs > 0);
   });
 
@@ -487,7 +490,8 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
     });
     endedAfter = Date.now() - sentAt;
     assert.equal(run.code, 130, run.stderr);
-    assert.ok(endedAfter < 2500, `ended ${endedAfter} ms after Ctrl-C`);
+    assert.ok(sentAt > 0, 'the run was interrupted while tiling');
+    assert.ok(endedAfter < 2000 + 3000, `ended ${endedAfter} ms after Ctrl-C`);
     assert.deepEqual(readdirSync(out), []);
     await noProcessLeft(run.marker);
   });
@@ -505,14 +509,15 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
       },
     });
     assert.equal(run.code, 130, run.stderr);
-    assert.ok(Date.now() - secondAt < 1000, `ended ${Date.now() - secondAt} ms after the second Ctrl-C`);
+    assert.ok(secondAt > 0, 'the run was interrupted while tiling');
+    assert.ok(Date.now() - secondAt < 1500, `ended ${Date.now() - secondAt} ms after the second Ctrl-C (the grace timer is 1.8 s)`);
     assert.deepEqual(readdirSync(out), []);
     await noProcessLeft(run.marker);
   });
 
   test('SIGTERM: exit 130, no partial file, no process', async () => {
     const out = outFolder();
-    await check(longRun(out), out, { code: 130, inputs: [big.panPath, big.msPath] }, { whenRunning: (pid) => process.kill(pid, 'SIGTERM') });
+    await check(longRun(out), out, { code: 130, inputs: [big.panPath, big.msPath] }, { whenRunning: (pid) => void process.kill(pid, 'SIGTERM') });
   });
 
   test('the engine child dies (SIGKILL): exit 6, no partial file, no process', async () => {
@@ -530,12 +535,15 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
   for (const delayMs of delays) {
     test(`kill -9 of the CLI ${delayMs} ms into tiling: the engine exits and its partial file goes`, async () => {
       const out = outFolder();
+      let killed = false;
       const run = await runCli(longRun(out), {
         whenRunning: async (pid) => {
           await new Promise((r) => setTimeout(r, delayMs));
+          killed = true;
           process.kill(pid, 'SIGKILL');
         },
       });
+      assert.ok(killed, 'killed while tiling');
       assert.equal(run.signal, 'SIGKILL');
       await noProcessLeft(run.marker, 3000);
       assert.deepEqual(readdirSync(out).filter((n) => n.includes('partial')), [], 'the watchdog removed the partial file');

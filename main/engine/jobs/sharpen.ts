@@ -162,6 +162,19 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       { path: options.outPath, estimate: { region, bands: scene.bandCount, dataType, compressed: (options.compression ?? 'ZSTD') !== 'NONE', cog: options.cog ?? false } },
     ]);
     throwIfAborted(ctx.signal);
+    // Before the sample and the model load: a budget no tile fits fails now, not after minutes.
+    const readAhead = options.readAhead ?? 2;
+    const budgetRequest = {
+      modelName: method.model?.name ?? null,
+      bands: scene.bandCount,
+      tileSizePx: options.tileSizePx ?? 512,
+      overlapPx: method.overlapPx,
+      multiplePx: Math.max(method.tileMultiplePx, scene.ratio),
+      batchSize: 1,
+      maxMemoryBytes: options.maxMemoryBytes ?? defaultMaxMemoryBytes(),
+      tilesInFlight: readAhead + 2,
+    };
+    const tileBudget = fitTileBudget(budgetRequest);
     emit({ type: 'stage', stage: 'sampling' });
     const sample = await readSceneSample(scene);
     const valueScale = resolveValueScale(scene, sample);
@@ -178,17 +191,9 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
     prepared = ready;
     const startDevice = ready.device;
     const fusion = ready.batch ?? oneTileAtATime(ready, ctx.signal);
-    const readAhead = options.readAhead ?? 2;
-    const budget = fitTileBudget({
-      modelName: method.model?.name ?? null,
-      bands: scene.bandCount,
-      tileSizePx: options.tileSizePx ?? 512,
-      overlapPx: method.overlapPx,
-      multiplePx: Math.max(method.tileMultiplePx, scene.ratio),
-      batchSize: fusion.batchSize,
-      maxMemoryBytes: options.maxMemoryBytes ?? defaultMaxMemoryBytes(),
-      tilesInFlight: readAhead + 2,
-    });
+    // The table is host memory on the CPU provider; on CUDA the activations live on the GPU (whose own failures
+    // shrink the batch in the BatchRunner), so there only the tile size is held to the budget.
+    const budget = ready.device === 'cuda' ? { ...tileBudget, batchSize: fusion.batchSize } : fitTileBudget({ ...budgetRequest, batchSize: fusion.batchSize });
     if (budget.note) log(budget.note);
     const noData = scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null;
     const started = Date.now();
