@@ -72,3 +72,12 @@ export async function hashDataset(ds: Dataset, dataType: string, stripRows = 256
   }
   return hashes;
 }
+
+/**
+ * Reads every pixel of a just-written file once (what GDAL's translate wrote, whose errors gdal-async does not
+ * report): a truncated or unwritable file fails here instead of being renamed into place.
+ */
+export async function readBackFully(ds: Dataset): Promise<void> {
+  const dataType = ds.bands.count() > 0 ? (ds.bands.get(1).dataType ?? 'Float32') : 'Float32';
+  await hashDataset(ds, dataType);
+}
