@@ -226,7 +226,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
           PANFORGE_PAN: basename(options.panPath),
           PANFORGE_MS: basename(options.msPath),
           PANFORGE_VALUE_MAX: String(valueScale.valueMax),
-          ...prepared.metadata,
+          ...ready.metadata,
           PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
           TIFFTAG_SOFTWARE: `PanForge ${softwareVersion}`,
           TIFFTAG_DATETIME: new Date().toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, ':'),
