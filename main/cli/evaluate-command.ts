@@ -3,15 +3,20 @@
  * `panforge evaluate`: runs methods on a scene under Wald's protocol (rr) and/or at full resolution (fr), prints the
  * index table and writes the report folder (engine: jobs/evaluate.ts). One progress bar per step.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { INDEX_INFO, type Protocol } from '../engine/evaluate/evaluation-report.ts';
 import { evaluate, type EvaluateEvent } from '../engine/jobs/evaluate.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
+import { DEFAULT_MAX_PIXELS } from '../engine/jobs/preflight.ts';
+import { removeOwnPartials } from '../engine/write/output-path.ts';
 import { ExitCode } from './exit-codes.ts';
+import { handleInterrupts } from './interrupts.ts';
+import { integerOption } from './parse-options.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { parseCommandLine } from './command-line.ts';
 import { inputPath } from './gdal-paths.ts';
 import { UsageError } from './usage-error.ts';
+
 
 function parseList(value: string | undefined, name: string): string[] {
   const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -38,6 +43,7 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
     device: { type: 'string' },
     threads: { type: 'string' },
     'pan-gain': { type: 'string' },
+    'max-pixels': { type: 'string' },
     overwrite: { type: 'boolean' },
     quiet: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -57,27 +63,27 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
     if (pair.length !== 2) throw new UsageError(`--compare needs exactly two methods, A,B; got "${values.compare}"`);
     compare = [pair[0]!, pair[1]!];
   }
-  const tileSizePx = values.tile === undefined ? 512 : Number(values.tile);
-  if (!Number.isInteger(tileSizePx) || tileSizePx < 16 || tileSizePx > 8192) throw new UsageError(`--tile must be an integer from 16 to 8192; got "${values.tile}"`);
+  const tileSizePx = integerOption(values.tile, 'tile', 16, 8192, 512);
   const device = (values.device ?? 'auto').toLowerCase();
   if (!['auto', 'cpu', 'cuda'].includes(device)) throw new UsageError(`--device must be one of auto, cpu, cuda; got "${values.device}"`);
 
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) throw new UsageError(`--threads must be an integer from 1 to 256; got "${values.threads}"`);
+  const threads = integerOption(values.threads, 'threads', 1, 256);
+  const maxPixels = values['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : Number(values['max-pixels']);
+  if (!Number.isFinite(maxPixels) || maxPixels < 1) throw new UsageError(`--max-pixels must be a number ≥ 1 (e.g. 4e9); got "${values['max-pixels']}"`);
 
   const panGain = values['pan-gain'] === undefined ? undefined : Number(values['pan-gain']);
   if (panGain !== undefined && !(panGain > 0 && panGain < 1)) throw new UsageError(`--pan-gain must be a number between 0 and 1 (exclusive); got "${values['pan-gain']}"`);
 
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.cancelled);
-    process.stderr.write('\ncancelling… (partial files are removed)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const outDir = resolve(values.out!);
+  // Evaluation runs in this process: a forced exit removes this process's partial files in the report folders.
+  const releaseInterrupts = handleInterrupts({
+    onCancel: () => controller.abort(),
+    forceExit: () => {
+      for (const sub of ['', 'rr', 'fr', 'maps']) removeOwnPartials(join(outDir, sub));
+      process.exit(ExitCode.cancelled);
+    },
+  });
   const showProgress = !values.quiet && !values.json;
   const progress: { bar: ProgressBar | null } = { bar: null };
   const onEvent = (e: EvaluateEvent) => {
@@ -101,7 +107,8 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
         methods,
         protocols,
         sensor: values.sensor ?? null,
-        outDir: resolve(values.out!),
+        outDir,
+        maxPixels,
         compare,
         tileSizePx,
         device: device as DeviceRequest,
@@ -130,7 +137,6 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
     return ExitCode.ok;
   } finally {
     progress.bar?.finish();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    releaseInterrupts();
   }
 }

@@ -19,6 +19,7 @@ export const EVALUATE_HELP = `  panforge evaluate --pan PAN --ms MS --methods al
         --device D        auto | cpu | cuda (default auto)
         --threads N       worker threads computing the indices (default: one per core); 1 computes them in the
                           main thread; the values are the same for any N
+        --max-pixels N    refuse inputs declaring more PAN pixels than N (default 4e9)
         --overwrite       replace the files of an earlier report in DIR
         --quiet           no progress
         --json            print the report as JSON on stdout`;

@@ -2,14 +2,18 @@
  * @module main/cli/exit-codes
  * Exit codes scripts can rely on (documented in `panforge --help` and the README).
  */
-import { CancelledError, EngineCrashedError, InputError, ModelError, OutputError } from '../engine/errors.ts';
+import { CancelledError, EngineCrashedError, InputError, ModelError, OutputError, RequestError } from '../engine/errors.ts';
 
 export const ExitCode = {
   ok: 0,
   internal: 1,
+  /** The command line is wrong: unknown option or method, a bad value, an output that is one of the inputs. */
   usage: 2,
+  /** An input file is unreadable or unusable (not a raster, FIFO, wrong bands, no overlap, too large). */
   input: 3,
+  /** A model cannot run: manifest, ONNX, device; a tile that does not fit the memory budget even at the smallest size. */
   model: 4,
+  /** The output cannot be written: exists, read-only folder, not enough space, disk full or I/O error. */
   output: 5,
   /** The engine's child process died under the job (native crash, out of memory, killed). */
   crashed: 6,
@@ -20,6 +24,7 @@ export const ExitCode = {
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CancelledError) return ExitCode.cancelled;
+  if (err instanceof RequestError) return ExitCode.usage;
   if (err instanceof InputError) return ExitCode.input;
   if (err instanceof ModelError) return ExitCode.model;
   if (err instanceof OutputError) return ExitCode.output;

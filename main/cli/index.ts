@@ -15,6 +15,7 @@ import { EVALUATE_HELP } from './evaluate-help.ts';
 import { inputPath, outputPath } from './gdal-paths.ts';
 import { checkOutputFormat, parseCreationOptions, SHARPEN_FORMAT_HELP } from './output-format.ts';
 import { checkMethodName, integerOption, oneOf, required } from './option-values.ts';
+import { handleInterrupts } from './interrupts.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 import { versionReport } from './version-report.ts';
@@ -35,7 +36,10 @@ const SHARPEN_HELP = `  panforge sharpen --pan PAN --ms MS --method NAME --out O
 ${SHARPEN_FORMAT_HELP}
         --float32         write Float32 instead of the MS data type
         --compress C      ZSTD (default) | DEFLATE | LZW | NONE  (same as -co COMPRESS=C)
-        --overwrite       replace OUT if it exists
+        --max-pixels N    refuse inputs declaring more PAN pixels than N (default 4e9)
+        --max-memory M    memory the run may use, e.g. 4G or 1500M (default: half the RAM, at most 8G);
+                          tile size and batch shrink to fit each model's measured memory per tile
+        --overwrite       replace OUT if it exists (only once the new file is complete)
         --quiet           no progress and no notes on stderr (errors only)
         --json            print the result as JSON on stdout`;
 
@@ -55,9 +59,12 @@ const COMMAND_HELP: Record<string, string> = {
   version: VERSION_HELP,
 };
 
-const EXIT_CODES = `Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
-7 batch finished with failed scenes, 130 cancelled.
-Outputs are written to NAME.partial.tif and renamed when complete; on error or Ctrl-C nothing is left behind.`;
+const EXIT_CODES = `Exit codes: 0 ok, 1 internal error, 2 usage error (also: an output that is one of the inputs, an unknown
+method), 3 bad input, 4 model error (or out of memory), 5 output error (exists, disk full, I/O error),
+6 engine crashed, 7 batch finished with failed scenes, 130 cancelled.
+Outputs are written to NAME.panforge-PID.partial.tif and renamed when complete and read back; on error or Ctrl-C
+nothing is left behind, and the next run removes what a killed one left. An input is never written.
+Ctrl-C ends a run within 2 s; a second Ctrl-C ends it at once.`;
 
 export const HELP = `panforge — pansharpen satellite scenes (GGPNet, PreMix, CF2N and classical baselines)
 
@@ -135,6 +142,8 @@ const SHARPEN_OPTIONS = {
   co: { type: 'string', multiple: true },
   float32: { type: 'boolean' },
   compress: { type: 'string' },
+  'max-pixels': { type: 'string' },
+  'max-memory': { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -155,16 +164,15 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const creationOptions = parseCreationOptions(values.co ?? []);
   const method = await checkMethodName(required(values, 'method'));
   const { sharpenInChild } = await import('../engine/jobs/sharpen-process.ts');
+  const { DEFAULT_MAX_PIXELS } = await import('../engine/jobs/preflight.ts');
+  const { parseMemorySize } = await import('../engine/jobs/memory-budget.ts');
+  const maxPixels = values['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : Number(values['max-pixels']);
+  if (!Number.isFinite(maxPixels) || maxPixels < 1) throw new UsageError(`--max-pixels must be a number ≥ 1 (e.g. 4e9); got "${values['max-pixels']}"`);
+  const maxMemoryBytes = values['max-memory'] === undefined ? undefined : parseMemorySize(values['max-memory']);
+  if (maxMemoryBytes === null) throw new UsageError(`--max-memory must be a size such as 4G, 1500M or 8GiB; got "${values['max-memory']}"`);
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.cancelled); // second Ctrl-C: leave now (partial file already being removed)
-    process.stderr.write('\ncancelling… (the partial output is removed)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // The engine child is killed and its partial file removed by sharpenInChild's exit hook, so exiting is enough.
+  const releaseInterrupts = handleInterrupts({ onCancel: () => controller.abort(), forceExit: () => process.exit(ExitCode.cancelled) });
   const bar = values.quiet || values.json ? null : new ProgressBar(method);
   const onEvent = (e: JobEvent) => {
     if (e.type === 'progress') bar?.update(e);
@@ -182,6 +190,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
         method,
         outPath,
         tileSizePx,
+        maxPixels,
+        ...(maxMemoryBytes === undefined ? {} : { maxMemoryBytes }),
         device,
         ...(batchSize === undefined ? {} : { batchSize }),
         cog: format === 'COG',
@@ -202,8 +212,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
     return ExitCode.ok;
   } finally {
     bar?.finish();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    releaseInterrupts();
   }
 }
 
@@ -249,10 +258,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const usage = err instanceof UsageError;
     const code = usage ? ExitCode.usage : exitCodeFor(err);
+    const usageLike = usage || code === ExitCode.usage;
     const described = usage ? { code: 'usage', message: (err as Error).message, details: {} } : describeError(err);
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: described }, null, 2) + '\n');
     process.stderr.write(`panforge ${command}: ${described.message}\n`);
-    if (usage) process.stderr.write(`Run \`panforge ${COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
+    if (usageLike) process.stderr.write(`Run \`panforge ${COMMANDS[command] ? `${command} ` : ''}--help\` for usage.\n`);
     if (described.code === 'internal' && err instanceof Error && process.env.PANFORGE_DEBUG) process.stderr.write(`${err.stack}\n`);
     return code;
   }

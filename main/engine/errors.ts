@@ -19,7 +19,10 @@ export class PanForgeError extends Error {
 
 /** Unreadable file, wrong band count, CRS/extent/ratio mismatch: the user's input is at fault. */
 export class InputError extends PanForgeError {}
-/** Manifest, ONNX shapes, execution provider. */
+/** The request contradicts itself or names nothing that exists (unknown method, an output that is one of the
+ * inputs, an option out of range): the command line is at fault, not the files (CLI exit code 2). */
+export class RequestError extends PanForgeError {}
+/** Manifest, ONNX shapes, execution provider; also a tile that does not fit the memory budget. */
 export class ModelError extends PanForgeError {}
 /** Unwritable path, refusing to overwrite, failed rename. */
 export class OutputError extends PanForgeError {}

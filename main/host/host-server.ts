@@ -49,6 +49,8 @@ export interface RunningHost {
 }
 
 const MAX_MESSAGE_BYTES = 1 << 20;
+/** Open WebSockets at once; the page needs one (a reload briefly two). More are refused with 503. */
+const MAX_SOCKETS = 16;
 
 function sameToken(a: string | null | undefined, b: string): boolean {
   if (typeof a !== 'string') return false;
@@ -69,7 +71,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(32).toString('hex');
   if (!/^[A-Za-z0-9_-]{16,256}$/.test(token)) throw new Error('host token: expected 16–256 characters of [A-Za-z0-9_-]');
   const log = options.log ?? (() => {});
-  const server = createServer();
+  // Slow clients: a request must send its headers within 10 s and finish within 60 s (Node's defaults are 60 s
+  // and 300 s); a stalled one is closed, never waited on.
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000 });
+  // A malformed request (bad header, bytes that are not HTTP) ends that connection only.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -141,27 +150,44 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     stream.pipe(res);
   });
 
+  // maxPayload: a bigger frame closes that socket with 1009; invalid UTF-8 in a text frame closes it with 1007.
+  // The 'error' listeners below are what keep either from becoming an uncaught exception of the whole host.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', origin);
     const refuse = (status: number, why: string) => {
       log(`refused a WebSocket: ${why}`);
-      socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const text = status === 403 ? 'Forbidden' : status === 503 ? 'Service Unavailable' : 'Not Found';
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!hostOk(req)) return refuse(403, `Host ${req.headers.host}`);
     if (url.pathname !== WirePath.api) return refuse(404, `path ${url.pathname}`);
     if (!sameToken(url.searchParams.get(TOKEN_PARAM), token)) return refuse(403, 'missing or wrong token');
     const origins = [origin, `http://localhost:${port}`];
     if (req.headers.origin !== undefined && !origins.includes(req.headers.origin)) return refuse(403, `origin ${req.headers.origin}`);
+    if (wss.clients.size >= MAX_SOCKETS) return refuse(503, `already ${wss.clients.size} open WebSockets`);
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 
   function serveSocket(ws: WebSocket): void {
-    const unsubscribe = core.onJobEvent((event) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(eventMessage(event)));
+    // A protocol error on this socket (frame too big, invalid UTF-8, bad opcode) closes this socket only;
+    // ws has already sent the close code (1009, 1007, 1002) when this fires.
+    ws.on('error', (err) => {
+      log(`closed a WebSocket after a protocol error: ${err.message}`);
+      ws.terminate();
     });
+    const send = (text: string) => {
+      if (ws.readyState === ws.OPEN) ws.send(text, (err) => err && ws.terminate());
+    };
+    const unsubscribe = core.onJobEvent((event) => send(JSON.stringify(eventMessage(event))));
     ws.on('close', unsubscribe);
-    ws.on('message', async (data, isBinary) => {
+    ws.on('message', (data, isBinary) => void handle(data, isBinary).catch((err: unknown) => {
+      log(`closed a WebSocket after an internal error: ${err instanceof Error ? err.message : String(err)}`);
+      ws.close(1011, 'internal error');
+    }));
+    const handle = async (data: WebSocket.RawData, isBinary: boolean) => {
       let raw: unknown;
       try {
         raw = JSON.parse(isBinary ? '' : data.toString());
@@ -176,15 +202,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         // Answer what can be answered (a bad name with a usable id); drop a client that cannot be answered.
         const id = isRecord(raw) ? raw.id : undefined;
         if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
-          ws.send(JSON.stringify(replyMessage(id, { ok: false, error: { ...toWireError(err), code: ErrorCode.contract } })));
+          send(JSON.stringify(replyMessage(id, { ok: false, error: { ...toWireError(err), code: ErrorCode.contract } })));
           return;
         }
         log(`closed a WebSocket after a malformed message: ${err instanceof Error ? err.message : String(err)}`);
         return ws.close(1008, 'malformed message');
       }
       const reply = await core.call(message.name, message.payload);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(replyMessage(message.id, reply)));
-    });
+      send(JSON.stringify(replyMessage(message.id, reply)));
+    };
   }
 
   return {

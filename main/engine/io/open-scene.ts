@@ -36,6 +36,9 @@ export interface Scene {
   readonly sensor: string | null;
   /** Things the user should know that are not errors (reprojection, cropping to the overlap). */
   readonly notes: readonly string[];
+  /** Every file the two inputs read (the paths given, VRT sources, overviews, masks), as GDAL lists them: an
+   * output must be none of these. */
+  readonly inputFiles: readonly string[];
   close(): void;
 }
 
@@ -50,6 +53,19 @@ function requireGeoreference(info: RasterInfo, role: string): { gt: GeoTransform
     throw new InputError('not-georeferenced', `${role} ${name} has no ${missing}; PanForge needs georeferenced rasters: ${info.path}`, {
       path: info.path,
     });
+  }
+  const [, pixelW, , , , pixelH] = info.geoTransform;
+  if (isNorthUp(info.geoTransform) && (pixelH > 0 || pixelW < 0)) {
+    // Rows running south (or columns running west) would put the two images' pixels in opposite orders; say so
+    // instead of failing later with an overlap check that prints the same extent twice.
+    const flipped = [pixelH > 0 ? `south-up (pixel height +${pixelH}: row 0 is the southern edge)` : '', pixelW < 0 ? `east-left (pixel width ${pixelW})` : '']
+      .filter(Boolean)
+      .join(' and ');
+    throw new InputError(
+      'flipped-geotransform',
+      `${role} ${name} is stored ${flipped}; PanForge needs north-up rasters (negative pixel height, positive width): flip it first, e.g. gdalwarp ${name} ${name.replace(/(\.[^.]*)?$/, '_northup$1')}: ${info.path}`,
+      { path: info.path, geoTransform: info.geoTransform },
+    );
   }
   if (!isNorthUp(info.geoTransform)) {
     throw new InputError(
@@ -250,6 +266,7 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
       bandDescriptions: ms.bands.map((b, i) => b.description || `Band ${i + 1}`),
       sensor: ms.sensor ?? pan.sensor,
       notes,
+      inputFiles: [...new Set([files.panPath, files.msPath, ...panDataset.getFileList(), ...msDataset.getFileList()])],
       close() {
         if (msDs !== originalMs) msDs.close();
         originalMs.close();

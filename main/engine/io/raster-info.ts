@@ -3,13 +3,12 @@
  * What PanForge needs to know about one raster file, read once at open: size, georeference, bands, data type,
  * nodata, bit depth and sensor. Every failure is an InputError naming the file.
  */
-import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 import { isIdentity } from '../raster/geo-transform.ts';
 import { gdal, type Dataset } from './gdal.ts';
-import { isGdalVirtualPath } from './gdal-path.ts';
+import { checkInputFile } from './input-file.ts';
 
 export interface CrsInfo {
   readonly wkt: string;
@@ -51,20 +50,10 @@ const SENSOR_KEYS = ['SENSOR', 'SATELLITE', 'SATELLITEID', 'SPACECRAFT', 'MISSIO
 
 /** Opens a raster read-only, turning GDAL's failures into InputErrors that name the file. */
 export async function openRaster(path: string, role: string): Promise<Dataset> {
-  // GDAL's virtual paths (/vsizip/…, /vsicurl/…) are not on the file system: GDAL alone says whether they open.
-  if (isGdalVirtualPath(path)) return openWithGdal(path, role);
-  if (!existsSync(path)) {
-    throw new InputError('file-not-found', `${role} file not found: ${path}`, { path, role });
-  }
-  if (statSync(path).isDirectory()) {
-    throw new InputError('not-a-raster', `${role} path is a folder, not a raster file: ${path}`, { path, role });
-  }
-  return openWithGdal(path, role);
-}
-
-async function openWithGdal(path: string, role: string): Promise<Dataset> {
+  checkInputFile(path, role);
+  let ds: Dataset;
   try {
-    return await gdal.openAsync(path);
+    ds = await gdal.openAsync(path);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new InputError('not-a-raster', `${role} file ${basename(path)} is not a raster GDAL can read (${reason.trim()}): ${path}`, {
@@ -73,6 +62,14 @@ async function openWithGdal(path: string, role: string): Promise<Dataset> {
       reason,
     });
   }
+  // A VRT names other files; one of them must not be a FIFO or a device either (GDAL would block reading it).
+  try {
+    for (const file of ds.getFileList()) if (file !== path) checkInputFile(file, `${role} (through ${basename(path)})`);
+  } catch (err) {
+    ds.close();
+    throw err;
+  }
+  return ds;
 }
 
 function describeCrs(ds: Dataset): CrsInfo | null {

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { canonicalSensor, knownSensors, nyquistGains, panNyquistGain } from '../dsp/sensor-mtf.ts';
-import { InputError, OutputError, throwIfAborted } from '../errors.ts';
+import { InputError, OutputError, RequestError, throwIfAborted } from '../errors.ts';
 import { AssessmentPool, defaultAssessmentThreads, sharedBlock } from '../evaluate/assessment-pool.ts';
 import { comparisonPass } from '../evaluate/comparison-pass.ts';
 import { type ComparisonEntry, type EvaluationReport, INDEX_INFO, type MethodResult, type Protocol, type ProtocolResult, reportToCsv, reportToJson } from '../evaluate/evaluation-report.ts';
@@ -29,7 +29,8 @@ import { listMethods, modelsFolder, resolveMethod } from '../methods/registry.ts
 import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale } from '../methods/value-scale.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
-import { checkOutputPath, partialPathFor } from '../write/output-path.ts';
+import { checkOutputPath, partialPathFor, refuseOutputOverInputs, sweepStalePartials, writeFailure } from '../write/output-path.ts';
+import { checkSceneSize, DEFAULT_MAX_PIXELS } from './preflight.ts';
 import { softwareVersion } from '../version.ts';
 import type { JobEvent } from './job-events.ts';
 import { sharpen } from './sharpen.ts';
@@ -63,6 +64,8 @@ export interface EvaluateOptions {
   readonly threads?: number;
   /** PAN Nyquist gain for Wald's degradation, in (0, 1) [default: the sensor's own (sensor-mtf.json), else 0.15]. */
   readonly panGain?: number;
+  /** Refuse inputs declaring more PAN pixels than this [default DEFAULT_MAX_PIXELS]. */
+  readonly maxPixels?: number;
 }
 
 /** A step starts; progress/log events that follow belong to it. */
@@ -121,7 +124,7 @@ function resolveSensor(requested: string | null | undefined, scene: Scene, notes
     if (['generic', 'none'].includes(requested.toLowerCase())) return { name: null, mtf: 'generic' };
     const canonical = canonicalSensor(requested);
     if (!canonical) {
-      throw new InputError('unknown-sensor', `unknown sensor "${requested}"; known: ${knownSensors().join(', ')}, or "generic" (MTF gain 0.3 per band)`, { sensor: requested });
+      throw new RequestError('unknown-sensor', `unknown sensor "${requested}"; known: ${knownSensors().join(', ')}, or "generic" (MTF gain 0.3 per band)`, { sensor: requested });
     }
     return { name: canonical, mtf: canonical };
   }
@@ -152,7 +155,7 @@ function writeAtomic(path: string, text: string): void {
     renameSync(partial, path);
   } catch (err) {
     rmSync(partial, { force: true });
-    throw new OutputError('write-failed', `cannot write ${path}: ${err instanceof Error ? err.message : String(err)}`, { path });
+    throw writeFailure(path, err);
   }
 }
 
@@ -203,9 +206,9 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
   const emit = ctx.onEvent ?? (() => undefined);
   const overwrite = options.overwrite ?? false;
   const threads = options.threads ?? defaultAssessmentThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new InputError('threads', `threads must be a whole number ≥ 1; got ${threads}`, { got: threads });
+  if (!Number.isInteger(threads) || threads < 1) throw new RequestError('threads', `threads must be a whole number ≥ 1; got ${threads}`, { got: threads });
   const protocols = [...new Set(options.protocols)];
-  if (protocols.length === 0) throw new InputError('no-protocol', 'no protocol chosen; use rr, fr or both', {});
+  if (protocols.length === 0) throw new RequestError('no-protocol', 'no protocol chosen; use rr, fr or both', {});
   const outDir = options.outDir;
   ensureFolder(outDir);
   const reportPaths = { json: join(outDir, 'report.json'), csv: join(outDir, 'report.csv'), html: join(outDir, 'report.html') };
@@ -230,12 +233,17 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
     if (compare) {
       for (const id of compare) {
         if (!methods.some((m) => m.id === id.toLowerCase())) {
-          throw new InputError('compare-method', `--compare names "${id}", which is not among the evaluated methods (${methods.map((m) => m.id).join(', ')})`, { method: id });
+          throw new RequestError('compare-method', `--compare names "${id}", which is not among the evaluated methods (${methods.map((m) => m.id).join(', ')})`, { method: id });
         }
       }
-      if (compare[0].toLowerCase() === compare[1].toLowerCase()) throw new InputError('compare-method', `--compare needs two different methods; got "${compare[0]}" twice`, {});
+      if (compare[0].toLowerCase() === compare[1].toLowerCase()) throw new RequestError('compare-method', `--compare needs two different methods; got "${compare[0]}" twice`, {});
     }
-    if (!overwrite) refuseExisting(plannedFiles(outDir, protocols, methods.map((m) => m.id), compare));
+    const planned = plannedFiles(outDir, protocols, methods.map((m) => m.id), compare);
+    if (!overwrite) refuseExisting(planned);
+    checkSceneSize(scene, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    refuseOutputOverInputs([...planned, ...Object.values(reportPaths)], scene.inputFiles);
+    sweepStalePartials(outDir);
+    for (const sub of ['rr', 'fr', 'maps']) sweepStalePartials(join(outDir, sub));
     const sample = await readSceneSample(scene);
     const bitDepth = resolveValueScale(scene, sample).bitDepth;
     if (bitDepth === null && protocols.includes('rr')) notes.push('PSNR is left out: the scene has no bit depth (float reflectance)');

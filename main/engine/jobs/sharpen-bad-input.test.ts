@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { InputError, OutputError, PanForgeError } from '../errors.ts';
+import { InputError, OutputError, PanForgeError, RequestError } from '../errors.ts';
 import { writeDummyModel } from '../testing/dummy-model.ts';
 import { writeSyntheticScene, type SyntheticSceneOptions } from '../testing/synthetic-scene.ts';
 import { tempFolder } from '../testing/temp-folder.ts';
@@ -133,5 +133,5 @@ test('output exists (and is left untouched)', async () => {
 });
 
 test('unknown method', async () => {
-  await expectFailure({ method: 'magic' }, InputError, 'unknown-method', /unknown method "magic"; available: exp/);
+  await expectFailure({ method: 'magic' }, RequestError, 'unknown-method', /unknown method "magic"; available: exp/);
 });

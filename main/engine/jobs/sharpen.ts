@@ -4,8 +4,8 @@
  * stream read → fuse → crop to core → write, with at most a few tiles in flight, into a georeferenced GeoTIFF
  * that appears under its name only when complete.
  */
-import { basename } from 'node:path';
-import { throwIfAborted } from '../errors.ts';
+import { basename, dirname } from 'node:path';
+import { ModelError, throwIfAborted } from '../errors.ts';
 import { openScene, type Scene } from '../io/open-scene.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PreparedMethod } from '../methods/method.ts';
 import { resolveMethod } from '../methods/registry.ts';
@@ -17,8 +17,10 @@ import { readTile, type TileData } from '../tiling/read-tile.ts';
 import { planTiles } from '../tiling/tile-plan.ts';
 import { softwareVersion } from '../version.ts';
 import { GeoTiffWriter, type Compression, type OutputDataType } from '../write/geotiff-writer.ts';
-import { checkOutputPath } from '../write/output-path.ts';
+import { checkOutputPath, sweepStalePartials } from '../write/output-path.ts';
 import { ProgressMeter, type JobContext } from './job-events.ts';
+import { defaultMaxMemoryBytes, fitTileBudget, isAllocationFailure, MIN_TILE_PX } from './memory-budget.ts';
+import { checkOutputs, checkSceneSize, DEFAULT_MAX_PIXELS } from './preflight.ts';
 import { runTilePipeline, type StageTimings } from './tile-pipeline.ts';
 
 export interface SharpenOptions {
@@ -47,6 +49,10 @@ export interface SharpenOptions {
   readonly batchSize?: number;
   /** Only this part of the region (PAN pixels, scene coordinates), e.g. a preview of the current view. */
   readonly window?: PixelWindow;
+  /** Refuse inputs declaring more PAN pixels than this [default DEFAULT_MAX_PIXELS, 4e9]. */
+  readonly maxPixels?: number;
+  /** Memory the run may use; tile size and batch are chosen to fit [default half the RAM, at most 8 GiB]. */
+  readonly maxMemoryBytes?: number;
 }
 
 export interface SharpenResult {
@@ -143,18 +149,39 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
   const emit = ctx.onEvent ?? (() => undefined);
   const log = (message: string) => emit({ type: 'log', message });
   checkOutputPath(options.outPath, options.overwrite ?? false);
+  // Leftovers of a run in this folder that was killed before it could clean up (their writer's pid is gone).
+  sweepStalePartials(dirname(options.outPath));
   emit({ type: 'stage', stage: 'opening' });
   const scene = await openScene({ panPath: options.panPath, msPath: options.msPath });
   let prepared: PreparedMethod | null = null;
   try {
     scene.notes.forEach(log);
     const method: FusionMethod = resolveMethod(options.method, scene.bandCount, scene.ratio);
+    checkSceneSize(scene, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    const region = restrictRegion(scene, options.window);
+    const dataType = outputTypeFor(scene, options.dataType ?? 'source');
+    checkOutputs(scene, [
+      { path: options.outPath, estimate: { region, bands: scene.bandCount, dataType, compressed: (options.compression ?? 'ZSTD') !== 'NONE', cog: options.cog ?? false } },
+    ]);
     throwIfAborted(ctx.signal);
+    // Before the sample and the model load: a budget no tile fits fails now, not after minutes.
+    const readAhead = options.readAhead ?? 2;
+    const budgetRequest = {
+      modelName: method.model?.name ?? null,
+      bands: scene.bandCount,
+      tileSizePx: options.tileSizePx ?? 512,
+      overlapPx: method.overlapPx,
+      multiplePx: Math.max(method.tileMultiplePx, scene.ratio),
+      batchSize: 1,
+      maxMemoryBytes: options.maxMemoryBytes ?? defaultMaxMemoryBytes(),
+      tilesInFlight: readAhead + 2,
+    };
+    const tileBudget = fitTileBudget(budgetRequest);
     emit({ type: 'stage', stage: 'sampling' });
     const sample = await readSceneSample(scene);
     const valueScale = resolveValueScale(scene, sample);
     emit({ type: 'stage', stage: 'preparing' });
-    prepared = await method.prepare({
+    const ready = await method.prepare({
       ratio: scene.ratio,
       valueMax: valueScale.valueMax,
       sensor: scene.sensor,
@@ -163,79 +190,105 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       batchSize: options.batchSize,
       log,
     });
-    const startDevice = prepared.device;
-    const region = restrictRegion(scene, options.window);
-    const plan = planTiles({ region, ratio: scene.ratio, tileSizePx: options.tileSizePx ?? 512, overlapPx: method.overlapPx, multiplePx: method.tileMultiplePx });
-    const dataType = outputTypeFor(scene, options.dataType ?? 'source');
+    prepared = ready;
+    const startDevice = ready.device;
+    const fusion = ready.batch ?? oneTileAtATime(ready, ctx.signal);
+    // The table is host memory on the CPU provider; on CUDA the activations live on the GPU (whose own failures
+    // shrink the batch in the BatchRunner), so there only the tile size is held to the budget.
+    const budget = ready.device === 'cuda' ? { ...tileBudget, batchSize: fusion.batchSize } : fitTileBudget({ ...budgetRequest, batchSize: fusion.batchSize });
+    if (budget.note) log(budget.note);
     const noData = scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null;
     const started = Date.now();
-    const writer = await GeoTiffWriter.create({
-      path: options.outPath,
-      width: region.width,
-      height: region.height,
-      bandDescriptions: scene.bandDescriptions,
-      dataType,
-      geoTransform: [
-        scene.geoTransform[0] + (region.colOff - scene.region.colOff) * scene.geoTransform[1],
-        scene.geoTransform[1],
-        0,
-        scene.geoTransform[3] + (region.rowOff - scene.region.rowOff) * scene.geoTransform[5],
-        0,
-        scene.geoTransform[5],
-      ],
-      crsWkt: scene.crsWkt,
-      noData,
-      compression: options.compression ?? 'ZSTD',
-      ...(options.creationOptions ? { creationOptions: options.creationOptions } : {}),
-      cog: options.cog ?? false,
-      overwrite: options.overwrite ?? false,
-      metadata: {
-        PANFORGE_METHOD: method.id,
-        ...(method.model ? { PANFORGE_MODEL: method.model.name, PANFORGE_MODEL_VERSION: method.model.version, PANFORGE_MODEL_SHA256: method.model.sha256 } : {}),
-        PANFORGE_DEVICE: prepared.device,
-        PANFORGE_PAN: basename(options.panPath),
-        PANFORGE_MS: basename(options.msPath),
-        PANFORGE_VALUE_MAX: String(valueScale.valueMax),
-        ...prepared.metadata,
-        PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
-        // What GIS users and the next tool read from the inputs: the sensor, the radiometric bit depth (the output
-        // keeps the MS's DN scale) and the PAN/MS ratio the product was sharpened with.
-        ...(scene.sensor ? { SENSOR: scene.sensor } : {}),
-        ...(valueScale.bitDepth !== null && dataType !== 'Float32' ? { BIT_DEPTH: String(valueScale.bitDepth) } : {}),
-        PANFORGE_RATIO: String(scene.ratio),
-        TIFFTAG_SOFTWARE: `PanForge ${softwareVersion}`,
-        TIFFTAG_DATETIME: new Date().toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, ':'),
-      },
-    });
-    let timings: StageTimings;
-    try {
-      emit({ type: 'stage', stage: 'tiling' });
-      const meter = new ProgressMeter(plan.tiles.length, region.width * region.height, emit);
-      const fusion = prepared.batch ?? oneTileAtATime(prepared, ctx.signal);
-      timings = await runTilePipeline(
-        plan.tiles,
-        {
-          read: (tile) => readTile(scene, tile),
-          encode: (batch: readonly TileData[]) => fusion.encode(batch.map((d) => ({ ms: d.ms, pan: d.pan }))),
-          infer: (encoded) => fusion.infer(encoded),
-          decode: (result, batch) => fusion.decode(result, batch.map((d) => ({ ms: d.ms, pan: d.pan }))).map((block, i) => cropToCore(block, batch[i]!, noData)),
-          write: async (block, data) => {
-            const { core } = data.tile;
-            await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
-            meter.tileDone(core.width * core.height);
-          },
+    /** One pass over the scene with this tile size: a fresh writer, every tile, commit. */
+    const writeScene = async (tileSizePx: number) => {
+      const plan = planTiles({ region, ratio: scene.ratio, tileSizePx, overlapPx: method.overlapPx, multiplePx: method.tileMultiplePx });
+      const writer = await GeoTiffWriter.create({
+        path: options.outPath,
+        width: region.width,
+        height: region.height,
+        bandDescriptions: scene.bandDescriptions,
+        dataType,
+        geoTransform: [
+          scene.geoTransform[0] + (region.colOff - scene.region.colOff) * scene.geoTransform[1],
+          scene.geoTransform[1],
+          0,
+          scene.geoTransform[3] + (region.rowOff - scene.region.rowOff) * scene.geoTransform[5],
+          0,
+          scene.geoTransform[5],
+        ],
+        crsWkt: scene.crsWkt,
+        noData,
+        compression: options.compression ?? 'ZSTD',
+        ...(options.creationOptions ? { creationOptions: options.creationOptions } : {}),
+        cog: options.cog ?? false,
+        overwrite: options.overwrite ?? false,
+        metadata: {
+          PANFORGE_METHOD: method.id,
+          ...(method.model ? { PANFORGE_MODEL: method.model.name, PANFORGE_MODEL_VERSION: method.model.version, PANFORGE_MODEL_SHA256: method.model.sha256 } : {}),
+          PANFORGE_DEVICE: ready.device,
+          PANFORGE_PAN: basename(options.panPath),
+          PANFORGE_MS: basename(options.msPath),
+          PANFORGE_VALUE_MAX: String(valueScale.valueMax),
+          ...ready.metadata,
+          PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
+          // What GIS users and the next tool read from the inputs: the sensor, the radiometric bit depth (the output
+          // keeps the MS's DN scale) and the PAN/MS ratio the product was sharpened with.
+          ...(scene.sensor ? { SENSOR: scene.sensor } : {}),
+          ...(valueScale.bitDepth !== null && dataType !== 'Float32' ? { BIT_DEPTH: String(valueScale.bitDepth) } : {}),
+          PANFORGE_RATIO: String(scene.ratio),
+          TIFFTAG_SOFTWARE: `PanForge ${softwareVersion}`,
+          TIFFTAG_DATETIME: new Date().toISOString().replace('T', ' ').slice(0, 19).replace(/-/g, ':'),
         },
-        { batchSize: fusion.batchSize, readConcurrency: options.readAhead ?? 2, signal: ctx.signal },
-      );
-      emit({ type: 'stage', stage: 'finishing' });
-      // Provenance names every device that produced tiles.
-      if (prepared.device !== startDevice) writer.updateMetadata({ PANFORGE_DEVICE: `${startDevice},${prepared.device}` });
-      await writer.storeBandStatistics();
-      await writer.commit();
-    } catch (err) {
-      writer.abort();
-      throw err;
+      });
+      let timings: StageTimings;
+      try {
+        emit({ type: 'stage', stage: 'tiling' });
+        const meter = new ProgressMeter(plan.tiles.length, region.width * region.height, emit);
+        timings = await runTilePipeline(
+          plan.tiles,
+          {
+            read: (tile) => readTile(scene, tile),
+            encode: (batch: readonly TileData[]) => fusion.encode(batch.map((d) => ({ ms: d.ms, pan: d.pan }))),
+            infer: (encoded) => fusion.infer(encoded),
+            decode: (result, batch) => fusion.decode(result, batch.map((d) => ({ ms: d.ms, pan: d.pan }))).map((block, i) => cropToCore(block, batch[i]!, noData)),
+            write: async (block, data) => {
+              const { core } = data.tile;
+              await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
+              meter.tileDone(core.width * core.height);
+            },
+          },
+          { batchSize: Math.min(fusion.batchSize, budget.batchSize), readConcurrency: readAhead, signal: ctx.signal },
+        );
+        emit({ type: 'stage', stage: 'finishing' });
+        // Provenance names every device that produced tiles.
+        if (ready.device !== startDevice) writer.updateMetadata({ PANFORGE_DEVICE: `${startDevice},${ready.device}` });
+        await writer.storeBandStatistics();
+        await writer.commit();
+      } catch (err) {
+        writer.abort();
+        throw err;
+      }
+      return { plan, writer, timings };
+    };
+    let attempt: Awaited<ReturnType<typeof writeScene>>;
+    for (let tileSizePx = budget.tileSizePx; ; ) {
+      try {
+        attempt = await writeScene(tileSizePx);
+        break;
+      } catch (err) {
+        if (!isAllocationFailure(err)) throw err;
+        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        if (tileSizePx <= MIN_TILE_PX) {
+          throw new ModelError('out-of-memory', `${method.model?.name ?? method.id} could not allocate memory even for ${tileSizePx} px tiles (${reason}); free memory or lower --batch`, {
+            tileSizePx,
+          });
+        }
+        const smaller = Math.max(MIN_TILE_PX, Math.floor(tileSizePx / 2 / method.tileMultiplePx) * method.tileMultiplePx);
+        log(`allocation failed with ${tileSizePx} px tiles (${reason}); starting again with ${smaller} px tiles`);
+        tileSizePx = smaller;
+      }
     }
+    const { plan, writer, timings } = attempt;
     const elapsedMs = Date.now() - started;
     if (writer.clampedPixels > 0) log(`${writer.clampedPixels} output values were outside the ${dataType} range and were clamped`);
     return {

@@ -7,7 +7,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { fileURLToPath } from 'node:url';
+import { InputError, RequestError } from '../errors.ts';
 import { loadManifest } from '../infer/manifest.ts';
 import { modelsFolderPath } from './models-folder.ts';
 import { classicalMethods } from './classical/index.ts';
@@ -52,7 +53,7 @@ export function resolveMethod(id: string, bandCount: number, ratio: number, fold
   const entries = listMethods(folder);
   const entry = entries.find((e) => e.id === id.toLowerCase());
   if (!entry) {
-    throw new InputError('unknown-method', `unknown method "${id}"; available: ${entries.map((e) => e.id).join(', ')} (see \`panforge methods\`)`, { method: id });
+    throw new RequestError('unknown-method', `unknown method "${id}"; available: ${entries.map((e) => e.id).join(', ')} (see \`panforge methods\`)`, { method: id });
   }
   const fitting = entry.variants.filter((v) => v.bandCount === null || v.bandCount === bandCount);
   if (fitting.length === 0) {

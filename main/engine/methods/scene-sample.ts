@@ -1,14 +1,17 @@
 /**
  * @module main/engine/methods/scene-sample
  * A bounded-size look at the whole scene for global statistics (means, deviations, regression weights, the data
- * maximum): the MS region read at up to `maxSidePx` pixels per side and the PAN region averaged down to the same
- * grid. For scenes whose MS fits, the MS sample is exact; PAN is always at MS resolution. Memory stays bounded
- * whatever the scene size.
+ * maximum): a grid of at most `maxSidePx` cells per side over the MS region. Each cell takes the MS pixel at its
+ * centre (nearest), the mean of the PAN pixels it covers (PAN at MS resolution) and the PAN pixel at its centre.
+ * Every value comes from full-resolution pixels that we decimate ourselves, row by row: a reduced-size GDAL read
+ * would be served from the file's overviews when it has them, and the statistics (so the output) would then
+ * depend on how the input is stored. For scenes whose MS fits the grid the MS sample is every pixel. Memory stays
+ * bounded whatever the scene size: one PAN strip of a cell's height at a time.
  */
 import { InputError } from '../errors.ts';
 import type { Scene } from '../io/open-scene.ts';
 import { createBlock, type BandBlock } from '../raster/band-block.ts';
-
+import type { RasterBand } from '../io/gdal.ts';
 export interface SceneSample {
   /** MS DNs; NaN where nodata. */
   readonly ms: BandBlock;
@@ -23,7 +26,7 @@ export interface SceneSample {
 }
 
 export async function readSceneSample(scene: Scene, maxSidePx = 512): Promise<SceneSample> {
-  const { msRegion, region } = scene;
+  const { msRegion, region, ratio } = scene;
   const scale = Math.max(1, Math.max(msRegion.width, msRegion.height) / maxSidePx);
   const width = Math.max(1, Math.round(msRegion.width / scale));
   const height = Math.max(1, Math.round(msRegion.height / scale));
@@ -31,23 +34,67 @@ export async function readSceneSample(scene: Scene, maxSidePx = 512): Promise<Sc
   const panLow = createBlock(1, width, height);
   const panPoints = createBlock(1, width, height);
   const plane = width * height;
-  const readBand = async (band: ReturnType<typeof scene.panDataset.bands.get>, win: typeof region, dst: Float32Array, resampling: string, path: string) => {
+  // Cell j covers MS columns [colEdge[j], colEdge[j+1]) of the region (at least one); likewise rows.
+  const colEdge = Array.from({ length: width + 1 }, (_, j) => Math.floor((j * msRegion.width) / width));
+  const rowEdge = Array.from({ length: height + 1 }, (_, i) => Math.floor((i * msRegion.height) / height));
+  const centre = (k: number, cells: number, size: number) => Math.min(size - 1, Math.floor(((k + 0.5) * size) / cells));
+
+  const read = async (band: RasterBand, colOff: number, rowOff: number, w: number, h: number, path: string): Promise<Float32Array> => {
+    const buf = new Float32Array(w * h);
     try {
-      await band.pixels.readAsync(win.colOff, win.rowOff, win.width, win.height, dst, { buffer_width: width, buffer_height: height, data_type: 'Float32', resampling });
+      // Window and buffer of the same size: full-resolution pixels, never an overview.
+      await band.pixels.readAsync(colOff, rowOff, w, h, buf, { data_type: 'Float32' });
     } catch (err) {
       throw new InputError('read-failed', `cannot read ${path}: ${err instanceof Error ? err.message.trim() : String(err)} (truncated or corrupt file?)`, { path });
     }
-    const nd = band.noDataValue;
-    if (nd !== null) {
-      const ndf = Math.fround(nd);
-      for (let i = 0; i < dst.length; i++) if (dst[i] === ndf || (Number.isNaN(nd) && Number.isNaN(dst[i]!))) dst[i] = NaN;
-    }
+    return buf;
   };
-  await readBand(scene.panDataset.bands.get(1), region, panLow.data, 'Average', scene.pan.path);
-  await readBand(scene.panDataset.bands.get(1), region, panPoints.data, 'NearestNeighbour', scene.pan.path);
+  const isNoData = (band: RasterBand) => {
+    const nd = band.noDataValue;
+    const ndf = nd === null ? null : Math.fround(nd);
+    return (v: number) => Number.isNaN(v) || (ndf !== null && v === ndf);
+  };
+
+  const panBand = scene.panDataset.bands.get(1);
+  const panInvalid = isNoData(panBand);
+  for (let i = 0; i < height; i++) {
+    // PAN mean over the cell's PAN rows: one strip, full region width.
+    const r0 = rowEdge[i]! * ratio;
+    const r1 = Math.max(rowEdge[i + 1]!, rowEdge[i]! + 1) * ratio;
+    const strip = await read(panBand, region.colOff, region.rowOff + r0, region.width, r1 - r0, scene.pan.path);
+    for (let j = 0; j < width; j++) {
+      const c0 = colEdge[j]! * ratio;
+      const c1 = Math.max(colEdge[j + 1]!, colEdge[j]! + 1) * ratio;
+      let sum = 0;
+      let n = 0;
+      for (let r = 0; r < r1 - r0; r++) {
+        const base = r * region.width;
+        for (let c = c0; c < c1; c++) {
+          const v = strip[base + c]!;
+          if (!panInvalid(v)) {
+            sum += v;
+            n++;
+          }
+        }
+      }
+      panLow.data[i * width + j] = n > 0 ? sum / n : NaN;
+    }
+    const pointRow = await read(panBand, region.colOff, region.rowOff + centre(i, height, region.height), region.width, 1, scene.pan.path);
+    for (let j = 0; j < width; j++) {
+      const v = pointRow[centre(j, width, region.width)]!;
+      panPoints.data[i * width + j] = panInvalid(v) ? NaN : v;
+    }
+  }
   for (let b = 0; b < scene.bandCount; b++) {
-    // Nearest keeps nodata values intact (Average would blend them into valid neighbours).
-    await readBand(scene.msDataset.bands.get(b + 1), msRegion, ms.data.subarray(b * plane, (b + 1) * plane), 'NearestNeighbour', scene.ms.path);
+    const band = scene.msDataset.bands.get(b + 1);
+    const invalid = isNoData(band);
+    for (let i = 0; i < height; i++) {
+      const row = await read(band, msRegion.colOff, msRegion.rowOff + centre(i, height, msRegion.height), msRegion.width, 1, scene.ms.path);
+      for (let j = 0; j < width; j++) {
+        const v = row[centre(j, width, msRegion.width)]!;
+        ms.data[b * plane + i * width + j] = invalid(v) ? NaN : v;
+      }
+    }
   }
   let maxValue = -Infinity;
   let validCount = 0;

@@ -21,6 +21,11 @@ export function forkEngine(options: ForkEngineOptions = {}): EngineTransport & {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
+  // The engine must not outlive us: its own watchdog handles our death by signal (IPC 'disconnect' in entry.ts);
+  // this handles every exit that runs 'exit' listeners, including process.exit from a signal handler.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  child.on('exit', () => process.off('exit', killOnExit));
   return {
     pid: child.pid,
     post: (message) => {

@@ -10,6 +10,7 @@ import { basename, extname, join } from 'node:path';
 import { OutputError } from '../errors.ts';
 import { gdal } from '../io/gdal.ts';
 import { openRaster } from '../io/raster-info.ts';
+import { readBackFully } from './content-hash.ts';
 
 export interface DisplayCogOptions {
   readonly sourcePath: string;
@@ -31,6 +32,13 @@ export async function ensureDisplayCog(options: DisplayCogOptions): Promise<stri
   try {
     const out = await gdal.translateAsync(partial, source, ['-of', 'COG', '-co', 'COMPRESS=DEFLATE', '-co', 'BLOCKSIZE=256', '-co', 'OVERVIEWS=AUTO']);
     out.close();
+    // A cache entry must be whole: read it back before it takes its name (a full disk is not reported by GDAL).
+    const check = await gdal.openAsync(partial);
+    try {
+      await readBackFully(check);
+    } finally {
+      check.close();
+    }
     renameSync(partial, target);
     return target;
   } catch (err) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { OutputError } from '../errors.ts';
+import { OutputError, RequestError } from '../errors.ts';
 import { gdal } from '../io/gdal.ts';
 import { tempFolder } from '../testing/temp-folder.ts';
 import { writeSyntheticScene } from '../testing/synthetic-scene.ts';
@@ -40,4 +40,21 @@ test('exportRaster refuses to overwrite and leaves no partial file', async () =>
   const scene = await writeSyntheticScene({ folder, name: 'again', panWidth: 64, panHeight: 64 });
   await assert.rejects(exportRaster({ sourcePath: scene.msPath, outPath: scene.panPath }), (e: unknown) => e instanceof OutputError && e.code === 'output-exists');
   assert.ok(existsSync(scene.panPath));
+});
+
+test('an export onto its own source (or a link to it) is refused and the source is untouched', async () => {
+  const dir = join(folder, 'self');
+  mkdirSync(dir);
+  const scene = await writeSyntheticScene({ folder: dir, panWidth: 64, panHeight: 64 });
+  const before = readFileSync(scene.msPath);
+  symlinkSync(scene.msPath, join(dir, 'link.tif'));
+  for (const outPath of [scene.msPath, join(dir, 'link.tif')]) {
+    await assert.rejects(exportRaster({ sourcePath: scene.msPath, outPath, overwrite: true }), (err: unknown) => {
+      assert.ok(err instanceof RequestError, String(err));
+      assert.equal(err.code, 'output-is-input');
+      return true;
+    });
+  }
+  assert.ok(readFileSync(scene.msPath).equals(before));
+  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('partial')), []);
 });

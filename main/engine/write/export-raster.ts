@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import { OutputError } from '../errors.ts';
 import { gdal } from '../io/gdal.ts';
 import { openRaster } from '../io/raster-info.ts';
-import { checkOutputPath, partialPathFor } from './output-path.ts';
+import { readBackFully } from './content-hash.ts';
+import { checkOutputPath, partialPathFor, refuseOutputOverInputs, writeFailure } from './output-path.ts';
 
 export type ExportFormat = 'GTiff' | 'COG';
 export type ExportDataType = 'source' | 'Byte' | 'UInt16' | 'Int16' | 'Float32';
@@ -74,6 +75,7 @@ export async function exportRaster(options: ExportRasterOptions): Promise<Export
   const source = await openRaster(options.sourcePath, 'export source');
   const partial = partialPathFor(options.outPath);
   try {
+    refuseOutputOverInputs([options.outPath], [options.sourcePath, ...source.getFileList()]);
     const args = exportArgs(options, source.bands.count());
     let out;
     try {
@@ -84,7 +86,17 @@ export async function exportRaster(options: ExportRasterOptions): Promise<Export
     }
     const result = { width: out.rasterSize.x, height: out.rasterSize.y, bandCount: out.bands.count(), dataType: out.bands.get(1).dataType ?? 'Unknown' };
     out.close();
-    renameSync(partial, options.outPath);
+    try {
+      const check = await gdal.openAsync(partial);
+      try {
+        await readBackFully(check);
+      } finally {
+        check.close();
+      }
+      renameSync(partial, options.outPath);
+    } catch (err) {
+      throw writeFailure(options.outPath, err);
+    }
     return { path: options.outPath, ...result, format: options.format ?? 'GTiff', sizeBytes: statSync(options.outPath).size, elapsedMs: Date.now() - started };
   } catch (err) {
     rmSync(partial, { force: true });

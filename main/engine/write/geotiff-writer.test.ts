@@ -32,7 +32,7 @@ test('abort removes the partial file and never creates the target', async () => 
   const path = join(root, 'aborted', 'out.tif');
   (await import('node:fs')).mkdirSync(join(root, 'aborted'));
   const writer = await GeoTiffWriter.create({ ...base, path, dataType: 'UInt16', noData: null });
-  assert.deepEqual(readdirSync(join(root, 'aborted')), ['out.partial.tif']);
+  assert.deepEqual(readdirSync(join(root, 'aborted')), [`out.panforge-${process.pid}.partial.tif`]);
   writer.abort();
   assert.deepEqual(readdirSync(join(root, 'aborted')), []);
 });

@@ -2,7 +2,9 @@
  * @module main/engine/write/geotiff-writer
  * Streams blocks into a tiled, compressed GeoTIFF at a temporary name, then commits it: a plain GTiff is renamed
  * into place; a COG is made by CreateCopy from the temporary GTiff (COG is a create-copy format) with overviews.
- * `abort()` removes every temporary file; a target is never left half-written.
+ * `abort()` removes every temporary file; a target is never left half-written. Before the rename the file is
+ * read back and compared, band by band, with a hash of what was written (content-hash.ts): GDAL does not report a
+ * failed flush (disk full, I/O error), so this is what keeps a truncated file from ever taking the target's name.
  */
 import { renameSync, rmSync } from 'node:fs';
 import { OutputError } from '../errors.ts';
@@ -12,7 +14,8 @@ import type { BandBlock } from '../raster/band-block.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
 import { mergeCreationOptions } from './creation-options.ts';
-import { checkOutputPath, partialPathFor } from './output-path.ts';
+import { hashDataset, hashWindow } from './content-hash.ts';
+import { checkOutputPath, partialPathFor, writeFailure } from './output-path.ts';
 
 export type OutputDataType = 'Byte' | 'UInt16' | 'Int16' | 'UInt32' | 'Int32' | 'Float32';
 export type Compression = 'DEFLATE' | 'ZSTD' | 'LZW' | 'NONE';
@@ -61,12 +64,18 @@ function validPercent(band: { getMetadata(): Record<string, string> }): number {
 export class GeoTiffWriter {
   private clampedCount = 0;
   private closed = false;
+  /** Per band, the content hash of every block handed to GDAL. */
+  private readonly writtenHashes: number[];
+  /** Output windows written (band 1), to account for pixels never written, which read back as nodata (or 0). */
+  private readonly writtenWindows: PixelWindow[] = [];
 
   private constructor(
     readonly options: GeoTiffOptions,
     private readonly dataset: Dataset,
     private readonly partialPath: string,
-  ) {}
+  ) {
+    this.writtenHashes = options.bandDescriptions.map(() => 0);
+  }
 
   /** Pixels whose value was clamped into the output type's range (or non-finite and written as nodata/0). */
   get clampedPixels(): number {
@@ -76,7 +85,7 @@ export class GeoTiffWriter {
   static async create(options: GeoTiffOptions): Promise<GeoTiffWriter> {
     checkOutputPath(options.path, options.overwrite ?? false);
     const partialPath = partialPathFor(options.path);
-    rmSync(partialPath, { force: true }); // a leftover from a killed run
+    rmSync(partialPath, { force: true }); // our own name (this pid): a leftover of an earlier writer in this process
     const compression = options.compression ?? 'ZSTD';
     let dataset: Dataset;
     try {
@@ -94,7 +103,8 @@ export class GeoTiffWriter {
       });
     } catch (err) {
       rmSync(partialPath, { force: true });
-      throw new OutputError('create-failed', `cannot create ${partialPath}: ${err instanceof Error ? err.message.trim() : String(err)}`, { path: options.path });
+      const failure = writeFailure(partialPath, err);
+      throw new OutputError(failure.code === 'disk-full' ? 'disk-full' : 'create-failed', failure.message.replace(/^cannot write/, 'cannot create'), { ...failure.details, path: options.path });
     }
     return new GeoTiffWriter(options, dataset, partialPath);
   }
@@ -133,11 +143,16 @@ export class GeoTiffWriter {
           else out[i] = r;
         }
       }
-      await this.dataset.bands.get(b + 1).pixels.writeAsync(window.colOff, window.rowOff, window.width, window.height, out);
+      if (b === 0) this.writtenWindows.push(window);
+      this.writtenHashes[b] = hashWindow(this.writtenHashes[b]!, window.colOff, window.rowOff, window.width, window.height, out);
+      try {
+        await this.dataset.bands.get(b + 1).pixels.writeAsync(window.colOff, window.rowOff, window.width, window.height, out);
+      } catch (err) {
+        throw writeFailure(this.options.path, err);
+      }
     }
   }
 
-  /** Flushes, converts to COG if asked, and renames into place. */
   /** Adds or replaces metadata items (default domain) before commit, e.g. provenance known only at the end. */
   updateMetadata(items: Record<string, string>): void {
     if (this.closed) throw new Error('GeoTiffWriter already closed');
@@ -165,6 +180,39 @@ export class GeoTiffWriter {
     }
   }
 
+  /** The hashes the file should have: what was written, plus nodata (or 0) wherever nothing was. */
+  private expectedHashes(): number[] {
+    const { width, height } = this.options;
+    const written = this.writtenWindows.reduce((n, w) => n + w.width * w.height, 0);
+    if (written >= width * height) return this.writtenHashes;
+    const covered = new Uint8Array(width * height);
+    for (const w of this.writtenWindows) for (let r = 0; r < w.height; r++) covered.fill(1, (w.rowOff + r) * width + w.colOff, (w.rowOff + r) * width + w.colOff + w.width);
+    const fill = this.options.dataType === 'Float32' ? new Float32Array(1) : new Float64Array(1);
+    fill[0] = this.options.noData ?? 0;
+    const one = this.options.dataType === 'Float32' ? fill : Int32Array.from([fill[0]]);
+    return this.writtenHashes.map((h) => {
+      let sum = h;
+      for (let i = 0; i < covered.length; i++) if (!covered[i]) sum = hashWindow(sum, i % width, Math.floor(i / width), 1, 1, one);
+      return sum;
+    });
+  }
+
+  /** The file about to take the target's name must hold exactly what was written. */
+  private async verify(path: string): Promise<void> {
+    const ds = await gdal.openAsync(path);
+    try {
+      const got = await hashDataset(ds, this.options.dataType);
+      const expected = this.expectedHashes();
+      const bad = got.findIndex((h, i) => h !== expected[i]);
+      if (got.length !== expected.length || bad >= 0) {
+        throw new Error(`the file on disk does not hold what was written (band ${bad + 1} differs when read back)`);
+      }
+    } finally {
+      ds.close();
+    }
+  }
+
+  /** Flushes, converts to COG if asked, reads the result back, and renames it into place. */
   async commit(): Promise<void> {
     if (this.closed) throw new Error('GeoTiffWriter already closed');
     this.closed = true;
@@ -179,16 +227,18 @@ export class GeoTiffWriter {
         const cog = await gdal.drivers.get('COG').createCopyAsync(cogPartial, this.dataset, mergeCreationOptions(cogOptions, this.options.creationOptions ?? [], 'COG'));
         cog.close();
         this.dataset.close();
-        renameSync(cogPartial, target);
         rmSync(this.partialPath, { force: true });
+        await this.verify(cogPartial);
+        renameSync(cogPartial, target);
       } else {
         this.dataset.close();
+        await this.verify(this.partialPath);
         renameSync(this.partialPath, target);
       }
     } catch (err) {
       rmSync(this.partialPath, { force: true });
       rmSync(cogPartial, { force: true });
-      throw new OutputError('write-failed', `cannot finish ${target}: ${err instanceof Error ? err.message.trim() : String(err)}`, { path: target });
+      throw err instanceof OutputError ? err : writeFailure(target, err);
     }
   }
 
