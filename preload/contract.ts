@@ -270,6 +270,9 @@ export const MetricsReport = obj({
   status: literal('ok', 'pending', 'failed'),
   protocol: str,
   note: str,
+  /** The PAN-pixel window the indices were measured on, and the size of the run output it lies in (a preview's
+   * output is small); null when nothing was measured. */
+  window: nullable(obj({ width: int, height: int, outputWidth: int, outputHeight: int })),
   indices: arr(MetricIndex),
   elapsedMs: num,
 });

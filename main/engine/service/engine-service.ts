@@ -190,7 +190,7 @@ export class EngineService {
     if (job.snapshot.state !== 'done' || !scene) {
       throw new InputError('job-not-done', `metrics need a finished run; job ${req.jobId} is ${job.snapshot.state}`, { jobId: req.jobId, state: job.snapshot.state });
     }
-    return computeRunMetrics({ jobId: req.jobId, fusedPath: job.outPath, files: scene.view.files, sensor: scene.report.sensor, ratio: scene.report.ratio });
+    return computeRunMetrics({ jobId: req.jobId, fusedPath: job.outPath, files: scene.view.files, sensor: scene.report.sensor });
   }
 
   /**
@@ -207,7 +207,7 @@ export class EngineService {
     const known = this.layers.get(layerId);
     if (known) return known.layer;
     const path = join(dirname(job.outPath), `${basename(job.outPath).replace(/\.tiff?$/i, '')}.sam-ms.tif`);
-    await writeRunQualityMap({ fusedPath: job.outPath, panPath: scene.view.files.panPath, msPath: scene.view.files.msPath, sensor: scene.report.sensor, ratio: scene.report.ratio, outPath: path });
+    await writeRunQualityMap({ fusedPath: job.outPath, files: scene.view.files, sensor: scene.report.sensor, outPath: path });
     const name = `Spectral distortion (SAM to MS, °) · ${job.snapshot.result?.layer.name ?? job.snapshot.method}`;
     const layer = await rasterLayer(path, { layerId, kind: 'quality', name });
     this.layers.set(layerId, { path, sceneId: job.snapshot.sceneId, layer });

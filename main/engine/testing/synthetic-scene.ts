@@ -34,7 +34,7 @@ export interface SyntheticSceneOptions {
   readonly panPixelM?: number;
   /** MS pixel size override in metres (e.g. a non-integer ratio); default panPixelM · ratio. */
   readonly msPixelM?: number;
-  /** Shift of the MS origin in PAN pixels (x, y) [default 0, 0]. */
+  /** Shift of the MS origin in PAN pixels (x, y) [default 0, 0]; the MS shows the ground at its shifted place. */
   readonly msOffsetPx?: readonly [number, number];
   /** Write no geotransform/CRS [default false]. */
   readonly noGeoreference?: boolean;
@@ -168,9 +168,18 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
     }
     const msRows = rows / ratio;
     const msStrip = new Float64Array(bands * msRows * msWidth);
-    for (let b = 0; b < bands; b++) {
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+    if (offX === 0 && offY === 0) {
+      for (let b = 0; b < bands; b++) {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+        }
+      }
+    } else {
+      // A shifted MS sees the ground where its georeference puts it (so the pair stays co-registered).
+      for (let b = 0; b < bands; b++) {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += (truthValue(c + offX, row0 + r + offY, positions[b]!, seed) * scale) / (ratio * ratio);
+        }
       }
     }
     if (noData) {
