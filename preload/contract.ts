@@ -164,7 +164,12 @@ export const SceneView = obj({
   crsCode: nullable(str),
   crsProj4: str,
   extent: Extent,
-  panPixelSizeM: num,
+  /** 'degree' = a geographic CRS: the extent and pixel size are in degrees of longitude/latitude. */
+  crsUnits: literal('metre', 'degree', 'other'),
+  /** PAN pixel width in the CRS's units (degrees for a geographic CRS). */
+  panPixelSize: num,
+  /** PAN pixel size on the ground in metres [x, y], at the scene's centre for a geographic CRS. */
+  panGroundPixelM: arr(num, 2),
   valueMax: num,
   notes: arr(str),
   methods: arr(obj({ id: text, fits: bool, why: str })),

@@ -10,6 +10,7 @@ import { getApi } from './api/get-api.ts';
 import { byId, el } from './dom.ts';
 import { LayerStore } from './map/layer-store.ts';
 import { SceneMap } from './map/scene-map.ts';
+import { resolutionText } from './map/scene-units.ts';
 import { CompareBar } from './panels/compare-bar.ts';
 import { ExportDialog } from './panels/export-dialog.ts';
 import { InspectorPanel } from './panels/inspector-panel.ts';
@@ -123,13 +124,16 @@ async function start(): Promise<void> {
     // Scene layers at the bottom: MS above PAN, so the colour is seen first.
     for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
     for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
-    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${view.panPixelSizeM} m PAN · ${view.files.panPath.split(/[\\/]/).pop()}`;
+    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.files.panPath.split(/[\\/]/).pop()}`;
     byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}`;
-    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}`;
+    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${map.displayNote ? ' · drawn in UTM' : ''}`;
+    byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';
+    inspector.setScene(view);
     runs!.setScene(view);
     metrics.setRuns(ofScene(runs!.all()));
     await runs!.refreshJobs();
-    status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${view.notes.length ? ` — ${view.notes.join('; ')}` : ''}`);
+    const notes = [...view.notes, ...(map.displayNote ? [`${view.crsCode ?? view.crsName} is geographic: ${map.displayNote}`] : [])];
+    status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
     void scenePanel.refreshRecent();
   };
   const scenePanel = new ScenePanel({ api, info, status, root: byId('scene-panel'), open: openScene });

@@ -18,7 +18,7 @@ test('0.498 m PAN with 2.0 m MS and 4:1 pixel counts: ratio 4 on a resampled MS 
     assert.equal(scene.ratio, 4);
     assert.match(scene.notes.join(' '), /pixel size 2 is 4\.0161 PAN pixels .*not exactly 4; it is resampled \(cubic\) onto a \d+×\d+ grid aligned with PAN/);
     const gt = scene.msDataset.geoTransform!;
-    assert.ok(Math.abs(gt[1] - 0.498 * 4) < 1e-9, `MS step ${gt[1]}`);
+    assert.ok(Math.abs(gt[1]! - 0.498 * 4) < 1e-9, `MS step ${gt[1]}`);
     assert.ok(scene.region.width >= 150 && scene.region.width % 4 === 0);
   } finally {
     scene.close();

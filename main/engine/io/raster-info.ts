@@ -17,6 +17,10 @@ export interface CrsInfo {
   /** e.g. "EPSG:32618", or null when the CRS has no authority code. */
   readonly code: string | null;
   readonly name: string;
+  /** 'degree' for a geographic CRS (longitude/latitude), 'metre' for a metric projected one, else 'other'. */
+  readonly units: 'metre' | 'degree' | 'other';
+  /** Length of one linear unit in metres (1 for metres, 0.3048… for feet); NaN for a geographic CRS. */
+  readonly metresPerUnit: number;
 }
 
 export interface BandInfo {
@@ -87,7 +91,10 @@ function describeCrs(ds: Dataset): CrsInfo | null {
   const authorityCode = srs.getAuthorityCode(null);
   if (authority && authorityCode) code = `${authority}:${authorityCode}`;
   const name = srs.getAttrValue('PROJCS') || srs.getAttrValue('GEOGCS') || code || 'unnamed CRS';
-  return { wkt: srs.toWKT(), proj4, code, name };
+  if (srs.isGeographic()) return { wkt: srs.toWKT(), proj4, code, name, units: 'degree', metresPerUnit: NaN };
+  const linear = srs.getLinearUnits();
+  const metresPerUnit = Number.isFinite(linear.value) && linear.value > 0 ? linear.value : 1;
+  return { wkt: srs.toWKT(), proj4, code, name, units: metresPerUnit === 1 ? 'metre' : 'other', metresPerUnit };
 }
 
 function parseBitDepth(value: string | undefined): number | null {

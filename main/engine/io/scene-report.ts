@@ -9,6 +9,7 @@ import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
 import { extentOf } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
 import { openScene, type SceneFiles } from './open-scene.ts';
+import { groundPixelSize } from './ground-size.ts';
 import type { RasterInfo } from './raster-info.ts';
 
 export interface RasterReport {
@@ -20,7 +21,11 @@ export interface RasterReport {
   readonly dataType: string;
   readonly crs: string | null;
   readonly crsCode: string | null;
+  /** In the CRS's units (see crsUnits). */
   readonly pixelSize: readonly [number, number] | null;
+  readonly crsUnits: 'metre' | 'degree' | 'other' | null;
+  /** Pixel size on the ground in metres, at the raster's centre for a geographic CRS. */
+  readonly groundPixelM: readonly [number, number] | null;
   readonly extent: readonly [number, number, number, number] | null;
   readonly bands: readonly { readonly number: number; readonly description: string; readonly noData: number | null }[];
   readonly declaredBitDepth: number | null;
@@ -41,6 +46,7 @@ export interface SceneReport {
 
 function rasterReport(info: RasterInfo): RasterReport {
   const gt = info.geoTransform;
+  const centreY = gt ? gt[3] + (info.height / 2) * gt[5] : 0;
   return {
     path: info.path,
     driver: info.driver,
@@ -51,6 +57,8 @@ function rasterReport(info: RasterInfo): RasterReport {
     crs: info.crs?.name ?? null,
     crsCode: info.crs?.code ?? null,
     pixelSize: gt ? [Math.abs(gt[1]), Math.abs(gt[5])] : null,
+    crsUnits: info.crs?.units ?? null,
+    groundPixelM: gt && info.crs ? groundPixelSize(info.crs, gt[1], gt[5], centreY) : null,
     extent: gt ? extentOf(gt, info.width, info.height) : null,
     bands: info.bands.map((b) => ({ number: b.bandNumber, description: b.description, noData: b.noData })),
     declaredBitDepth: info.declaredBitDepth,
@@ -86,11 +94,20 @@ export async function describeScene(files: SceneFiles): Promise<SceneReport> {
   }
 }
 
+/** "0.5 × 0.5 m", or "2.7e-6 × 2.7e-6° (0.27 × 0.30 m at the centre)" for a geographic CRS. */
+export function pixelText(r: Pick<RasterReport, 'pixelSize' | 'crsUnits' | 'groundPixelM'>): string {
+  if (!r.pixelSize) return '?';
+  const ground = r.groundPixelM ? `${r.groundPixelM.map((v) => +v.toPrecision(3)).join(' × ')} m` : '';
+  if (r.crsUnits === 'degree') return `${r.pixelSize.map((v) => +v.toPrecision(6)).join(' × ')}°${ground ? ` (${ground} at the centre)` : ''}`;
+  if (r.crsUnits === 'metre') return ground || `${r.pixelSize.join(' × ')} m`;
+  return `${r.pixelSize.map((v) => +v.toPrecision(6)).join(' × ')} CRS units${ground ? ` (${ground})` : ''}`;
+}
+
 function rasterLines(role: string, r: RasterReport): string[] {
   const lines = [
     `${role}: ${r.path}`,
     `  ${r.driver}, ${r.width} × ${r.height} px, ${r.bandCount} band${r.bandCount > 1 ? 's' : ''}, ${r.dataType}${r.declaredBitDepth ? ` (${r.declaredBitDepth}-bit declared)` : ''}`,
-    `  CRS ${r.crs ?? 'none'}${r.crsCode ? ` (${r.crsCode})` : ''}, pixel ${r.pixelSize ? r.pixelSize.join(' × ') : '?'}${r.sensor ? `, sensor ${r.sensor}` : ''}`,
+    `  CRS ${r.crs ?? 'none'}${r.crsCode ? ` (${r.crsCode})` : ''}, pixel ${pixelText(r)}${r.sensor ? `, sensor ${r.sensor}` : ''}`,
     `  extent ${r.extent ? r.extent.map((v) => +v.toFixed(3)).join(', ') : '?'}`,
   ];
   const bandText = r.bands.map((b) => `${b.number}:${b.description || '-'}${b.noData !== null ? ` (nodata ${b.noData})` : ''}`).join('  ');

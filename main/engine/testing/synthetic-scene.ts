@@ -30,7 +30,11 @@ export interface SyntheticSceneOptions {
   readonly msEpsg?: number;
   /** An MS CRS given as WKT (e.g. a local engineering CRS that cannot be reprojected); overrides msEpsg. */
   readonly msCrsWkt?: string;
-  /** PAN pixel size in metres [default 0.5]. */
+  /** Upper-left corner of PAN in CRS units [default 500000, 4600000]; e.g. [121.75, 31.24] with epsg 4326. */
+  readonly origin?: readonly [number, number];
+  /** Band descriptions of the MS: 'named' (Blue, Green…), or 'none' as many files have [default 'named']. */
+  readonly bandNames?: 'named' | 'none';
+  /** PAN pixel size in CRS units (metres, or degrees for a geographic CRS) [default 0.5]. */
   readonly panPixelM?: number;
   /** MS pixel size override in metres (e.g. a non-integer ratio); default panPixelM · ratio. */
   readonly msPixelM?: number;
@@ -117,8 +121,7 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
   const msPath = join(options.folder, `${name}_ms.tif`);
   const truthPath = options.writeTruth ? join(options.folder, `${name}_truth.tif`) : null;
   const createOpts = ['TILED=YES', 'COMPRESS=DEFLATE', 'BIGTIFF=IF_SAFER'];
-  const x0 = 500000;
-  const y0 = 4600000;
+  const [x0, y0] = options.origin ?? [500000, 4600000];
   const [offX, offY] = options.msOffsetPx ?? [0, 0];
   const epsg = options.epsg ?? 32633;
   const panWkt = gdal.SpatialReference.fromEPSG(epsg).toWKT();
@@ -136,7 +139,7 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
   const georef = !options.noGeoreference;
   const metadata: Record<string, string> = { SENSOR: options.sensor ?? 'Synthetic' };
   if (bitDepth !== null && dataType !== 'Float32') metadata.BIT_DEPTH = String(bitDepth);
-  const names = bandNames(bands);
+  const names = options.bandNames === 'none' ? Array.from({ length: bands }, () => '') : bandNames(bands);
   const noData = options.noData ?? null;
   const common = { dataType, noData: noData?.value ?? null, creationOptions: createOpts, metadata };
   const panGt = [x0, panPx, 0, y0, 0, -panPx];
