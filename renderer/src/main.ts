@@ -81,7 +81,11 @@ async function start(): Promise<void> {
     onExport: () => exportDialog.open(selectedLayer),
   });
   const metrics = new MetricsPanel(api, status, byId('metrics-panel'), (run, layer) => {
-    if (run.sceneId === scene?.sceneId) store.add(layer, 'top');
+    if (run.sceneId !== scene?.sceneId || store.get(layer.layerId)) return;
+    // A quality map is a diagnostic over the imagery, not a replacement: listed unticked, see-through once shown.
+    store.add(layer, 'top', false);
+    store.update(layer.layerId, { opacity: 0.7 });
+    status.info(`${layer.name} added to the layers (tick it to show it over the imagery)`);
   });
   const storageSection = byId<HTMLDetailsElement>('storage-section');
   const storage = new StoragePanel({ api, status, root: byId('storage-panel'), onRunRemoved: () => void scenePanel.refreshRecent() });

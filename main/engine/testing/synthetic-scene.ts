@@ -49,7 +49,8 @@ export interface SyntheticSceneOptions {
   /** PAN band count (tests of a wrong PAN) [default 1]. */
   readonly panBands?: number;
   readonly seed?: number;
-  readonly sensor?: string;
+  /** SENSOR metadata [default 'Synthetic']; null writes none (as many deliveries have). */
+  readonly sensor?: string | null;
 }
 
 export interface SyntheticScene {
@@ -137,7 +138,7 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
     msOrigin = [p.x, p.y];
   }
   const georef = !options.noGeoreference;
-  const metadata: Record<string, string> = { SENSOR: options.sensor ?? 'Synthetic' };
+  const metadata: Record<string, string> = options.sensor === null ? {} : { SENSOR: options.sensor ?? 'Synthetic' };
   if (bitDepth !== null && dataType !== 'Float32') metadata.BIT_DEPTH = String(bitDepth);
   const names = options.bandNames === 'none' ? Array.from({ length: bands }, () => '') : bandNames(bands);
   const noData = options.noData ?? null;

@@ -24,7 +24,7 @@ import { getRenderPixel } from 'ol/render.js';
 import GeoTIFF from 'ol/source/GeoTIFF.js';
 import VectorSource from 'ol/source/Vector.js';
 import type { AppInfo, Extent, RasterLayer, SceneView, WireError } from '../../../preload/contract.ts';
-import { webglStyle } from '../style/band-style.ts';
+import { webglStyle, type LinkedStretch } from '../style/band-style.ts';
 import type { LayerEntry, LayerStore } from './layer-store.ts';
 import { displayProjectionFor } from './display-projection.ts';
 import { registerSceneProjection } from './projection.ts';
@@ -68,6 +68,8 @@ export class SceneMap {
   /** What each quadrant draws now (its own WebGL layer; the GeoTIFF source is shared with the main map). */
   private readonly quadLayers: ({ layerId: string; layer: WebGLTileLayer } | null)[] = [null, null, null, null];
   private mode: CompareMode = 'single';
+  /** The layer whose display range every compared layer uses in swipe and 2×2 (null = each its own). */
+  private stretchReference: string | null = null;
   private swipe: { left: string | null; right: string | null; fraction: number } = { left: null, right: null, fraction: 0.5 };
 
   constructor(private readonly options: SceneMapOptions) {
@@ -80,7 +82,12 @@ export class SceneMap {
     });
     this.watchRender(this.map, options.mainTarget);
     this.map.on('singleclick', (e) => options.onClick(this.toScene(e.coordinate)));
-    options.store.onChange((change) => (change.type === 'list' ? this.syncList() : this.syncStyle(change.layerId)));
+    options.store.onChange((change) => {
+      if (change.type === 'list') this.syncList();
+      // The reference's band choice or stretch changes every linked layer.
+      else if (change.layerId === this.stretchReference && this.mode !== 'single') this.syncStyleAll();
+      else this.syncStyle(change.layerId);
+    });
   }
 
   /** Shows a newly opened scene: its CRS, a fresh view fitted to it, and no layers until the store fills. */
@@ -224,7 +231,8 @@ export class SceneMap {
     let source = this.sources.get(layer.layerId);
     if (source) return source;
     source = new GeoTIFF({
-      sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData === null ? {} : { nodata: layer.noData }) }],
+      // Quality maps mark "not evaluated" with NaN, which the contract cannot carry: name it so it is transparent.
+      sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData !== null ? { nodata: layer.noData } : layer.kind === 'quality' ? { nodata: NaN } : {}) }],
       normalize: false,
       projection: this.projection ?? undefined,
       // Nearest neighbour: an analyst judges fused pixels, not a smoothed view (and linear filtering would blend
@@ -251,7 +259,28 @@ export class SceneMap {
 
   private styleOf(entry: LayerEntry): Style {
     // Our expression type is structurally the OpenLayers one (nested arrays of numbers and strings).
-    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma, stretch: entry.stretch }) as unknown as Style;
+    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma, stretch: entry.stretch, linkedTo: this.linkFor(entry) }) as unknown as Style;
+  }
+
+  /**
+   * Linked stretch: in swipe and 2×2 every compared image layer is shown on the reference layer's display range
+   * (its own stretch would make equal values look different: a fusion "looks" better or worse by contrast alone).
+   * Quality maps keep their ramp; the reference itself is drawn as it is.
+   */
+  setStretchLink(referenceLayerId: string | null): void {
+    this.stretchReference = referenceLayerId;
+    this.syncStyleAll();
+  }
+
+  stretchLink(): string | null {
+    return this.stretchReference;
+  }
+
+  private linkFor(entry: LayerEntry): LinkedStretch | null {
+    if (this.mode === 'single' || !this.stretchReference || entry.layer.kind === 'quality') return null;
+    const ref = this.options.store.get(this.stretchReference);
+    if (!ref || ref.layer.kind === 'quality' || ref.layer.layerId === entry.layer.layerId) return null;
+    return { layer: ref.layer, combo: ref.combo, stretch: ref.stretch };
   }
 
   private makeLayer(entry: LayerEntry): WebGLTileLayer {

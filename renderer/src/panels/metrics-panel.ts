@@ -14,6 +14,14 @@ import { Chart, colourFor } from './charts.ts';
 const DISPLAY: Record<string, string> = { D_lambda: 'Dλ', D_s: 'Ds', QNR: 'QNR', D_lambda_K: 'Dλ(K)', HQNR: 'HQNR' };
 const shown = (name: string) => DISPLAY[name] ?? name;
 
+/** "256² of 1280×1280" (full scene) or "128² of preview 352×384": where a row's numbers come from. */
+function windowText(report: MetricsReport, run: JobSnapshot): string {
+  const w = report.window;
+  if (!w) return '–';
+  const side = w.width === w.height ? `${w.width}²` : `${w.width}×${w.height}`;
+  return `${side} of ${run.previewExtent ? 'preview ' : ''}${w.outputWidth}×${w.outputHeight}`;
+}
+
 export class MetricsPanel {
   private readonly reports = new Map<string, MetricsReport>();
   private runs: JobSnapshot[] = [];
@@ -85,16 +93,23 @@ export class MetricsPanel {
           'tr',
           {},
           el('th', {}, 'run'),
+          el('th', { title: 'The PAN-pixel window the indices were measured on, in the output of that run (a preview is small)' }, 'window'),
           ...names.map((n) => el('th', { title: `${n}: ${meta.get(n)!.better} is better; ideal ${meta.get(n)!.ideal}` }, `${shown(n)} ${meta.get(n)!.better === 'higher' ? '↑' : '↓'}`)),
         ),
       );
       for (const r of rows) {
         const report = this.reports.get(r.jobId)!;
         const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(3) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
-        t.append(el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r)), ...cells));
+        t.append(
+          el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r)), el('td', { 'data-testid': 'metrics-window', title: report.note }, windowText(report, r)), ...cells),
+        );
       }
-      const notes = [...new Set(rows.map((r) => `${this.reports.get(r.jobId)!.protocol}, ${this.reports.get(r.jobId)!.note}`))];
-      this.table.append(t, ...notes.map((n) => el('p', { class: 'muted small' }, n)));
+      const protocols = [...new Set(rows.map((r) => this.reports.get(r.jobId)!.protocol))];
+      const mixed = new Set(rows.map((r) => r.previewExtent !== null)).size > 1;
+      this.table.append(
+        t,
+        el('p', { class: 'muted small' }, `${protocols.join('; ')}; each on a centred window of its own output (hover a row for where).${mixed ? ' Previews and full-scene runs are measured on different areas: compare like with like.' : ''}`),
+      );
     }
     const datasets = rows
       .filter((r) => this.reports.get(r.jobId)!.status === 'ok')
