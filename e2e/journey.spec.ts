@@ -297,6 +297,7 @@ test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app 
   await page.getByTestId('export-datatype').selectOption('source');
   await page.getByTestId('export-compression').selectOption('DEFLATE');
   for (const b of [2, 1, 0]) await page.getByTestId(`export-band-${b}`).check();
+  await expect(page.getByTestId('export-band-order')).toHaveText('written as 1: Red, 2: Green, 3: Blue');
   await page.getByTestId('export-extent-full').check();
   await page.getByTestId('export-submit').click();
   const done = page.getByTestId('export-done');
@@ -316,12 +317,13 @@ test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app 
     expect(out.bands.get(1).dataType).toBe('UInt16');
     expect(out.geoTransform).toEqual(ref.geoTransform);
     expect(out.srs?.isSame(ref.srs!)).toBe(true);
-    // Same pixels as the run: the value the inspector read at its point (bands 1..3 = Blue, Green, Red).
+    // Same pixels as the run, in the order ticked: bands 1..3 = Red, Green, Blue (source bands 3, 2, 1).
     expect(inspected, 'the profile step ran').not.toBeNull();
     const gt = out.geoTransform!;
     const col = Math.floor((inspected!.x - gt[0]!) / gt[1]!);
     const row = Math.floor((inspected!.y - gt[3]!) / gt[5]!);
-    for (let b = 1; b <= 3; b++) expect(out.bands.get(b).pixels.get(col, row)).toBe(inspected!.brovey[b - 1]);
+    for (let b = 1; b <= 3; b++) expect(out.bands.get(b).pixels.get(col, row)).toBe(inspected!.brovey[3 - b]);
+    expect(out.bands.get(1).description).toBe('Red');
   } finally {
     out.close();
     ref.close();

@@ -171,6 +171,8 @@ export const SceneView = obj({
   /** PAN pixel size on the ground in metres [x, y], at the scene's centre for a geographic CRS. */
   panGroundPixelM: arr(num, 2),
   valueMax: num,
+  /** What the values are, for labels: "11-bit DN", or "float reflectance" (no DN axis for those). */
+  valueLabel: str,
   notes: arr(str),
   methods: arr(obj({ id: text, fits: bool, why: str })),
   layers: arr(RasterLayer),

@@ -12,7 +12,7 @@ import { LayerStore } from './map/layer-store.ts';
 import { SceneMap } from './map/scene-map.ts';
 import { resolutionText } from './map/scene-units.ts';
 import { CompareBar } from './panels/compare-bar.ts';
-import { ExportDialog } from './panels/export-dialog.ts';
+import { ExportDialog, sceneNameOf } from './panels/export-dialog.ts';
 import { InspectorPanel } from './panels/inspector-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
 import { MetricsPanel } from './panels/metrics-panel.ts';
@@ -70,7 +70,7 @@ async function start(): Promise<void> {
     (id) => (selectedLayer = id),
     (extent) => map.zoomTo(extent),
   );
-  const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView });
+  const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView, mode: info.mode, sceneName: () => (scene ? sceneNameOf(scene.files.panPath) : null) });
   new CompareBar({
     store,
     map,
@@ -128,7 +128,7 @@ async function start(): Promise<void> {
     // Scene layers at the bottom: MS above PAN, so the colour is seen first.
     for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
     for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
-    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.files.panPath.split(/[\\/]/).pop()}`;
+    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
     byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}`;
     byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${map.displayNote ? ' · drawn in UTM' : ''}`;
     byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';

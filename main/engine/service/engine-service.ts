@@ -71,6 +71,13 @@ async function rasterLayer(path: string, fields: Pick<RasterLayer, 'layerId' | '
   return { ...fields, ...base, stats: await rasterStretch({ path }) };
 }
 
+/** "11-bit DN" for integer data; float data are reflectance (≤ 1) or values in their own unit, never DN. */
+function valueLabel(report: SceneReport): string {
+  const vs = report.valueScale;
+  if (/^Float/.test(report.ms.dataType)) return vs.bitDepth === null ? 'float reflectance' : `float (${vs.bitDepth}-bit range)`;
+  return vs.bitDepth === null ? report.ms.dataType : `${vs.bitDepth}-bit DN`;
+}
+
 /** The PAN pixel window covering a map extent, clipped to the PAN raster. */
 function panWindowFor(report: SceneReport, extent: readonly [number, number, number, number]) {
   const [x0, , , y1] = report.pan.extent!;
@@ -128,6 +135,7 @@ export class EngineService {
       panPixelSize: report.pan.pixelSize![0],
       panGroundPixelM: [...(report.pan.groundPixelM ?? report.pan.pixelSize!)],
       valueMax: report.valueScale.valueMax,
+      valueLabel: valueLabel(report),
       notes: [...report.notes],
       methods: report.methods.map((m) => ({ ...m })),
       layers,
@@ -229,6 +237,8 @@ export class EngineService {
       bandIndexes: req.bandIndexes,
       extent: req.extent,
       byteScaleMax: valueMax,
+      // Byte keeps what the map shows: each band's 2–98 % display stretch (quality maps: their 0–p98 ramp range).
+      byteRanges: record.layer.stats.map((b): [number, number] => (record.layer.kind === 'quality' ? [0, b.p98] : [b.p2, b.p98])),
     });
   }
 
