@@ -83,8 +83,8 @@ test('a geographic (EPSG:4326) scene: degrees and metres, 7-decimal coordinates,
   const { page } = app;
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   await openScene(page, 'geographic');
-  // 4.5e-6° of longitude at 31.24° N is 0.43 m; of latitude 0.50 m.
-  await expect(page.getByTestId('scene-title')).toContainText('0.0000045° ≈ 0.428 × 0.498 m PAN (at the centre)');
+  // 4.5e-6° of longitude at 31.24° N is 0.429 m on WGS 84; of latitude 0.499 m.
+  await expect(page.getByTestId('scene-title')).toContainText('0.0000045° ≈ 0.429 × 0.499 m PAN (at the centre)');
   await expect(page.locator('#crs-label')).toContainText('WGS 84 (EPSG:4326) · drawn in UTM');
   await expect(page.locator('#crs-label')).toHaveAttribute('title', /UTM zone 51N \(EPSG:32651\)/);
   await expect(page.getByTestId('status-text')).toContainText('EPSG:4326 is geographic: drawn in UTM zone 51N');

@@ -61,3 +61,13 @@ test('the run inputs of an output put the MS edge at the phase and refuse an out
   }
   await assert.rejects(openRunInputs(files, { path: 'off.tif', geoTransform: [500000.2, 0.5, 0, 4600000, 0, -0.5], width: 40, height: 40 }), /not on the PAN grid/);
 });
+
+test('ratio 2 with the MS one PAN pixel (half an MS pixel) off: metrics on a window whose side is a multiple of 32', async () => {
+  const files = await writeSyntheticScene({ folder: join(root, 'r2'), name: 'r2', panWidth: 256, panHeight: 256, ratio: 2, msOffsetPx: [1, 1] });
+  const view = await service.sceneOpen({ ...files, cacheDir: join(root, 'cache') });
+  const job = await finishedRun(view.sceneId, 'r2-full', null);
+  const report = await service.metricsCompute({ jobId: job.jobId });
+  assert.equal(report.status, 'ok', report.note);
+  assert.equal(report.window!.width % 32, 0);
+  assert.equal(report.window!.width, 224);
+});

@@ -51,9 +51,11 @@ export async function computeRunMetrics(options: RunMetricsOptions): Promise<Met
     inputs = await openRunInputs(options.files, grid);
     const { ratio } = inputs.scene;
     const sensor = options.sensor ?? 'generic';
-    // Window on whole MS pixels: side a multiple of 8·ratio, centred in the area both the output and the scene cover.
-    const side = Math.min(options.windowPx ?? 256, Math.floor(Math.min(inputs.width, inputs.height) / (8 * ratio)) * 8 * ratio);
-    if (side < 8 * ratio) return failed(`output ${grid.width}×${grid.height} px is too small for the indices (needs ≥ ${8 * ratio} px on the MS grid)`);
+    // Window on whole MS pixels, centred in the area both the output and the scene cover; its side is a multiple of
+    // 32 (the block Q of D_λ and D_s) and of 8·ratio (8 MS pixels, for the MS-scale blocks).
+    const unit = lcm(32, 8 * ratio);
+    const side = Math.floor(Math.min(options.windowPx ?? 256, inputs.width, inputs.height) / unit) * unit;
+    if (side < unit) return failed(`output ${grid.width}×${grid.height} px is too small for the indices (needs ≥ ${unit}×${unit} px on the MS grid)`);
     const col = Math.floor((inputs.width - side) / 2 / ratio) * ratio;
     const row = Math.floor((inputs.height - side) / 2 / ratio) * ratio;
     fused = await openRaster(options.fusedPath, 'run output');
@@ -90,6 +92,11 @@ export async function computeRunMetrics(options: RunMetricsOptions): Promise<Met
     fused?.close();
     inputs?.close();
   }
+}
+
+function lcm(a: number, b: number): number {
+  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
+  return (a / gcd(a, b)) * b;
 }
 
 /** Enough decimals for degrees (1e-7° ≈ 1 cm) and metres alike. */
