@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError } from '../engine/errors.ts';
+import { BAND_PRESETS, type BandLayoutOverride } from '../engine/io/band-layout.ts';
 import { describeScene, formatSceneReport } from '../engine/io/scene-report.ts';
 import type { JobEvent } from '../engine/jobs/job-events.ts';
 import { sharpenInChild } from '../engine/jobs/sharpen-process.ts';
@@ -19,7 +20,7 @@ import { UsageError } from './usage-error.ts';
 export const HELP = `panforge — pansharpen satellite scenes (GGPNet, PreMix, CF2N and classical baselines)
 
 Usage:
-  panforge info --pan PAN --ms MS [--json]
+  panforge info --pan PAN --ms MS [--sensor S] [--bands B] [--json]
       Read a PAN + MS pair, check it, and report sizes, CRS, bands, bit depth and the methods that fit.
   panforge sharpen --pan PAN --ms MS --method NAME --out OUT.tif [options]
       Sharpen the whole scene into a georeferenced GeoTIFF on the PAN grid.
@@ -32,6 +33,11 @@ Usage:
         --cog             write a Cloud Optimized GeoTIFF with overviews
         --float32         write Float32 instead of the MS data type
         --compress C      ZSTD (default) | DEFLATE | LZW | NONE
+        --sensor S        the sensor, for its MTF gains (WorldView-3, WV03, GeoEye-1, …); default: the SENSOR
+                          metadata, else unknown (generic MTF)
+        --bands B         MS band names in file order, comma-separated (Red,Green,Blue,NIR), or a preset:
+                          ${BAND_PRESETS.map((p) => p.id).join(' | ')} (a WorldView preset also sets the sensor);
+                          default: the band descriptions, else a guess from ColorInterp or the band count
         --overwrite       replace OUT if it exists
         --quiet           no progress bar
         --json            print the result as JSON on stdout
@@ -56,9 +62,16 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return upper;
 }
 
+/** --sensor / --bands as the scene's layout override (checked against the MS when the scene opens). */
+function layoutOption(values: { sensor?: string | undefined; bands?: string | undefined }): { layout?: BandLayoutOverride } {
+  if (values.sensor === undefined && values.bands === undefined) return {};
+  if (values.bands !== undefined && values.bands.trim() === '') throw new UsageError('--bands needs names (Blue,Green,Red,NIR) or a preset id');
+  return { layout: { sensor: values.sensor ?? null, bands: values.bands ?? null } };
+}
+
 async function commandInfo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { pan: { type: 'string' }, ms: { type: 'string' }, json: { type: 'boolean' } } });
-  const report = await describeScene({ panPath: resolve(required(values, 'pan')), msPath: resolve(required(values, 'ms')) });
+  const { values } = parseArgs({ args: argv, options: { pan: { type: 'string' }, ms: { type: 'string' }, sensor: { type: 'string' }, bands: { type: 'string' }, json: { type: 'boolean' } } });
+  const report = await describeScene({ panPath: resolve(required(values, 'pan')), msPath: resolve(required(values, 'ms')), ...layoutOption(values) });
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatSceneReport(report)) + '\n');
   return ExitCode.ok;
 }
@@ -101,6 +114,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
       cog: { type: 'boolean' },
       float32: { type: 'boolean' },
       compress: { type: 'string' },
+      sensor: { type: 'string' },
+      bands: { type: 'string' },
       overwrite: { type: 'boolean' },
       quiet: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -146,6 +161,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
         dataType: values.float32 ? 'Float32' : 'source',
         compression,
         overwrite: values.overwrite ?? false,
+        ...layoutOption(values),
       },
       { signal: controller.signal, onEvent },
     );

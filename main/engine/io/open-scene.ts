@@ -10,12 +10,15 @@ import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { extentOf, isNorthUp, windowTransform, type GeoTransform } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
+import { applyBandLayout, inferBandLayout, type BandLayout, type BandLayoutOverride } from './band-layout.ts';
 import { gdal, type Dataset } from './gdal.ts';
 import { openRaster, readRasterInfoFromDataset, type RasterInfo } from './raster-info.ts';
 
 export interface SceneFiles {
   readonly panPath: string;
   readonly msPath: string;
+  /** The user's sensor and band names (app Scene panel, CLI --sensor/--bands); absent = as inferred. */
+  readonly layout?: BandLayoutOverride;
 }
 
 export interface Scene {
@@ -33,8 +36,12 @@ export interface Scene {
   readonly geoTransform: GeoTransform;
   readonly crsWkt: string;
   readonly bandCount: number;
+  /** MS band names in file order (layout.bandNames): output band descriptions, true colour, band mapping. */
   readonly bandDescriptions: readonly string[];
+  /** Sensor for MTF gains (layout.sensor). */
   readonly sensor: string | null;
+  /** Where the sensor and band names came from (metadata, descriptions, a guess, the user). */
+  readonly layout: BandLayout;
   /** Things the user should know that are not errors (reprojection, cropping to the overlap). */
   readonly notes: readonly string[];
   close(): void;
@@ -193,6 +200,7 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
     const panGeo = requireGeoreference(pan, 'PAN');
     const msGeo = requireGeoreference(ms, 'MS');
     checkBandCounts(pan, ms);
+    const layout = applyBandLayout(inferBandLayout(ms, pan), files.layout, ms);
     if (pan.width * pan.height < 4 || ms.width < MIN_MS_PIXELS || ms.height < MIN_MS_PIXELS) {
       throw new InputError(
         'scene-too-small',
@@ -202,6 +210,10 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
     }
 
     const notes: string[] = [];
+    if (layout.bandsGuessed) {
+      const from = layout.bandSource === 'color-interp' ? 'the bands\' colour interpretation' : `the band count (${ms.bandCount})`;
+      notes.push(`MS band names guessed from ${from}: ${layout.bandNames.join(', ')}; set them if wrong (app: Sensor & bands; CLI: --bands)`);
+    }
     const sameCrs = panDataset.srs && msDataset.srs ? panDataset.srs.isSame(msDataset.srs) : false;
     let grid: MsGrid;
     if (!sameCrs) {
@@ -271,8 +283,9 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
       geoTransform: windowTransform(region, panGeo.gt),
       crsWkt: panGeo.wkt,
       bandCount: ms.bandCount,
-      bandDescriptions: ms.bands.map((b, i) => b.description || `Band ${i + 1}`),
-      sensor: ms.sensor ?? pan.sensor,
+      bandDescriptions: layout.bandNames,
+      sensor: layout.sensor,
+      layout,
       notes,
       close() {
         if (msDs !== originalMs) msDs.close();

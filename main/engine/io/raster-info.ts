@@ -27,6 +27,8 @@ export interface BandInfo {
   /** GDAL's 1-based band number. */
   readonly bandNumber: number;
   readonly description: string;
+  /** GDAL's colour interpretation ("Red", "Gray", "Undefined"…), or null. */
+  readonly colorInterp: string | null;
   readonly noData: number | null;
   readonly blockSizePx: { readonly width: number; readonly height: number };
 }
@@ -112,6 +114,7 @@ export function readRasterInfoFromDataset(ds: Dataset, path: string): RasterInfo
     bands.push({
       bandNumber: n,
       description: band.description,
+      colorInterp: band.colorInterpretation ?? null,
       noData: band.noDataValue,
       blockSizePx: { width: band.blockSize.x, height: band.blockSize.y },
     });

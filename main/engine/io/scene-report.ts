@@ -8,6 +8,7 @@ import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
 import { extentOf } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
+import type { BandLayout } from './band-layout.ts';
 import { openScene, type SceneFiles } from './open-scene.ts';
 import { groundPixelSize } from './ground-size.ts';
 import type { RasterInfo } from './raster-info.ts';
@@ -39,6 +40,7 @@ export interface SceneReport {
   readonly region: PixelWindow;
   readonly valueScale: ValueScale;
   readonly sensor: string | null;
+  readonly layout: BandLayout;
   readonly crsProj4: string;
   readonly notes: readonly string[];
   readonly methods: readonly { readonly id: string; readonly fits: boolean; readonly why: string }[];
@@ -85,6 +87,7 @@ export async function describeScene(files: SceneFiles): Promise<SceneReport> {
       region: scene.region,
       valueScale: resolveValueScale(scene, sample),
       sensor: scene.sensor,
+      layout: scene.layout,
       crsProj4: scene.pan.crs?.proj4 ?? '',
       notes: scene.notes,
       methods,
@@ -120,7 +123,8 @@ export function formatSceneReport(report: SceneReport): string {
   return [
     ...rasterLines('PAN', report.pan),
     ...rasterLines('MS ', report.ms),
-    `Scene: ratio ${report.ratio}, processing ${report.region.width} × ${report.region.height} PAN px at (${report.region.colOff}, ${report.region.rowOff}), sensor ${report.sensor ?? 'unknown'}`,
+    `Scene: ratio ${report.ratio}, processing ${report.region.width} × ${report.region.height} PAN px at (${report.region.colOff}, ${report.region.rowOff}), sensor ${report.sensor ?? 'unknown'}${report.layout.sensorSource === 'user' ? ' (chosen)' : ''}`,
+    `  MS bands: ${report.layout.bandNames.join(', ')} (${report.layout.bandsGuessed ? 'guessed from ' : 'from '}${report.layout.bandSource.replace('-', ' ')})`,
     `  values: ${vs.bitDepth !== null ? `${vs.bitDepth}-bit` : 'reflectance'} (1.0 = ${vs.valueMax} DN, from ${vs.source})`,
     ...report.notes.map((n) => `  note: ${n}`),
     `Methods: ${report.methods.map((m) => `${m.id}${m.fits ? '' : ` (no: ${m.why})`}`).join(', ')}`,

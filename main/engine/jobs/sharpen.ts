@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { throwIfAborted } from '../errors.ts';
+import type { BandLayoutOverride } from '../io/band-layout.ts';
 import { openScene, type Scene } from '../io/open-scene.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PreparedMethod } from '../methods/method.ts';
 import { resolveMethod } from '../methods/registry.ts';
@@ -45,6 +46,8 @@ export interface SharpenOptions {
   readonly batchSize?: number;
   /** Only this part of the region (PAN pixels, scene coordinates), e.g. a preview of the current view. */
   readonly window?: PixelWindow;
+  /** Sensor and MS band names chosen by the user (--sensor/--bands); absent = from the files, or guessed. */
+  readonly layout?: BandLayoutOverride;
 }
 
 export interface SharpenResult {
@@ -142,7 +145,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
   const log = (message: string) => emit({ type: 'log', message });
   checkOutputPath(options.outPath, options.overwrite ?? false);
   emit({ type: 'stage', stage: 'opening' });
-  const scene = await openScene({ panPath: options.panPath, msPath: options.msPath });
+  const scene = await openScene({ panPath: options.panPath, msPath: options.msPath, ...(options.layout ? { layout: options.layout } : {}) });
   let prepared: PreparedMethod | null = null;
   try {
     scene.notes.forEach(log);
@@ -192,6 +195,8 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
         PANFORGE_DEVICE: prepared.device,
         PANFORGE_PAN: basename(options.panPath),
         PANFORGE_MS: basename(options.msPath),
+        ...(scene.sensor ? { PANFORGE_SENSOR: scene.sensor } : {}),
+        PANFORGE_BAND_NAMES: `${scene.layout.bandSource}${scene.layout.bandsGuessed ? ' (guessed)' : ''}`,
         PANFORGE_VALUE_MAX: String(valueScale.valueMax),
         ...prepared.metadata,
         PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
