@@ -153,3 +153,37 @@ test('a near-integer ratio (0.498 m / 2.0 m, 4:1 pixel counts) opens, resampled 
   await metricsAndQualityMap(page);
   await page.screenshot({ path: join(artifactsDir, 'scene-near-ratio.png') });
 });
+
+test('8 bands without names or SENSOR: guessed order marked, true colour from it; the WorldView-3 preset sets sensor and names', async ({ app }) => {
+  const { page } = app;
+  await openScene(page, 'eight-unnamed');
+  await expect(page.getByTestId('scene-title')).toContainText('unknown sensor');
+  await expect(page.getByTestId('layout-panel')).toBeVisible();
+  await expect(page.getByTestId('layout-guess')).toHaveText('guess');
+  await expect(page.getByTestId('layout-summary')).toContainText('Sensor unknown: the file names none. Bands guessed from the band count');
+  await expect(page.getByTestId('layout-band-4')).toHaveValue('Red');
+  // The MS layer's true colour comes from the guessed names: R = band 5, G = 3, B = 2.
+  const ms = page.locator('[data-testid=layer-row][data-kind=ms]');
+  await ms.locator('.layer-name').click();
+  await expect(ms.getByTestId('layer-combo')).toHaveValue('true-colour');
+  await page.screenshot({ path: join(artifactsDir, 'scene-eight-unnamed-guess.png') });
+  await page.getByTestId('layout-preset').selectOption('worldview-3');
+  await expect(page.getByTestId('layout-sensor')).toHaveValue('WorldView-3');
+  await page.getByTestId('layout-apply').click();
+  await expect(page.getByTestId('scene-title')).toContainText('WorldView-3 · ratio 4');
+  await expect(page.getByTestId('layout-summary')).toContainText('Sensor WorldView-3 (set by you). Bands set by you.');
+  await expect(page.getByTestId('layout-guess')).toHaveCount(0);
+  await page.locator('#layout-section > summary').click(); // closed: room for the runs
+  await runGsa(page);
+  await metricsAndQualityMap(page);
+  await expect(page.getByTestId('metrics-row').locator('td').first()).toHaveAttribute('title', /sensor MTF: WorldView-3/);
+  const out = await exportGsa(page);
+  expect(basename(out)).toMatch(/^eight-unnamed-gsa/);
+  const ds = gdal.open(out);
+  try {
+    expect(Array.from({ length: 8 }, (_, i) => ds.bands.get(i + 1).description)).toEqual(['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2']);
+  } finally {
+    ds.close();
+  }
+  await page.screenshot({ path: join(artifactsDir, 'scene-eight-unnamed-worldview3.png') });
+});

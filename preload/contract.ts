@@ -154,6 +154,25 @@ export const RasterLayer = obj({
 });
 export type RasterLayer = Infer<typeof RasterLayer>;
 
+/** Sensor and MS band names of a scene: where each came from, and what the user may choose from. */
+export const SceneLayout = obj({
+  /** For MTF gains (metrics, MTF-GLP); null = unknown (generic gains). */
+  sensor: nullable(str),
+  sensorSource: literal('metadata', 'user', 'none'),
+  /** One per MS band, file order. */
+  bandNames: arr(str, 256),
+  bandSource: literal('descriptions', 'color-interp', 'band-count', 'user', 'none'),
+  /** The names are inferred (ColorInterp or band count): shown as a guess. */
+  bandsGuessed: bool,
+  presets: arr(obj({ id: text, label: str, sensor: nullable(str), bands: arr(str, 256) }), 64),
+  sensors: arr(str, 64),
+});
+export type SceneLayout = Infer<typeof SceneLayout>;
+
+/** Sets a scene's sensor (null = as the metadata says) and band names (empty = as inferred). */
+export const SceneLayoutRequest = obj({ sceneId: text, sensor: nullable(str), bandNames: arr(text, 256) });
+export type SceneLayoutRequest = Infer<typeof SceneLayoutRequest>;
+
 export const SceneView = obj({
   sceneId: text,
   files: SceneFiles,
@@ -173,6 +192,7 @@ export const SceneView = obj({
   valueMax: num,
   /** What the values are, for labels: "11-bit DN", or "float reflectance" (no DN axis for those). */
   valueLabel: str,
+  layout: SceneLayout,
   notes: arr(str),
   methods: arr(obj({ id: text, fits: bool, why: str })),
   layers: arr(RasterLayer),
@@ -369,6 +389,8 @@ export const Calls = {
   methodsList: call('panforge:methods.list', Empty, arr(MethodSummary)),
   sceneChoose: call('panforge:scene.choose', SceneChooseRequest, nullable(SceneFiles)),
   sceneOpen: call('panforge:scene.open', SceneFiles, SceneView),
+  /** The scene's sensor and band names as the user sets them (Scene panel); runs, metrics and exports follow. */
+  sceneSetLayout: call('panforge:scene.setLayout', SceneLayoutRequest, SceneView),
   jobStart: call('panforge:job.start', JobStartRequest, JobSnapshot),
   jobCancel: call('panforge:job.cancel', JobRef, JobSnapshot),
   jobList: call('panforge:job.list', Empty, arr(JobSnapshot)),

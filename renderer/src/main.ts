@@ -11,6 +11,7 @@ import { byId, el } from './dom.ts';
 import { LayerStore } from './map/layer-store.ts';
 import { SceneMap } from './map/scene-map.ts';
 import { resolutionText } from './map/scene-units.ts';
+import { BandLayoutPanel } from './panels/band-layout-panel.ts';
 import { CompareBar } from './panels/compare-bar.ts';
 import { ExportDialog, sceneNameOf } from './panels/export-dialog.ts';
 import { InspectorPanel } from './panels/inspector-panel.ts';
@@ -123,23 +124,33 @@ async function start(): Promise<void> {
     scenePanel.setFiles(files);
     // The scene is open: give the layers and runs the room (the section opens again with a click).
     byId<HTMLDetailsElement>('scene-section').open = false;
-    store.reset();
+    // Guessed band names are worth a look before anything is run on them.
+    byId<HTMLDetailsElement>('layout-section').open = view.layout.bandsGuessed;
     map.setScene(view);
-    // Scene layers at the bottom: MS above PAN, so the colour is seen first.
-    for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
-    for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
-    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
-    byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}`;
-    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${map.displayNote ? ' · drawn in UTM' : ''}`;
-    byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';
     inspector.setScene(view);
-    runs!.setScene(view);
-    metrics.setRuns(ofScene(runs!.all()));
-    await runs!.refreshJobs();
+    await showScene(view);
     const notes = [...view.notes, ...(map.displayNote ? [`${view.crsCode ?? view.crsName} is geographic: ${map.displayNote}`] : [])];
     status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
     void scenePanel.refreshRecent();
   };
+  /** The scene's layers, header and panels (on open, and again when its sensor and bands change). */
+  const showScene = async (view: SceneView): Promise<void> => {
+    scene = view;
+    store.reset();
+    // Scene layers at the bottom: MS above PAN, so the colour is seen first.
+    for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
+    for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
+    const sensor = view.sensor ?? 'unknown sensor';
+    byId('scene-title').textContent = `${sensor} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
+    byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}\nbands: ${view.layout.bandNames.join(', ')}${view.layout.bandsGuessed ? ' (guessed)' : ''}`;
+    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${map.displayNote ? ' · drawn in UTM' : ''}`;
+    byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';
+    bandLayout.setScene(view);
+    runs!.setScene(view);
+    metrics.setRuns(ofScene(runs!.all()));
+    await runs!.refreshJobs();
+  };
+  const bandLayout = new BandLayoutPanel({ api, status, root: byId('layout-panel'), applied: (view) => void showScene(view) });
   const scenePanel = new ScenePanel({ api, info, status, root: byId('scene-panel'), open: openScene });
 
   await Promise.all([runs.loadMethods(), runs.refreshJobs(), scenePanel.refreshRecent()]);
