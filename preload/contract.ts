@@ -334,6 +334,8 @@ export type RecentState = Infer<typeof RecentState>;
 export const StoredRun = obj({
   outPath: text,
   method: str,
+  /** The run's scene (its PAN file); '' when unknown. */
+  panPath: str,
   state: str,
   finishedAt: str,
   /** Its files together, 0 when none is left. */

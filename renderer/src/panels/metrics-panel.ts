@@ -93,7 +93,6 @@ export class MetricsPanel {
           'tr',
           {},
           el('th', {}, 'run'),
-          el('th', { title: 'The PAN-pixel window the indices were measured on, in the output of that run (a preview is small)' }, 'window'),
           ...names.map((n) => el('th', { title: `${n}: ${meta.get(n)!.better} is better; ideal ${meta.get(n)!.ideal}` }, `${shown(n)} ${meta.get(n)!.better === 'higher' ? '↑' : '↓'}`)),
         ),
       );
@@ -101,7 +100,13 @@ export class MetricsPanel {
         const report = this.reports.get(r.jobId)!;
         const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(3) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
         t.append(
-          el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r)), el('td', { 'data-testid': 'metrics-window', title: report.note }, windowText(report, r)), ...cells),
+          el(
+            'tr',
+            { 'data-testid': 'metrics-row', 'data-job-id': r.jobId },
+            // Where the numbers come from, under the run's name: the window and the output it lies in.
+            el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r), el('div', { class: 'muted small', 'data-testid': 'metrics-window' }, windowText(report, r))),
+            ...cells,
+          ),
         );
       }
       const protocols = [...new Set(rows.map((r) => this.reports.get(r.jobId)!.protocol))];
