@@ -193,6 +193,8 @@ export const SceneView = obj({
   /** What the values are, for labels: "11-bit DN", or "float reflectance" (no DN axis for those). */
   valueLabel: str,
   layout: SceneLayout,
+  /** Whether the CUDA device can be chosen on this machine, and why not (the runs panel disables it then). */
+  cuda: obj({ available: bool, why: str }),
   notes: arr(str),
   methods: arr(obj({ id: text, fits: bool, why: str })),
   layers: arr(RasterLayer),

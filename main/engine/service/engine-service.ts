@@ -16,6 +16,7 @@ import { knownSensors } from '../dsp/sensor-mtf.ts';
 import { applyBandLayout, BAND_PRESETS, inferBandLayout, type BandLayout, type BandLayoutOverride } from '../io/band-layout.ts';
 import type { SceneFiles } from '../io/open-scene.ts';
 import { openRaster, readRasterInfo } from '../io/raster-info.ts';
+import { cudaAvailability } from '../infer/ort-session.ts';
 import { describeScene, type SceneReport } from '../io/scene-report.ts';
 import { sharpen } from '../jobs/sharpen.ts';
 import { listMethods } from '../methods/registry.ts';
@@ -145,6 +146,7 @@ export class EngineService {
       valueMax: report.valueScale.valueMax,
       valueLabel: valueLabel(report),
       layout,
+      cuda: cudaAvailability(),
       notes: [...report.notes],
       methods: report.methods.map((m) => ({ ...m })),
       layers,
