@@ -212,6 +212,9 @@ test('swipe between two layers, and the 2×2 synced view', async ({ app }) => {
     await page.getByTestId('swipe-right').selectOption(ms);
     await setRange(page.getByTestId('swipe-slider'), 100);
   });
+  // Linked stretch is on by default in swipe: every compared layer on the MS's display range.
+  await expect(page.getByTestId('stretch-link')).toBeVisible();
+  await expect(page.getByTestId('stretch-link')).toHaveValue(ms);
   const allLeft = await shot(page.getByTestId('map'), '05-swipe-100');
   await redrawn(page, () => setRange(page.getByTestId('swipe-slider'), 0));
   const allRight = await shot(page.getByTestId('map'), '05-swipe-0');
@@ -268,6 +271,9 @@ test('metrics of the finished runs: table, chart and spectral distortion layers'
   // Each run's spectral distortion map joins the layers, drawn through a ramp whose legend states its unit.
   const quality = page.locator('[data-testid=layer-row][data-kind=quality]');
   await expect(quality).toHaveCount(done, { timeout: 90_000 });
+  // Listed unticked (a diagnostic over the imagery, not a replacement): ticked here to be seen.
+  await expect(quality.first().getByTestId('layer-visible')).not.toBeChecked();
+  await redrawn(page, () => quality.first().getByTestId('layer-visible').check());
   await quality.first().locator('.layer-name').click();
   await expect(quality.first().getByTestId('layer-legend')).toContainText(/^0\.\d+–[\d.]+ degrees$/);
   await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
