@@ -84,8 +84,7 @@ async function start(): Promise<void> {
   const metrics = new MetricsPanel(api, status, byId('metrics-panel'), (run, layer) => {
     if (run.sceneId !== scene?.sceneId || store.get(layer.layerId)) return;
     // A quality map is a diagnostic over the imagery, not a replacement: listed unticked, see-through once shown.
-    store.add(layer, 'top', false);
-    store.update(layer.layerId, { opacity: 0.7 });
+    store.add(layer, 'top', false, 0.7);
     status.info(`${layer.name} added to the layers (tick it to show it over the imagery)`);
   });
   const storageSection = byId<HTMLDetailsElement>('storage-section');

@@ -73,7 +73,7 @@ export class InspectorPanel {
       });
     // Integer rasters hold digital numbers; float ones (reflectance, radiance) are values in their own unit.
     const floats = layers.some((l) => l.entry && l.entry.layer.kind !== 'quality' && /^Float/.test(l.entry.layer.dataType));
-    const axisTitle = floats ? 'value (float, e.g. reflectance)' : 'value (DN)';
+    const axisTitle = floats ? 'value (float)' : 'value (DN)';
     if (this.chart) {
       const y = this.chart.options.scales?.y as { title?: { text?: string } } | undefined;
       if (y?.title) y.title.text = axisTitle;
