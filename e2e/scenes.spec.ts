@@ -51,7 +51,7 @@ async function metricsAndQualityMap(page: Page): Promise<void> {
   const qnr = Number(await page.getByTestId('metrics-row').locator('td').nth(qnrColumn).innerText());
   expect(qnr).toBeGreaterThan(0.5);
   expect(qnr).toBeLessThanOrEqual(1);
-  await expect(page.getByTestId('metrics-window')).toHaveText(/^\d+² of \d+×\d+$/);
+  await expect(page.getByTestId('metrics-window')).toHaveText(/^\d+² of \d+(²|×\d+)$/);
   await expect(page.locator('[data-testid=layer-row][data-kind=quality]')).toHaveCount(1, { timeout: 60_000 });
 }
 
@@ -186,4 +186,24 @@ test('8 bands without names or SENSOR: guessed order marked, true colour from it
     ds.close();
   }
   await page.screenshot({ path: join(artifactsDir, 'scene-eight-unnamed-worldview3.png') });
+});
+
+test('the shared WorldView-2 scene: sensor and band names from its files, not guesses; true colour from them', async ({ app }) => {
+  const { page } = app;
+  const data = process.env.PANFORGE_E2E_SHARED_DATA!;
+  if (!(await page.getByTestId('open-pan').isVisible())) await page.locator('#scene-section > summary').click();
+  await page.getByTestId('open-pan').fill(join(data, 'wv2_washington_pan.tif'));
+  await page.getByTestId('open-ms').fill(join(data, 'wv2_washington_ms.tif'));
+  await page.getByTestId('open-submit').click();
+  await expect(page.getByTestId('scene-title')).toHaveText('WorldView-2 · ratio 4 · 0.5 m PAN · 11-bit DN · wv2_washington_pan.tif', { timeout: 60_000 });
+  await expect(page.getByTestId('layout-panel')).toBeHidden(); // nothing guessed: the section stays closed
+  await page.locator('#layout-section > summary').click();
+  await expect(page.getByTestId('layout-summary')).toHaveText('Sensor WorldView-2 (from the metadata). Bands from the band descriptions.');
+  await expect(page.getByTestId('layout-guess')).toHaveCount(0);
+  const ms = page.locator('[data-testid=layer-row][data-kind=ms]');
+  await ms.locator('.layer-name').click();
+  await expect(ms.getByTestId('layer-combo')).toHaveValue('true-colour');
+  await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+  await page.screenshot({ path: join(artifactsDir, 'scene-wv2-shared.png') });
+  await page.locator('#layout-section > summary').click();
 });

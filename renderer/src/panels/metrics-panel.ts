@@ -14,12 +14,12 @@ import { Chart, colourFor } from './charts.ts';
 const DISPLAY: Record<string, string> = { D_lambda: 'Dλ', D_s: 'Ds', QNR: 'QNR', D_lambda_K: 'Dλ(K)', HQNR: 'HQNR' };
 const shown = (name: string) => DISPLAY[name] ?? name;
 
-/** "256² of 1280×1280" (full scene) or "128² of preview 352×384": where a row's numbers come from. */
+/** "256² of 1280²" (full scene) or "256² of 352×384 preview": where a row's numbers come from. */
 function windowText(report: MetricsReport, run: JobSnapshot): string {
   const w = report.window;
   if (!w) return '–';
-  const side = w.width === w.height ? `${w.width}²` : `${w.width}×${w.height}`;
-  return `${side} of ${run.previewExtent ? 'preview ' : ''}${w.outputWidth}×${w.outputHeight}`;
+  const size = (a: number, b: number) => (a === b ? `${a}²` : `${a}×${b}`);
+  return `${size(w.width, w.height)} of ${size(w.outputWidth, w.outputHeight)}${run.previewExtent ? ' preview' : ''}`;
 }
 
 export class MetricsPanel {
@@ -104,7 +104,7 @@ export class MetricsPanel {
             'tr',
             { 'data-testid': 'metrics-row', 'data-job-id': r.jobId },
             // Where the numbers come from, under the run's name: the window and the output it lies in.
-            el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r), el('div', { class: 'muted small', 'data-testid': 'metrics-window' }, windowText(report, r))),
+            el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r), el('div', { class: 'muted small metrics-window', 'data-testid': 'metrics-window' }, windowText(report, r))),
             ...cells,
           ),
         );
