@@ -81,7 +81,7 @@ async function exportGsa(page: Page): Promise<string> {
 
 test('a geographic (EPSG:4326) scene: degrees and metres, 7-decimal coordinates, drawn in UTM, export keeps EPSG:4326', async ({ app }) => {
   const { page } = app;
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
   await openScene(page, 'geographic');
   // 4.5e-6° of longitude at 31.24° N is 0.429 m on WGS 84; of latitude 0.499 m.
   await expect(page.getByTestId('scene-title')).toContainText('0.0000045° ≈ 0.429 × 0.499 m PAN (at the centre)');
