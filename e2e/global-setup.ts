@@ -1,11 +1,13 @@
-// Builds the renderer when its sources are newer than renderer/dist, then starts the browser-mode host through
-// its npm script (`npm run host -- --allow ../shared/data --export-dir <temp>`) and hands its printed URL to the
+// Builds the renderer when its sources are newer than renderer/dist, writes the synthetic scenes of scenes.spec.ts,
+// then starts the browser-mode host through its npm script (`npm run host -- --allow ../shared/data --allow
+// <temp>/scenes --export-dir <temp>`) and hands its printed URL to the
 // tests (PANFORGE_E2E_URL). In Electron mode (PANFORGE_E2E_ELECTRON=1) the app is launched by the fixture instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSyntheticCases } from './synthetic-scenes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const sharedData = process.env.PANFORGE_SHARED_DATA ?? resolve(root, '../shared/data');
@@ -56,12 +58,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.PANFORGE_E2E_EXPORT_DIR = exportDir;
   process.env.PANFORGE_E2E_SHARED_DATA = sharedData;
   process.env.PANFORGE_E2E_USER_DATA = join(work, 'user-data');
+  const scenes = join(work, 'scenes');
+  process.env.PANFORGE_E2E_SCENES = scenes;
+  await writeSyntheticCases(scenes);
   if (process.env.PANFORGE_E2E_ELECTRON === '1') {
     return async () => rmSync(work, { recursive: true, force: true });
   }
   buildRendererIfNeeded();
   // Its own process group, so teardown stops npm, the host and the engine child together.
-  const child = spawn('npm', ['run', '--silent', 'host', '--', '--allow', sharedData, '--export-dir', exportDir, '--user-data', process.env.PANFORGE_E2E_USER_DATA], {
+  const child = spawn('npm', ['run', '--silent', 'host', '--', '--allow', sharedData, '--allow', scenes, '--export-dir', exportDir, '--user-data', process.env.PANFORGE_E2E_USER_DATA], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

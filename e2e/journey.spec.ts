@@ -212,6 +212,9 @@ test('swipe between two layers, and the 2×2 synced view', async ({ app }) => {
     await page.getByTestId('swipe-right').selectOption(ms);
     await setRange(page.getByTestId('swipe-slider'), 100);
   });
+  // Linked stretch is on by default in swipe: every compared layer on the MS's display range.
+  await expect(page.getByTestId('stretch-link')).toBeVisible();
+  await expect(page.getByTestId('stretch-link')).toHaveValue(ms);
   const allLeft = await shot(page.getByTestId('map'), '05-swipe-100');
   await redrawn(page, () => setRange(page.getByTestId('swipe-slider'), 0));
   const allRight = await shot(page.getByTestId('map'), '05-swipe-0');
@@ -268,6 +271,9 @@ test('metrics of the finished runs: table, chart and spectral distortion layers'
   // Each run's spectral distortion map joins the layers, drawn through a ramp whose legend states its unit.
   const quality = page.locator('[data-testid=layer-row][data-kind=quality]');
   await expect(quality).toHaveCount(done, { timeout: 90_000 });
+  // Listed unticked (a diagnostic over the imagery, not a replacement): ticked here to be seen.
+  await expect(quality.first().getByTestId('layer-visible')).not.toBeChecked();
+  await redrawn(page, () => quality.first().getByTestId('layer-visible').check());
   await quality.first().locator('.layer-name').click();
   await expect(quality.first().getByTestId('layer-legend')).toContainText(/^0\.\d+–[\d.]+ degrees$/);
   await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
@@ -297,6 +303,7 @@ test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app 
   await page.getByTestId('export-datatype').selectOption('source');
   await page.getByTestId('export-compression').selectOption('DEFLATE');
   for (const b of [2, 1, 0]) await page.getByTestId(`export-band-${b}`).check();
+  await expect(page.getByTestId('export-band-order')).toHaveText('written as 1: Red, 2: Green, 3: Blue');
   await page.getByTestId('export-extent-full').check();
   await page.getByTestId('export-submit').click();
   const done = page.getByTestId('export-done');
@@ -316,12 +323,13 @@ test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app 
     expect(out.bands.get(1).dataType).toBe('UInt16');
     expect(out.geoTransform).toEqual(ref.geoTransform);
     expect(out.srs?.isSame(ref.srs!)).toBe(true);
-    // Same pixels as the run: the value the inspector read at its point (bands 1..3 = Blue, Green, Red).
+    // Same pixels as the run, in the order ticked: bands 1..3 = Red, Green, Blue (source bands 3, 2, 1).
     expect(inspected, 'the profile step ran').not.toBeNull();
     const gt = out.geoTransform!;
     const col = Math.floor((inspected!.x - gt[0]!) / gt[1]!);
     const row = Math.floor((inspected!.y - gt[3]!) / gt[5]!);
-    for (let b = 1; b <= 3; b++) expect(out.bands.get(b).pixels.get(col, row)).toBe(inspected!.brovey[b - 1]);
+    for (let b = 1; b <= 3; b++) expect(out.bands.get(b).pixels.get(col, row)).toBe(inspected!.brovey[3 - b]);
+    expect(out.bands.get(1).description).toBe('Red');
   } finally {
     out.close();
     ref.close();

@@ -9,7 +9,7 @@ const usage: StorageUsage = {
   cacheFiles: 2,
   cacheMaxBytes: 8 * 1024 ** 3,
   cacheMaxAgeDays: 30,
-  runs: [{ outPath: '/ud/runs/a.tif', method: 'premix', state: 'done', finishedAt: '2026-12-01T00:00:00.000Z', sizeBytes: 1_000_000, inUse: false }],
+  runs: [{ outPath: '/ud/runs/a.tif', method: 'premix', panPath: '/data/a_pan.tif', state: 'done', finishedAt: '2026-12-01T00:00:00.000Z', sizeBytes: 1_000_000, inUse: false }],
 };
 
 test('storage calls have channels named panforge:storage.<verb>', () => {

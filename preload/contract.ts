@@ -154,6 +154,25 @@ export const RasterLayer = obj({
 });
 export type RasterLayer = Infer<typeof RasterLayer>;
 
+/** Sensor and MS band names of a scene: where each came from, and what the user may choose from. */
+export const SceneLayout = obj({
+  /** For MTF gains (metrics, MTF-GLP); null = unknown (generic gains). */
+  sensor: nullable(str),
+  sensorSource: literal('metadata', 'user', 'none'),
+  /** One per MS band, file order. */
+  bandNames: arr(str, 256),
+  bandSource: literal('descriptions', 'color-interp', 'band-count', 'user', 'none'),
+  /** The names are inferred (ColorInterp or band count): shown as a guess. */
+  bandsGuessed: bool,
+  presets: arr(obj({ id: text, label: str, sensor: nullable(str), bands: arr(str, 256) }), 64),
+  sensors: arr(str, 64),
+});
+export type SceneLayout = Infer<typeof SceneLayout>;
+
+/** Sets a scene's sensor (null = as the metadata says) and band names (empty = as inferred). */
+export const SceneLayoutRequest = obj({ sceneId: text, sensor: nullable(str), bandNames: arr(text, 256) });
+export type SceneLayoutRequest = Infer<typeof SceneLayoutRequest>;
+
 export const SceneView = obj({
   sceneId: text,
   files: SceneFiles,
@@ -164,8 +183,18 @@ export const SceneView = obj({
   crsCode: nullable(str),
   crsProj4: str,
   extent: Extent,
-  panPixelSizeM: num,
+  /** 'degree' = a geographic CRS: the extent and pixel size are in degrees of longitude/latitude. */
+  crsUnits: literal('metre', 'degree', 'other'),
+  /** PAN pixel width in the CRS's units (degrees for a geographic CRS). */
+  panPixelSize: num,
+  /** PAN pixel size on the ground in metres [x, y], at the scene's centre for a geographic CRS. */
+  panGroundPixelM: arr(num, 2),
   valueMax: num,
+  /** What the values are, for labels: "11-bit DN", or "float reflectance" (no DN axis for those). */
+  valueLabel: str,
+  layout: SceneLayout,
+  /** Whether the CUDA device can be chosen on this machine, and why not (the runs panel disables it then). */
+  cuda: obj({ available: bool, why: str }),
   notes: arr(str),
   methods: arr(obj({ id: text, fits: bool, why: str })),
   layers: arr(RasterLayer),
@@ -270,6 +299,9 @@ export const MetricsReport = obj({
   status: literal('ok', 'pending', 'failed'),
   protocol: str,
   note: str,
+  /** The PAN-pixel window the indices were measured on, and the size of the run output it lies in (a preview's
+   * output is small); null when nothing was measured. */
+  window: nullable(obj({ width: int, height: int, outputWidth: int, outputHeight: int })),
   indices: arr(MetricIndex),
   elapsedMs: num,
 });
@@ -304,6 +336,8 @@ export type RecentState = Infer<typeof RecentState>;
 export const StoredRun = obj({
   outPath: text,
   method: str,
+  /** The run's scene (its PAN file); '' when unknown. */
+  panPath: str,
   state: str,
   finishedAt: str,
   /** Its files together, 0 when none is left. */
@@ -359,6 +393,8 @@ export const Calls = {
   methodsList: call('panforge:methods.list', Empty, arr(MethodSummary)),
   sceneChoose: call('panforge:scene.choose', SceneChooseRequest, nullable(SceneFiles)),
   sceneOpen: call('panforge:scene.open', SceneFiles, SceneView),
+  /** The scene's sensor and band names as the user sets them (Scene panel); runs, metrics and exports follow. */
+  sceneSetLayout: call('panforge:scene.setLayout', SceneLayoutRequest, SceneView),
   jobStart: call('panforge:job.start', JobStartRequest, JobSnapshot),
   jobCancel: call('panforge:job.cancel', JobRef, JobSnapshot),
   jobList: call('panforge:job.list', Empty, arr(JobSnapshot)),

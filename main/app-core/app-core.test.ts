@@ -310,7 +310,7 @@ function fallbackEngine(sceneView: SceneView) {
 
 test('a network run that fell back from CUDA to CPU: the device, why, and each step reach the renderer; its output is in use until it ends', async () => {
   const sceneView: SceneView = {
-    sceneId: 'sfake', files: scene, sensor: null, ratio: 4, crsName: 'local', crsCode: null, crsProj4: '+proj=longlat', extent: [0, 0, 4, 4], panPixelSizeM: 1, valueMax: 2047,
+    sceneId: 'sfake', files: scene, sensor: null, ratio: 4, crsName: 'local', crsCode: null, crsProj4: '+proj=longlat', extent: [0, 0, 4, 4], crsUnits: 'other', panPixelSize: 1, panGroundPixelM: [1, 1], valueMax: 2047, valueLabel: '11-bit DN', layout: { sensor: null, sensorSource: 'none', bandNames: [], bandSource: 'none', bandsGuessed: false, presets: [], sensors: [] }, cuda: { available: false, why: 'test' },
     notes: [], methods: [], layers: [],
   };
   const engine = fallbackEngine(sceneView);

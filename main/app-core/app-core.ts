@@ -123,6 +123,7 @@ export class AppCore {
       methodsList: async () => unwrap(await this.engine.call('methodsList', {})),
       sceneChoose: (req) => this.sceneChoose(req.mode),
       sceneOpen: (req) => this.sceneOpen(req),
+      sceneSetLayout: async (req) => unwrap(await this.engine.call('sceneSetLayout', req)),
       jobStart: (req) => this.jobStart(req),
       jobCancel: async (req) => unwrap(await this.engine.call('jobCancel', req)),
       jobList: () => this.jobList(),

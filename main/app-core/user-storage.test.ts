@@ -126,13 +126,13 @@ test('removeRun: the run and its siblings; refused while a job writes it, or out
 test('usage: bytes per listed run with its siblings, in-use flag, totals; runs without files are left out', () => {
   const ud = userData({ 'runs/a.tif': [100, DAY], 'runs/a.sam-ms.tif': [10, DAY], 'runs/b.partial.tif': [40, 1000], 'cache/c.cog.tif': [25, DAY] });
   const listed = [
-    { outPath: join(ud, 'runs', 'a.tif'), method: 'brovey', state: 'done', finishedAt: 't1' },
+    { outPath: join(ud, 'runs', 'a.tif'), method: 'brovey', state: 'done', finishedAt: 't1', panPath: '/data/x_pan.tif' },
     { outPath: join(ud, 'runs', 'failed.tif'), method: 'gsa', state: 'failed', finishedAt: 't0' },
   ];
   const u = storage(ud).usage(listed, [join(ud, 'runs', 'b.tif')]);
   assert.equal(u.runsBytes, 150);
   assert.equal(u.cacheBytes, 25);
-  assert.deepEqual(u.runs, [{ outPath: join(ud, 'runs', 'a.tif'), method: 'brovey', state: 'done', finishedAt: 't1', sizeBytes: 110, inUse: false }]);
+  assert.deepEqual(u.runs, [{ outPath: join(ud, 'runs', 'a.tif'), method: 'brovey', panPath: '/data/x_pan.tif', state: 'done', finishedAt: 't1', sizeBytes: 110, inUse: false }]);
   assert.equal(u.cacheMaxAgeDays, 30);
   // A missing user-data folder (first start) is empty, not an error.
   assert.deepEqual(storage(join(root, 'never-made')).sweep({ runs: [], inUse: [] }), []);

@@ -59,6 +59,8 @@ export interface ListedRun {
   readonly method: string;
   readonly state: string;
   readonly finishedAt: string;
+  /** The run's scene (its PAN), so lists can name it. */
+  readonly panPath?: string;
 }
 
 interface FileEntry {
@@ -206,7 +208,7 @@ export class UserStorage {
         seen.add(own);
         const sizeBytes = runs.files.filter((f) => inFamily(f.name, name)).reduce((sum, f) => sum + f.bytes, 0);
         if (sizeBytes === 0) continue;
-        storedRuns.push({ outPath: run.outPath, method: run.method, state: run.state, finishedAt: run.finishedAt, sizeBytes, inUse: inFamily(own, active) });
+        storedRuns.push({ outPath: run.outPath, method: run.method, panPath: run.panPath ?? '', state: run.state, finishedAt: run.finishedAt, sizeBytes, inUse: inFamily(own, active) });
       }
     }
     const total = (files: readonly FileEntry[] | undefined) => (files ?? []).reduce((sum, f) => sum + f.bytes, 0);

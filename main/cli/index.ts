@@ -4,6 +4,7 @@
  * Commands load the engine lazily (dynamic imports), so `--version` and `--help` answer without GDAL or the models.
  */
 import { describeError } from '../engine/errors.ts';
+import { BAND_PRESETS, type BandLayoutOverride } from '../engine/io/band-layout.ts';
 import type { JobEvent } from '../engine/jobs/job-events.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
@@ -20,7 +21,7 @@ import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 import { versionReport } from './version-report.ts';
 
-const INFO_HELP = `  panforge info --pan PAN --ms MS [--json]
+const INFO_HELP = `  panforge info --pan PAN --ms MS [--sensor S] [--bands B] [--json]
       Read a PAN + MS pair, check it, and report sizes, CRS, bands, bit depth and the methods that fit.`;
 
 const SHARPEN_HELP = `  panforge sharpen --pan PAN --ms MS --method NAME --out OUT.tif [options]
@@ -39,6 +40,11 @@ ${SHARPEN_FORMAT_HELP}
         --max-pixels N    refuse inputs declaring more PAN pixels than N (default 4e9)
         --max-memory M    memory the run may use, e.g. 4G or 1500M (default: half the RAM, at most 8G);
                           tile size and batch shrink to fit each model's measured memory per tile
+        --sensor S        the sensor, for its MTF gains (WorldView-3, WV03, GeoEye-1, …); default: the SENSOR
+                          metadata, else unknown (generic MTF)
+        --bands B         MS band names in file order, comma-separated (Red,Green,Blue,NIR), or a preset:
+                          ${BAND_PRESETS.map((p) => p.id).join(' | ')} (a WorldView preset also sets the sensor);
+                          default: the band descriptions, else a guess from ColorInterp or the band count
         --overwrite       replace OUT if it exists (only once the new file is complete)
         --quiet           no progress and no notes on stderr (errors only)
         --json            print the result as JSON on stdout`;
@@ -78,13 +84,20 @@ function commandHelp(command: string): string {
   return `Usage:\n${COMMAND_HELP[command]}\n\n${EXIT_CODES}\n`;
 }
 
+/** --sensor / --bands as the scene's layout override (checked against the MS when the scene opens). */
+function layoutOption(values: { sensor?: string | undefined; bands?: string | undefined }): { layout?: BandLayoutOverride } {
+  if (values.sensor === undefined && values.bands === undefined) return {};
+  if (values.bands !== undefined && values.bands.trim() === '') throw new UsageError('--bands needs names (Blue,Green,Red,NIR) or a preset id');
+  return { layout: { sensor: values.sensor ?? null, bands: values.bands ?? null } };
+}
+
 async function commandInfo(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, { pan: { type: 'string' }, ms: { type: 'string' }, json: { type: 'boolean' } });
+  const parsed = parseCommandLine(argv, { pan: { type: 'string' }, ms: { type: 'string' }, sensor: { type: 'string' }, bands: { type: 'string' }, json: { type: 'boolean' } });
   if (parsed.help) return printHelp('info');
   const { values } = parsed;
   const files = { panPath: inputPath(required(values, 'pan')), msPath: inputPath(required(values, 'ms')) };
   const { describeScene, formatSceneReport } = await import('../engine/io/scene-report.ts');
-  const report = await describeScene(files);
+  const report = await describeScene({ ...files, ...layoutOption(values) });
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatSceneReport(report)) + '\n');
   return ExitCode.ok;
 }
@@ -144,6 +157,8 @@ const SHARPEN_OPTIONS = {
   compress: { type: 'string' },
   'max-pixels': { type: 'string' },
   'max-memory': { type: 'string' },
+  sensor: { type: 'string' },
+  bands: { type: 'string' },
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -199,6 +214,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
         compression,
         creationOptions,
         overwrite: values.overwrite ?? false,
+        ...layoutOption(values),
       },
       { signal: controller.signal, onEvent },
     );

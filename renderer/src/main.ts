@@ -10,8 +10,10 @@ import { getApi } from './api/get-api.ts';
 import { byId, el } from './dom.ts';
 import { LayerStore } from './map/layer-store.ts';
 import { SceneMap } from './map/scene-map.ts';
+import { resolutionText } from './map/scene-units.ts';
+import { BandLayoutPanel } from './panels/band-layout-panel.ts';
 import { CompareBar } from './panels/compare-bar.ts';
-import { ExportDialog } from './panels/export-dialog.ts';
+import { ExportDialog, sceneNameOf } from './panels/export-dialog.ts';
 import { InspectorPanel } from './panels/inspector-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
 import { MetricsPanel } from './panels/metrics-panel.ts';
@@ -69,7 +71,7 @@ async function start(): Promise<void> {
     (id) => (selectedLayer = id),
     (extent) => map.zoomTo(extent),
   );
-  const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView });
+  const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView, mode: info.mode, sceneName: () => (scene ? sceneNameOf(scene.files.panPath) : null) });
   new CompareBar({
     store,
     map,
@@ -80,7 +82,10 @@ async function start(): Promise<void> {
     onExport: () => exportDialog.open(selectedLayer),
   });
   const metrics = new MetricsPanel(api, status, byId('metrics-panel'), (run, layer) => {
-    if (run.sceneId === scene?.sceneId) store.add(layer, 'top');
+    if (run.sceneId !== scene?.sceneId || store.get(layer.layerId)) return;
+    // A quality map is a diagnostic over the imagery, not a replacement: listed unticked, see-through once shown.
+    store.add(layer, 'top', false, 0.7);
+    status.info(`${layer.name} added to the layers (tick it to show it over the imagery)`);
   });
   const storageSection = byId<HTMLDetailsElement>('storage-section');
   const storage = new StoragePanel({ api, status, root: byId('storage-panel'), onRunRemoved: () => void scenePanel.refreshRecent() });
@@ -118,20 +123,33 @@ async function start(): Promise<void> {
     scenePanel.setFiles(files);
     // The scene is open: give the layers and runs the room (the section opens again with a click).
     byId<HTMLDetailsElement>('scene-section').open = false;
-    store.reset();
+    // Guessed band names are worth a look before anything is run on them.
+    byId<HTMLDetailsElement>('layout-section').open = view.layout.bandsGuessed;
     map.setScene(view);
+    inspector.setScene(view);
+    await showScene(view);
+    const notes = [...view.notes, ...(map.displayNote ? [`${view.crsCode ?? view.crsName} is geographic: ${map.displayNote}`] : [])];
+    status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${notes.length ? ` — ${notes.join('; ')}` : ''}`);
+    void scenePanel.refreshRecent();
+  };
+  /** The scene's layers, header and panels (on open, and again when its sensor and bands change). */
+  const showScene = async (view: SceneView): Promise<void> => {
+    scene = view;
+    store.reset();
     // Scene layers at the bottom: MS above PAN, so the colour is seen first.
     for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
     for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
-    byId('scene-title').textContent = `${view.sensor ?? 'unknown sensor'} · ratio ${view.ratio} · ${view.panPixelSizeM} m PAN · ${view.files.panPath.split(/[\\/]/).pop()}`;
-    byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}`;
-    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}`;
+    const sensor = view.sensor ?? 'unknown sensor';
+    byId('scene-title').textContent = `${sensor} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
+    byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}\nbands: ${view.layout.bandNames.join(', ')}${view.layout.bandsGuessed ? ' (guessed)' : ''}`;
+    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${map.displayNote ? ' · drawn in UTM' : ''}`;
+    byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';
+    bandLayout.setScene(view);
     runs!.setScene(view);
     metrics.setRuns(ofScene(runs!.all()));
     await runs!.refreshJobs();
-    status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${view.notes.length ? ` — ${view.notes.join('; ')}` : ''}`);
-    void scenePanel.refreshRecent();
   };
+  const bandLayout = new BandLayoutPanel({ api, status, root: byId('layout-panel'), applied: (view) => void showScene(view) });
   const scenePanel = new ScenePanel({ api, info, status, root: byId('scene-panel'), open: openScene });
 
   await Promise.all([runs.loadMethods(), runs.refreshJobs(), scenePanel.refreshRecent()]);

@@ -31,7 +31,7 @@ test('without CUDA: auto runs on CPU and says why; cuda fails with a ModelError 
   await assert.rejects(getSession(manifest.sha256, () => readVerifiedModel(manifest), 'cuda', manifest.name), (err: unknown) => {
     assert.ok(err instanceof ModelError);
     assert.equal(err.code, 'cuda-unavailable');
-    assert.match(err.message, /--device cuda: .*(setup:cuda|--device cpu)/);
+    assert.match(err.message, /^CUDA was requested, but .*(setup:cuda|choose the CPU)/);
     return true;
   });
   const cpu = await getSession(manifest.sha256, () => readVerifiedModel(manifest), 'cpu', manifest.name);

@@ -49,6 +49,13 @@ const systemProbe: GpuProbe = {
   },
 };
 
+/** Whether `--device cuda` can work here: the provider installed and a GPU visible (else why not). */
+export function cudaAvailability(): { available: boolean; why: string } {
+  if (!cudaProviderInstalled()) return { available: false, why: 'the CUDA execution provider is not installed (npm run setup:cuda)' };
+  const gpu = gpuVisibility();
+  return { available: gpu.visible, why: gpu.why };
+}
+
 /** Whether an NVIDIA GPU is visible to this process, and why not (checked before trying CUDA: a clear reason, fast). */
 export function gpuVisibility(probe: GpuProbe = systemProbe): { visible: boolean; why: string } {
   const mask = probe.env.CUDA_VISIBLE_DEVICES;
@@ -77,7 +84,7 @@ async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: 
   }
   if (!cudaProviderInstalled()) {
     if (device === 'cuda') {
-      throw new ModelError('cuda-unavailable', `--device cuda: the CUDA execution provider is not installed beside onnxruntime-node (${ortLibraryFolder()}); run \`npm run setup:cuda\`, or use --device cpu`);
+      throw new ModelError('cuda-unavailable', `CUDA was requested, but the CUDA execution provider is not installed beside onnxruntime-node (${ortLibraryFolder()}); run \`npm run setup:cuda\`, or choose the CPU or auto device (CLI: --device cpu)`);
     }
     return {
       session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')),
@@ -87,7 +94,7 @@ async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: 
   }
   const gpu = gpuVisibility();
   if (!gpu.visible) {
-    if (device === 'cuda') throw new ModelError('cuda-unavailable', `--device cuda: ${gpu.why}; use --device cpu or auto`);
+    if (device === 'cuda') throw new ModelError('cuda-unavailable', `CUDA was requested, but ${gpu.why}; choose the CPU or auto device (CLI: --device cpu or auto)`);
     return { session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')), device: 'cpu', reason: `${gpu.why}; using CPU` };
   }
   try {
@@ -95,7 +102,7 @@ async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: 
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     if (device === 'cuda') {
-      throw new ModelError('cuda-unavailable', `--device cuda: cannot start ${modelName} on CUDA: ${why}. Check the CUDA 13 / cuDNN 9 libraries (README, "GPU"), or use --device cpu`);
+      throw new ModelError('cuda-unavailable', `CUDA was requested, but ${modelName} cannot start on CUDA: ${why}. Check the CUDA 13 / cuDNN 9 libraries (README, "GPU"), or choose the CPU device (CLI: --device cpu)`);
     }
     return {
       session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')),

@@ -2,7 +2,7 @@
  * @module main/engine/io/gdal
  * The engine's one handle on gdal-async, configured once: no .aux.xml side files next to the user's inputs
  * (GDAL's PAM would persist statistics there), a bounded block cache, and GDAL errors surface as exceptions,
- * not stderr noise.
+ * not stderr noise (nor gdal-async's event-loop warnings).
  */
 import gdal from 'gdal-async';
 

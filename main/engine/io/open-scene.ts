@@ -1,20 +1,24 @@
 /**
  * @module main/engine/io/open-scene
  * Opens a PAN + MS pair and checks that they make one scene: georeferenced, north-up, one PAN band, several MS
- * bands, integer pixel-size ratio, overlapping extents. MS in another CRS, or on a grid not aligned with PAN
- * pixels, is resampled onto an aligned grid through a GDAL warped VRT (and the scene says so).
+ * bands, integer pixel-size ratio, overlapping extents. MS in another CRS, on a grid not aligned with PAN pixels, or
+ * with a pixel size within 2 % of an integer ratio (and pixel counts in that ratio), is resampled onto an aligned
+ * grid through a GDAL warped VRT (and the scene says so).
  * The result knows the processing region: the PAN pixels covered by whole MS pixels of both images.
  */
 import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { extentOf, isNorthUp, windowTransform, type GeoTransform } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
+import { applyBandLayout, inferBandLayout, type BandLayout, type BandLayoutOverride } from './band-layout.ts';
 import { gdal, type Dataset } from './gdal.ts';
 import { openRaster, readRasterInfoFromDataset, type RasterInfo } from './raster-info.ts';
 
 export interface SceneFiles {
   readonly panPath: string;
   readonly msPath: string;
+  /** The user's sensor and band names (app Scene panel, CLI --sensor/--bands); absent = as inferred. */
+  readonly layout?: BandLayoutOverride;
 }
 
 export interface Scene {
@@ -32,8 +36,12 @@ export interface Scene {
   readonly geoTransform: GeoTransform;
   readonly crsWkt: string;
   readonly bandCount: number;
+  /** MS band names in file order (layout.bandNames): output band descriptions, true colour, band mapping. */
   readonly bandDescriptions: readonly string[];
+  /** Sensor for MTF gains (layout.sensor). */
   readonly sensor: string | null;
+  /** Where the sensor and band names came from (metadata, descriptions, a guess, the user). */
+  readonly layout: BandLayout;
   /** Things the user should know that are not errors (reprojection, cropping to the overlap). */
   readonly notes: readonly string[];
   /** Every file the two inputs read (the paths given, VRT sources, overviews, masks), as GDAL lists them: an
@@ -45,6 +53,8 @@ export interface Scene {
 const MIN_MS_PIXELS = 2;
 const RATIO_TOLERANCE = 1e-3;
 const REPROJECTED_RATIO_TOLERANCE = 0.03;
+/** Pixel sizes this close to an integer ratio (relative), with pixel counts in that ratio, are resampled onto it. */
+const NEAR_INTEGER_TOLERANCE = 0.02;
 
 function requireGeoreference(info: RasterInfo, role: string): { gt: GeoTransform; wkt: string } {
   const name = basename(info.path);
@@ -107,13 +117,29 @@ function computeRatio(panGt: GeoTransform, msPixelX: number, msPixelY: number, f
   }
   const ratio = Math.round(rx);
   if (Math.abs(rx - ratio) > tolerance * ratio || ratio < 2) {
+    const target = Math.max(2, ratio);
+    const step = +(Math.abs(panGt[1]) * target).toPrecision(6);
     throw new InputError(
       'ratio-not-integer',
-      `PAN/MS pixel-size ratio is ${+rx.toFixed(6)} (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)}); PanForge needs an integer ratio of 2 or more (4 for the networks)`,
-      { ratio: rx },
+      `PAN/MS pixel-size ratio is ${+rx.toFixed(6)} (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)}); PanForge needs an integer ratio of 2 or more (4 for the networks), and resamples by itself only within ${NEAR_INTEGER_TOLERANCE * 100} % of one with pixel counts in that ratio. Resample the MS onto a multiple of the PAN pixel first, e.g. gdalwarp -tr ${step} ${step} -r cubic ${basename(files.msPath)} ms_${target}x.tif`,
+      { ratio: rx, got: rx, expected: target },
     );
   }
   return ratio;
+}
+
+/**
+ * A ratio within NEAR_INTEGER_TOLERANCE of an integer whose pixel counts are in that ratio (e.g. 0.498 m / 2.0 m with
+ * 800 / 200 pixels): the integer, else null. Such pairs are the same footprint with rounded pixel sizes.
+ */
+function nearIntegerRatio(pan: RasterInfo, ms: RasterInfo, panGt: GeoTransform, msGt: GeoTransform): number | null {
+  const rx = Math.abs(msGt[1] / panGt[1]);
+  const ry = Math.abs(msGt[5] / panGt[5]);
+  const ratio = Math.round(rx);
+  if (ratio < 2 || Math.round(ry) !== ratio) return null;
+  if (Math.abs(rx - ratio) > NEAR_INTEGER_TOLERANCE * ratio || Math.abs(ry - ratio) > NEAR_INTEGER_TOLERANCE * ratio) return null;
+  const countsAgree = Math.abs(pan.width - ms.width * ratio) < ratio && Math.abs(pan.height - ms.height * ratio) < ratio;
+  return countsAgree ? ratio : null;
 }
 
 interface MsGrid {
@@ -132,7 +158,7 @@ function isAlignedToPan(panGt: GeoTransform, msGt: GeoTransform): boolean {
 }
 
 /** Resamples the MS onto a grid aligned with PAN pixels, in PAN's CRS, through a warped VRT (no copy on disk). */
-async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo, ms: RasterInfo, files: SceneFiles, reason: string): Promise<MsGrid> {
+async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo, ms: RasterInfo, files: SceneFiles, reason: string, ratioTolerance = REPROJECTED_RATIO_TOLERANCE): Promise<MsGrid> {
   const panSrs = panDs.srs;
   const msSrs = msDs.srs;
   if (!panSrs || !msSrs) throw new Error('warpMsOntoPanGrid needs both CRSs');
@@ -149,7 +175,7 @@ async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo,
   const panGt = pan.geoTransform as GeoTransform;
   const sgt = suggested.geoTransform;
   // Reprojection changes the apparent pixel size a little (scale factor, convergence): accept the nearest integer.
-  const ratio = computeRatio(panGt, sgt[1] ?? NaN, sgt[5] ?? NaN, files, REPROJECTED_RATIO_TOLERANCE);
+  const ratio = computeRatio(panGt, sgt[1] ?? NaN, sgt[5] ?? NaN, files, ratioTolerance);
   const stepX = panGt[1] * ratio;
   const stepY = panGt[5] * ratio;
   const minX = sgt[0] ?? 0;
@@ -190,6 +216,7 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
     const panGeo = requireGeoreference(pan, 'PAN');
     const msGeo = requireGeoreference(ms, 'MS');
     checkBandCounts(pan, ms);
+    const layout = applyBandLayout(inferBandLayout(ms, pan), files.layout, ms);
     if (pan.width * pan.height < 4 || ms.width < MIN_MS_PIXELS || ms.height < MIN_MS_PIXELS) {
       throw new InputError(
         'scene-too-small',
@@ -199,13 +226,22 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
     }
 
     const notes: string[] = [];
+    if (layout.bandsGuessed) {
+      const from = layout.bandSource === 'color-interp' ? 'the bands\' colour interpretation' : `the band count (${ms.bandCount})`;
+      notes.push(`MS band names guessed from ${from}: ${layout.bandNames.join(', ')}; set them if wrong (app: Sensor & bands; CLI: --bands)`);
+    }
     const sameCrs = panDataset.srs && msDataset.srs ? panDataset.srs.isSame(msDataset.srs) : false;
     let grid: MsGrid;
     if (!sameCrs) {
       grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `is in ${ms.crs?.code ?? ms.crs?.name}, PAN in ${pan.crs?.code ?? pan.crs?.name}`);
     } else {
-      const ratio = computeRatio(panGeo.gt, msGeo.gt[1], msGeo.gt[5], files);
-      if (isAlignedToPan(panGeo.gt, msGeo.gt)) {
+      const near = nearIntegerRatio(pan, ms, panGeo.gt, msGeo.gt);
+      const exact = near === null || Math.abs(Math.abs(msGeo.gt[1] / panGeo.gt[1]) - near) <= RATIO_TOLERANCE * near;
+      const ratio = exact ? computeRatio(panGeo.gt, msGeo.gt[1], msGeo.gt[5], files) : near;
+      if (!exact) {
+        const rx = Math.abs(msGeo.gt[1] / panGeo.gt[1]);
+        grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `pixel size ${Math.abs(msGeo.gt[1])} is ${+rx.toFixed(4)} PAN pixels (PAN ${Math.abs(panGeo.gt[1])}), not exactly ${ratio}`, NEAR_INTEGER_TOLERANCE);
+      } else if (isAlignedToPan(panGeo.gt, msGeo.gt)) {
         grid = { dataset: msDataset, gt: msGeo.gt, width: ms.width, height: ms.height, ratio, note: null };
       } else {
         grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, 'pixels are not aligned with PAN pixels');
@@ -263,8 +299,9 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
       geoTransform: windowTransform(region, panGeo.gt),
       crsWkt: panGeo.wkt,
       bandCount: ms.bandCount,
-      bandDescriptions: ms.bands.map((b, i) => b.description || `Band ${i + 1}`),
-      sensor: ms.sensor ?? pan.sensor,
+      bandDescriptions: layout.bandNames,
+      sensor: layout.sensor,
+      layout,
       notes,
       inputFiles: [...new Set([files.panPath, files.msPath, ...panDataset.getFileList(), ...msDataset.getFileList()])],
       close() {

@@ -17,12 +17,18 @@ export interface CrsInfo {
   /** e.g. "EPSG:32618", or null when the CRS has no authority code. */
   readonly code: string | null;
   readonly name: string;
+  /** 'degree' for a geographic CRS (longitude/latitude), 'metre' for a metric projected one, else 'other'. */
+  readonly units: 'metre' | 'degree' | 'other';
+  /** Length of one linear unit in metres (1 for metres, 0.3048… for feet); NaN for a geographic CRS. */
+  readonly metresPerUnit: number;
 }
 
 export interface BandInfo {
   /** GDAL's 1-based band number. */
   readonly bandNumber: number;
   readonly description: string;
+  /** GDAL's colour interpretation ("Red", "Gray", "Undefined"…), or null. */
+  readonly colorInterp: string | null;
   readonly noData: number | null;
   readonly blockSizePx: { readonly width: number; readonly height: number };
 }
@@ -91,7 +97,10 @@ function describeCrs(ds: Dataset): CrsInfo | null {
   const authorityCode = srs.getAuthorityCode(null);
   if (authority && authorityCode) code = `${authority}:${authorityCode}`;
   const name = srs.getAttrValue('PROJCS') || srs.getAttrValue('GEOGCS') || code || 'unnamed CRS';
-  return { wkt: srs.toWKT(), proj4, code, name };
+  if (srs.isGeographic()) return { wkt: srs.toWKT(), proj4, code, name, units: 'degree', metresPerUnit: NaN };
+  const linear = srs.getLinearUnits();
+  const metresPerUnit = Number.isFinite(linear.value) && linear.value > 0 ? linear.value : 1;
+  return { wkt: srs.toWKT(), proj4, code, name, units: metresPerUnit === 1 ? 'metre' : 'other', metresPerUnit };
 }
 
 function parseBitDepth(value: string | undefined): number | null {
@@ -109,6 +118,7 @@ export function readRasterInfoFromDataset(ds: Dataset, path: string): RasterInfo
     bands.push({
       bandNumber: n,
       description: band.description,
+      colorInterp: band.colorInterpretation ?? null,
       noData: band.noDataValue,
       blockSizePx: { width: band.blockSize.x, height: band.blockSize.y },
     });

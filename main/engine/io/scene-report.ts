@@ -8,7 +8,9 @@ import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
 import { extentOf } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
+import type { BandLayout } from './band-layout.ts';
 import { openScene, type SceneFiles } from './open-scene.ts';
+import { groundPixelSize } from './ground-size.ts';
 import type { RasterInfo } from './raster-info.ts';
 
 export interface RasterReport {
@@ -20,7 +22,11 @@ export interface RasterReport {
   readonly dataType: string;
   readonly crs: string | null;
   readonly crsCode: string | null;
+  /** In the CRS's units (see crsUnits). */
   readonly pixelSize: readonly [number, number] | null;
+  readonly crsUnits: 'metre' | 'degree' | 'other' | null;
+  /** Pixel size on the ground in metres, at the raster's centre for a geographic CRS. */
+  readonly groundPixelM: readonly [number, number] | null;
   readonly extent: readonly [number, number, number, number] | null;
   readonly bands: readonly { readonly number: number; readonly description: string; readonly noData: number | null }[];
   readonly declaredBitDepth: number | null;
@@ -34,6 +40,7 @@ export interface SceneReport {
   readonly region: PixelWindow;
   readonly valueScale: ValueScale;
   readonly sensor: string | null;
+  readonly layout: BandLayout;
   readonly crsProj4: string;
   readonly notes: readonly string[];
   readonly methods: readonly { readonly id: string; readonly fits: boolean; readonly why: string }[];
@@ -41,6 +48,7 @@ export interface SceneReport {
 
 function rasterReport(info: RasterInfo): RasterReport {
   const gt = info.geoTransform;
+  const centreY = gt ? gt[3] + (info.height / 2) * gt[5] : 0;
   return {
     path: info.path,
     driver: info.driver,
@@ -51,6 +59,8 @@ function rasterReport(info: RasterInfo): RasterReport {
     crs: info.crs?.name ?? null,
     crsCode: info.crs?.code ?? null,
     pixelSize: gt ? [Math.abs(gt[1]), Math.abs(gt[5])] : null,
+    crsUnits: info.crs?.units ?? null,
+    groundPixelM: gt && info.crs ? groundPixelSize(info.crs, gt[1], gt[5], centreY) : null,
     extent: gt ? extentOf(gt, info.width, info.height) : null,
     bands: info.bands.map((b) => ({ number: b.bandNumber, description: b.description, noData: b.noData })),
     declaredBitDepth: info.declaredBitDepth,
@@ -77,6 +87,7 @@ export async function describeScene(files: SceneFiles): Promise<SceneReport> {
       region: scene.region,
       valueScale: resolveValueScale(scene, sample),
       sensor: scene.sensor,
+      layout: scene.layout,
       crsProj4: scene.pan.crs?.proj4 ?? '',
       notes: scene.notes,
       methods,
@@ -86,11 +97,20 @@ export async function describeScene(files: SceneFiles): Promise<SceneReport> {
   }
 }
 
+/** "0.5 × 0.5 m", or "2.7e-6 × 2.7e-6° (0.27 × 0.30 m at the centre)" for a geographic CRS. */
+export function pixelText(r: Pick<RasterReport, 'pixelSize' | 'crsUnits' | 'groundPixelM'>): string {
+  if (!r.pixelSize) return '?';
+  const ground = r.groundPixelM ? `${r.groundPixelM.map((v) => +v.toPrecision(3)).join(' × ')} m` : '';
+  if (r.crsUnits === 'degree') return `${r.pixelSize.map((v) => +v.toPrecision(6)).join(' × ')}°${ground ? ` (${ground} at the centre)` : ''}`;
+  if (r.crsUnits === 'metre') return ground || `${r.pixelSize.join(' × ')} m`;
+  return `${r.pixelSize.map((v) => +v.toPrecision(6)).join(' × ')} CRS units${ground ? ` (${ground})` : ''}`;
+}
+
 function rasterLines(role: string, r: RasterReport): string[] {
   const lines = [
     `${role}: ${r.path}`,
     `  ${r.driver}, ${r.width} × ${r.height} px, ${r.bandCount} band${r.bandCount > 1 ? 's' : ''}, ${r.dataType}${r.declaredBitDepth ? ` (${r.declaredBitDepth}-bit declared)` : ''}`,
-    `  CRS ${r.crs ?? 'none'}${r.crsCode ? ` (${r.crsCode})` : ''}, pixel ${r.pixelSize ? r.pixelSize.join(' × ') : '?'}${r.sensor ? `, sensor ${r.sensor}` : ''}`,
+    `  CRS ${r.crs ?? 'none'}${r.crsCode ? ` (${r.crsCode})` : ''}, pixel ${pixelText(r)}${r.sensor ? `, sensor ${r.sensor}` : ''}`,
     `  extent ${r.extent ? r.extent.map((v) => +v.toFixed(3)).join(', ') : '?'}`,
   ];
   const bandText = r.bands.map((b) => `${b.number}:${b.description || '-'}${b.noData !== null ? ` (nodata ${b.noData})` : ''}`).join('  ');
@@ -103,7 +123,8 @@ export function formatSceneReport(report: SceneReport): string {
   return [
     ...rasterLines('PAN', report.pan),
     ...rasterLines('MS ', report.ms),
-    `Scene: ratio ${report.ratio}, processing ${report.region.width} × ${report.region.height} PAN px at (${report.region.colOff}, ${report.region.rowOff}), sensor ${report.sensor ?? 'unknown'}`,
+    `Scene: ratio ${report.ratio}, processing ${report.region.width} × ${report.region.height} PAN px at (${report.region.colOff}, ${report.region.rowOff}), sensor ${report.sensor ?? 'unknown'}${report.layout.sensorSource === 'user' ? ' (chosen)' : ''}`,
+    `  MS bands: ${report.layout.bandNames.join(', ')} (${report.layout.bandsGuessed ? 'guessed from ' : 'from '}${report.layout.bandSource.replace('-', ' ')})`,
     `  values: ${vs.bitDepth !== null ? `${vs.bitDepth}-bit` : 'reflectance'} (1.0 = ${vs.valueMax} DN, from ${vs.source})`,
     ...report.notes.map((n) => `  note: ${n}`),
     `Methods: ${report.methods.map((m) => `${m.id}${m.fits ? '' : ` (no: ${m.why})`}`).join(', ')}`,

@@ -56,7 +56,9 @@ export class ProgressMeter {
       megapixelsDone: this.pixelsDone / 1e6,
       megapixelsTotal: this.pixelsTotal / 1e6,
       megapixelsPerSecond: (rate * 1000) / 1e6,
-      etaSeconds: rate > 0 ? (this.pixelsTotal - this.pixelsDone) / rate / 1000 : null,
+      // Per tile, not per pixel: every tile is read and fused at the same (padded) shape, so the small edge tiles at
+      // the end cost as much as full ones, and a pixel rate promised seconds with half a minute left.
+      etaSeconds: this.tilesDone > 0 ? ((this.tilesTotal - this.tilesDone) * elapsedMs) / this.tilesDone / 1000 : null,
       elapsedMs,
     });
   }

@@ -6,6 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import { ModelError, throwIfAborted } from '../errors.ts';
+import type { BandLayoutOverride } from '../io/band-layout.ts';
 import { openScene, type Scene } from '../io/open-scene.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PreparedMethod } from '../methods/method.ts';
 import { resolveMethod } from '../methods/registry.ts';
@@ -53,6 +54,8 @@ export interface SharpenOptions {
   readonly maxPixels?: number;
   /** Memory the run may use; tile size and batch are chosen to fit [default half the RAM, at most 8 GiB]. */
   readonly maxMemoryBytes?: number;
+  /** Sensor and MS band names chosen by the user (--sensor/--bands); absent = from the files, or guessed. */
+  readonly layout?: BandLayoutOverride;
 }
 
 export interface SharpenResult {
@@ -152,7 +155,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
   // Leftovers of a run in this folder that was killed before it could clean up (their writer's pid is gone).
   sweepStalePartials(dirname(options.outPath));
   emit({ type: 'stage', stage: 'opening' });
-  const scene = await openScene({ panPath: options.panPath, msPath: options.msPath });
+  const scene = await openScene({ panPath: options.panPath, msPath: options.msPath, ...(options.layout ? { layout: options.layout } : {}) });
   let prepared: PreparedMethod | null = null;
   try {
     scene.notes.forEach(log);
@@ -228,6 +231,8 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
           PANFORGE_DEVICE: ready.device,
           PANFORGE_PAN: basename(options.panPath),
           PANFORGE_MS: basename(options.msPath),
+          ...(scene.sensor ? { PANFORGE_SENSOR: scene.sensor } : {}),
+          PANFORGE_BAND_NAMES: `${scene.layout.bandSource}${scene.layout.bandsGuessed ? ' (guessed)' : ''}`,
           PANFORGE_VALUE_MAX: String(valueScale.valueMax),
           ...ready.metadata,
           PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,

@@ -12,7 +12,11 @@ import type {
   SceneView,
 } from '../../../preload/contract.ts';
 import { CancelledError, describeError, InputError } from '../errors.ts';
-import { openRaster } from '../io/raster-info.ts';
+import { knownSensors } from '../dsp/sensor-mtf.ts';
+import { applyBandLayout, BAND_PRESETS, inferBandLayout, type BandLayout, type BandLayoutOverride } from '../io/band-layout.ts';
+import type { SceneFiles } from '../io/open-scene.ts';
+import { openRaster, readRasterInfo } from '../io/raster-info.ts';
+import { cudaAvailability } from '../infer/ort-session.ts';
 import { describeScene, type SceneReport } from '../io/scene-report.ts';
 import { sharpen } from '../jobs/sharpen.ts';
 import { listMethods } from '../methods/registry.ts';
@@ -32,8 +36,10 @@ export interface EngineServiceSink {
 }
 
 interface OpenScene {
-  readonly view: SceneView;
+  view: SceneView;
   readonly report: SceneReport;
+  /** The user's sensor/band names (sceneSetLayout); runs, metrics and maps open the scene with it. */
+  override: BandLayoutOverride | null;
 }
 
 interface JobRecord {
@@ -69,6 +75,13 @@ async function rasterLayer(path: string, fields: Pick<RasterLayer, 'layerId' | '
     ds.close();
   }
   return { ...fields, ...base, stats: await rasterStretch({ path }) };
+}
+
+/** "11-bit DN" for integer data; float data are reflectance (≤ 1) or values in their own unit, never DN. */
+function valueLabel(report: SceneReport): string {
+  const vs = report.valueScale;
+  if (/^Float/.test(report.ms.dataType)) return vs.bitDepth === null ? 'float reflectance' : `float (${vs.bitDepth}-bit range)`;
+  return vs.bitDepth === null ? report.ms.dataType : `${vs.bitDepth}-bit DN`;
 }
 
 /** The PAN pixel window covering a map extent, clipped to the PAN raster. */
@@ -115,6 +128,9 @@ export class EngineService {
       this.sink.raster(layer.layerId, display);
       layers.push(layer);
     }
+    const layout = this.layoutView(report.layout);
+    // The MS layer shows the scene's band names (read, guessed or chosen): true colour follows them.
+    for (const layer of layers) if (layer.kind === 'ms') Object.assign(layer, { bandDescriptions: [...layout.bandNames] });
     const view: SceneView = {
       sceneId,
       files: { panPath: req.panPath, msPath: req.msPath },
@@ -124,14 +140,50 @@ export class EngineService {
       crsCode: report.pan.crsCode,
       crsProj4: report.crsProj4,
       extent: [...report.pan.extent!],
-      panPixelSizeM: report.pan.pixelSize![0],
+      crsUnits: report.pan.crsUnits ?? 'other',
+      panPixelSize: report.pan.pixelSize![0],
+      panGroundPixelM: [...(report.pan.groundPixelM ?? report.pan.pixelSize!)],
       valueMax: report.valueScale.valueMax,
+      valueLabel: valueLabel(report),
+      layout,
+      cuda: cudaAvailability(),
       notes: [...report.notes],
       methods: report.methods.map((m) => ({ ...m })),
       layers,
     };
-    this.scenes.set(sceneId, { view, report });
+    this.scenes.set(sceneId, { view, report, override: null });
     return view;
+  }
+
+  /**
+   * Sets the scene's sensor and band names. Checked against the MS now (one name per band); the scene's layers and
+   * its finished runs' layers take the names (what the renderer's true colour and exports follow), later runs,
+   * metrics and maps use the sensor. Runs already written keep the band descriptions in their files.
+   */
+  async sceneSetLayout(req: ServiceRequest<'sceneSetLayout'>): Promise<SceneView> {
+    const scene = this.scenes.get(req.sceneId);
+    if (!scene) throw new InputError('unknown-scene', `scene ${req.sceneId} is not open in the engine (it may have restarted); open the scene again`, { sceneId: req.sceneId });
+    const override: BandLayoutOverride = { sensor: req.sensor, bands: req.bandNames.length ? req.bandNames : null };
+    const base = inferBandLayout(await readRasterInfo(scene.view.files.msPath, 'MS'), await readRasterInfo(scene.view.files.panPath, 'PAN'));
+    const layout = applyBandLayout(base, override, { path: scene.view.files.msPath, bandCount: scene.report.ms.bandCount });
+    scene.override = override;
+    const names = [...layout.bandNames];
+    for (const record of this.layers.values()) {
+      if (record.sceneId === req.sceneId && (record.layer.kind === 'ms' || record.layer.kind === 'output') && record.layer.bandCount === names.length) Object.assign(record.layer, { bandDescriptions: names });
+    }
+    const notes = scene.view.notes.filter((n) => !n.startsWith('MS band names guessed'));
+    scene.view = { ...scene.view, sensor: layout.sensor, layout: this.layoutView(layout), notes, layers: scene.view.layers.map((l) => (l.kind === 'ms' ? { ...l, bandDescriptions: names } : l)) };
+    return scene.view;
+  }
+
+  private layoutView(layout: BandLayout): SceneView['layout'] {
+    const sensors = [...new Set([...knownSensors(), ...BAND_PRESETS.flatMap((p) => (p.sensor ? [p.sensor] : []))])];
+    return { ...layout, bandNames: [...layout.bandNames], presets: BAND_PRESETS.map((p) => ({ ...p, bands: [...p.bands] })), sensors };
+  }
+
+  /** The scene's effective sensor (the user's choice, else the metadata's). */
+  private sensorOf(scene: OpenScene): string | null {
+    return scene.view.layout.sensor;
   }
 
   async jobStart(req: ServiceRequest<'jobStart'>): Promise<JobSnapshot> {
@@ -190,7 +242,7 @@ export class EngineService {
     if (job.snapshot.state !== 'done' || !scene) {
       throw new InputError('job-not-done', `metrics need a finished run; job ${req.jobId} is ${job.snapshot.state}`, { jobId: req.jobId, state: job.snapshot.state });
     }
-    return computeRunMetrics({ jobId: req.jobId, fusedPath: job.outPath, files: scene.view.files, sensor: scene.report.sensor, ratio: scene.report.ratio });
+    return computeRunMetrics({ jobId: req.jobId, fusedPath: job.outPath, files: this.filesOf(scene), sensor: this.sensorOf(scene) });
   }
 
   /**
@@ -207,7 +259,7 @@ export class EngineService {
     const known = this.layers.get(layerId);
     if (known) return known.layer;
     const path = join(dirname(job.outPath), `${basename(job.outPath).replace(/\.tiff?$/i, '')}.sam-ms.tif`);
-    await writeRunQualityMap({ fusedPath: job.outPath, panPath: scene.view.files.panPath, msPath: scene.view.files.msPath, sensor: scene.report.sensor, ratio: scene.report.ratio, outPath: path });
+    await writeRunQualityMap({ fusedPath: job.outPath, files: this.filesOf(scene), sensor: this.sensorOf(scene), outPath: path });
     const name = `Spectral distortion (SAM to MS, °) · ${job.snapshot.result?.layer.name ?? job.snapshot.method}`;
     const layer = await rasterLayer(path, { layerId, kind: 'quality', name });
     this.layers.set(layerId, { path, sceneId: job.snapshot.sceneId, layer });
@@ -227,6 +279,8 @@ export class EngineService {
       bandIndexes: req.bandIndexes,
       extent: req.extent,
       byteScaleMax: valueMax,
+      // Byte keeps what the map shows: each band's 2–98 % display stretch (quality maps: their 0–p98 ramp range).
+      byteRanges: record.layer.stats.map((b): [number, number] => (record.layer.kind === 'quality' ? [0, b.p98] : [b.p2, b.p98])),
     });
   }
 
@@ -235,6 +289,11 @@ export class EngineService {
     // Typed through the implementation table so a missing method is a compile error, not a runtime one.
     const fn = (this as ServiceMethodsImpl)[method] as (p: ServiceRequest<K>) => Promise<ServiceValue<K>>;
     return fn.call(this, payload);
+  }
+
+  /** The scene's files with the user's layout: metrics and maps open the scene as its runs did. */
+  private filesOf(scene: OpenScene): SceneFiles {
+    return { ...scene.view.files, ...(scene.override ? { layout: scene.override } : {}) };
   }
 
   private requireJob(jobId: string): JobRecord {
@@ -282,6 +341,7 @@ export class EngineService {
           tileSizePx: snapshot.tileSizePx,
           device: snapshot.device === 'cpu' || snapshot.device === 'cuda' ? snapshot.device : 'auto',
           cog: true,
+          ...(scene.override ? { layout: scene.override } : {}),
           ...(snapshot.previewExtent ? { window: panWindowFor(scene.report, snapshot.previewExtent) } : {}),
         },
         {

@@ -6,7 +6,7 @@
  */
 import {
   arr, ContractError, Empty, ExportRequest, ExportResult, int, isRecord, JobEvent, JobRef, JobSnapshot, JobStartRequest, literal, MethodSummary,
-  MetricsReport, obj, PixelReadRequest, PixelReading, RasterLayer, SceneView, text, type Infer, type Schema,
+  MetricsReport, obj, PixelReadRequest, PixelReading, RasterLayer, SceneLayoutRequest, SceneView, text, type Infer, type Schema,
 } from '../../../preload/contract.ts';
 
 function method<Req, Res>(request: Schema<Req>, reply: Schema<Res>) {
@@ -17,6 +17,7 @@ export const ServiceMethods = {
   methodsList: method(Empty, arr(MethodSummary)),
   /** cacheDir: where display copies (COG) of PAN and MS go. */
   sceneOpen: method(obj({ panPath: text, msPath: text, cacheDir: text }), SceneView),
+  sceneSetLayout: method(SceneLayoutRequest, SceneView),
   /** outPath: chosen by the app side, never by the renderer. */
   jobStart: method(obj({ request: JobStartRequest, outPath: text }), JobSnapshot),
   jobCancel: method(JobRef, JobSnapshot),

@@ -6,46 +6,30 @@
  */
 import type { MetricIndex, MetricsReport, SceneFiles } from '../../../preload/contract.ts';
 import { describeError, InputError } from '../errors.ts';
+import { readWindow64, type RasterSource } from '../evaluate/read-raster-window.ts';
+import { openRunInputs, type OutputGrid, type RunInputs } from '../evaluate/run-inputs.ts';
+import type { Dataset } from '../io/gdal.ts';
 import { openRaster } from '../io/raster-info.ts';
 import { fullResolutionIndices } from '../metrics/full-resolution.ts';
-import type { BandBlock } from '../raster/band-block.ts';
+import type { GeoTransform } from '../raster/geo-transform.ts';
 
 export interface RunMetricsOptions {
   readonly jobId: string;
   readonly fusedPath: string;
   readonly files: SceneFiles;
   readonly sensor: string | null;
-  readonly ratio: number;
   /** Side of the centred window, PAN pixels [default 256]. */
   readonly windowPx?: number;
 }
 
-async function readBlock(path: string, role: string, colOff: number, rowOff: number, width: number, height: number): Promise<BandBlock<Float64Array>> {
-  const ds = await openRaster(path, role);
+async function outputGrid(path: string): Promise<OutputGrid> {
+  const ds = await openRaster(path, 'run output');
   try {
-    const bands = ds.bands.count();
-    const data = new Float64Array(bands * width * height);
-    for (let b = 0; b < bands; b++) {
-      await ds.bands.get(b + 1).pixels.readAsync(colOff, rowOff, width, height, data.subarray(b * width * height, (b + 1) * width * height));
-    }
-    return { bands, width, height, data };
+    if (!ds.geoTransform) throw new InputError('not-georeferenced', `run output ${path} has no geotransform`, { path });
+    return { path, geoTransform: ds.geoTransform as unknown as GeoTransform, width: ds.rasterSize.x, height: ds.rasterSize.y };
   } finally {
     ds.close();
   }
-}
-
-async function geoTransformOf(path: string, role: string): Promise<{ gt: number[]; width: number; height: number }> {
-  const ds = await openRaster(path, role);
-  try {
-    if (!ds.geoTransform) throw new InputError('not-georeferenced', `${role} ${path} has no geotransform`, { path });
-    return { gt: ds.geoTransform, width: ds.rasterSize.x, height: ds.rasterSize.y };
-  } finally {
-    ds.close();
-  }
-}
-
-function pixelOffset(gt: number[], x: number, y: number): [number, number] {
-  return [(x - gt[0]!) / gt[1]!, (y - gt[3]!) / gt[5]!];
 }
 
 const DIRECTIONS: Record<string, Pick<MetricIndex, 'better' | 'ideal'>> = {
@@ -58,47 +42,64 @@ const DIRECTIONS: Record<string, Pick<MetricIndex, 'better' | 'ideal'>> = {
 
 export async function computeRunMetrics(options: RunMetricsOptions): Promise<MetricsReport> {
   const started = Date.now();
-  const { ratio } = options;
-  const fused = await geoTransformOf(options.fusedPath, 'fused');
-  const pan = await geoTransformOf(options.files.panPath, 'PAN');
-  const ms = await geoTransformOf(options.files.msPath, 'MS');
-  // Window on whole MS pixels: side a multiple of 32·ratio/4 blocks, origin on the MS grid.
-  const side = Math.min(options.windowPx ?? 256, Math.floor(Math.min(fused.width, fused.height) / (8 * ratio)) * 8 * ratio);
-  if (side < 8 * ratio) {
-    return { jobId: options.jobId, status: 'failed', protocol: 'full resolution', note: `output ${fused.width}×${fused.height} px is too small for the indices (needs ≥ ${8 * ratio} px)`, indices: [], elapsedMs: 0 };
-  }
-  const [panCol0, panRow0] = pixelOffset(pan.gt, fused.gt[0]!, fused.gt[3]!).map(Math.round) as [number, number];
-  let col = Math.floor((fused.width - side) / 2);
-  let row = Math.floor((fused.height - side) / 2);
-  col -= (panCol0 + col) % ratio;
-  row -= (panRow0 + row) % ratio;
-  const x = fused.gt[0]! + col * fused.gt[1]!;
-  const y = fused.gt[3]! + row * fused.gt[5]!;
-  const [msCol, msRow] = pixelOffset(ms.gt, x, y);
-  if (Math.abs(msCol - Math.round(msCol)) > 1e-6 || Math.abs(msRow - Math.round(msRow)) > 1e-6) {
-    return { jobId: options.jobId, status: 'failed', protocol: 'full resolution', note: `the MS grid is not aligned with the output at (${x}, ${y}) (MS pixel ${msCol}, ${msRow}); the indices need an aligned MS`, indices: [], elapsedMs: 0 };
-  }
+  const failed = (note: string): MetricsReport => ({ jobId: options.jobId, status: 'failed', protocol: 'full resolution', note, window: null, indices: [], elapsedMs: Date.now() - started });
+  let inputs: RunInputs | null = null;
+  let fused: Dataset | null = null;
   try {
+    const grid = await outputGrid(options.fusedPath);
+    // The inputs exactly as the run read them (an MS the app aligned is read through the same VRT).
+    inputs = await openRunInputs(options.files, grid);
+    const { ratio } = inputs.scene;
+    const sensor = options.sensor ?? 'generic';
+    // Window on whole MS pixels, centred in the area both the output and the scene cover; its side is a multiple of
+    // 32 (the block Q of D_λ and D_s) and of 8·ratio (8 MS pixels, for the MS-scale blocks).
+    const unit = lcm(32, 8 * ratio);
+    const side = Math.floor(Math.min(options.windowPx ?? 256, inputs.width, inputs.height) / unit) * unit;
+    if (side < unit) return failed(`output ${grid.width}×${grid.height} px is too small for the indices (needs ≥ ${unit}×${unit} px on the MS grid)`);
+    const col = Math.floor((inputs.width - side) / 2 / ratio) * ratio;
+    const row = Math.floor((inputs.height - side) / 2 / ratio) * ratio;
+    fused = await openRaster(options.fusedPath, 'run output');
+    const fusedSource: RasterSource = { dataset: fused, path: options.fusedPath, colOff: inputs.phase.col, rowOff: inputs.phase.row };
+    const window = { colOff: col, rowOff: row, width: side, height: side };
+    const msWindow = { colOff: col / ratio, rowOff: row / ratio, width: side / ratio, height: side / ratio };
     const indices = fullResolutionIndices({
-      fused: await readBlock(options.fusedPath, 'fused', col, row, side, side),
-      pan: await readBlock(options.files.panPath, 'PAN', panCol0 + col, panRow0 + row, side, side),
-      msLr: await readBlock(options.files.msPath, 'MS', Math.round(msCol), Math.round(msRow), side / ratio, side / ratio),
-      sensor: options.sensor ?? 'generic',
+      fused: await readWindow64(fusedSource, window),
+      pan: await readWindow64(inputs.pan, window),
+      msLr: await readWindow64(inputs.ms, msWindow),
+      sensor,
       ratio,
     });
     const list: MetricIndex[] = Object.entries(indices)
       .filter((e): e is [string, number] => typeof e[1] === 'number' && e[0] in DIRECTIONS)
       .map(([name, value]) => ({ name, value, ...DIRECTIONS[name]! }));
+    const outCol = inputs.phase.col + col;
+    const outRow = inputs.phase.row + row;
+    const x = grid.geoTransform[0] + outCol * grid.geoTransform[1];
+    const y = grid.geoTransform[3] + outRow * grid.geoTransform[5];
     return {
       jobId: options.jobId,
       status: 'ok',
       protocol: 'full resolution (no reference)',
-      note: `on the centred ${side}×${side} PAN-pixel window at output pixel (${col}, ${row}); sensor MTF: ${options.sensor ?? 'generic'}`,
+      note: `on the centred ${side}×${side} PAN-pixel window at output pixel (${outCol}, ${outRow}) = map (${formatCoordinate(x)}, ${formatCoordinate(y)}) of the ${grid.width}×${grid.height} output; sensor MTF: ${sensor}`,
+      window: { width: side, height: side, outputWidth: grid.width, outputHeight: grid.height },
       indices: list,
       elapsedMs: Date.now() - started,
     };
   } catch (err) {
     const e = describeError(err);
-    return { jobId: options.jobId, status: 'failed', protocol: 'full resolution', note: `${e.code}: ${e.message}`, indices: [], elapsedMs: Date.now() - started };
+    return failed(`${e.code}: ${e.message}`);
+  } finally {
+    fused?.close();
+    inputs?.close();
   }
+}
+
+function lcm(a: number, b: number): number {
+  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
+  return (a / gcd(a, b)) * b;
+}
+
+/** Enough decimals for degrees (1e-7° ≈ 1 cm) and metres alike. */
+function formatCoordinate(v: number): string {
+  return Math.abs(v) <= 360 ? v.toFixed(7) : v.toFixed(2);
 }

@@ -120,7 +120,7 @@ test('an output equal to the interp23tap-upsampled MS has zero spectral distorti
   ms.close();
   pan.close();
   const mapPath = join(root, 'exact', 'upsampled.sam-ms.tif');
-  await writeRunQualityMap({ fusedPath, panPath: scene.panPath, msPath: scene.msPath, sensor: null, ratio: 4, outPath: mapPath });
+  await writeRunQualityMap({ fusedPath, files: scene, sensor: null, outPath: mapPath });
   const exact = [...(await readMap(mapPath)).values];
   assert.ok(exact.every((v) => Number.isFinite(v) && v < 1e-3), `max angle ${Math.max(...exact)}° for the upsampled MS itself`);
 

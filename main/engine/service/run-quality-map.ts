@@ -3,7 +3,8 @@
  * The spectral distortion map of a finished run, for the map view: the per-pixel spectral angle (degrees) between
  * the run's output and the MS upsampled with interp23tap, on the output's grid. It is the evaluate CLI's
  * full-resolution pass (`evaluate/full-resolution-pass.ts`) writing its SAM map through `evaluate/map-writer.ts`,
- * over the largest area whose sides are multiples of 32 and whose origin lies on the MS grid; pixels outside it are
+ * over the largest area whose sides are multiples of 32 and whose origin lies on the MS grid the run read (the
+ * scene opened as the run opened it, `evaluate/run-inputs.ts`); pixels outside it are
  * NaN (nodata). The file appears under its name only when complete.
  */
 import { InputError } from '../errors.ts';
@@ -11,16 +12,17 @@ import { defaultAssessmentThreads } from '../evaluate/assessment-pool.ts';
 import { fullResolutionPass } from '../evaluate/full-resolution-pass.ts';
 import { createMapWriter } from '../evaluate/map-writer.ts';
 import { gdal, type Dataset } from '../io/gdal.ts';
+import { openRunInputs, type RunInputs } from '../evaluate/run-inputs.ts';
+import type { SceneFiles } from '../io/open-scene.ts';
 import type { JobContext } from '../jobs/job-events.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 
 export interface RunQualityMapOptions {
   readonly fusedPath: string;
-  readonly panPath: string;
-  readonly msPath: string;
+  /** The run's scene: opened as the run opened it (`evaluate/run-inputs.ts`), so an aligned MS is read aligned. */
+  readonly files: SceneFiles;
   /** Sensor name for D_λ(K)'s MTF (the pass computes it alongside the map); null = generic. */
   readonly sensor: string | null;
-  readonly ratio: number;
   /** Where the map goes (a .tif); replaced if it exists (it is derived from this run only). */
   readonly outPath: string;
 }
@@ -45,32 +47,18 @@ function geoTransformOf(ds: Dataset, path: string, role: string): GeoTransform {
   return gt as unknown as GeoTransform;
 }
 
-/** Pixel of `gt` at map point (x, y), or an InputError when it is not a whole pixel (grids not aligned). */
-function wholePixel(gt: GeoTransform, x: number, y: number, path: string, role: string): [number, number] {
-  const col = (x - gt[0]) / gt[1];
-  const row = (y - gt[3]) / gt[5];
-  if (Math.abs(col - Math.round(col)) > 1e-6 || Math.abs(row - Math.round(row)) > 1e-6) {
-    throw new InputError('grid-misaligned', `${role} ${path}: the point (${x}, ${y}) falls at pixel (${col}, ${row}); expected a whole pixel (the grids must be aligned)`, { path, got: [col, row] });
-  }
-  return [Math.round(col), Math.round(row)];
-}
-
 export async function writeRunQualityMap(options: RunQualityMapOptions, ctx: JobContext = {}): Promise<void> {
-  const { ratio } = options;
   const fused = await open(options.fusedPath, 'run output');
-  const pan = await open(options.panPath, 'PAN');
-  const ms = await open(options.msPath, 'MS');
+  let inputs: RunInputs | null = null;
   try {
     const fusedGt = geoTransformOf(fused, options.fusedPath, 'run output');
-    const panGt = geoTransformOf(pan, options.panPath, 'PAN');
-    const msGt = geoTransformOf(ms, options.msPath, 'MS');
-    const [panCol0, panRow0] = wholePixel(panGt, fusedGt[0], fusedGt[3], options.panPath, 'PAN');
-    // A preview's origin may fall inside an MS pixel: start the area at the next MS pixel edge.
-    const colOff = (ratio - (panCol0 % ratio)) % ratio;
-    const rowOff = (ratio - (panRow0 % ratio)) % ratio;
     const { x: fusedWidth, y: fusedHeight } = fused.rasterSize;
-    const width = Math.floor((fusedWidth - colOff) / BLOCK) * BLOCK;
-    const height = Math.floor((fusedHeight - rowOff) / BLOCK) * BLOCK;
+    inputs = await openRunInputs(options.files, { path: options.fusedPath, geoTransform: fusedGt, width: fusedWidth, height: fusedHeight });
+    const { ratio } = inputs.scene;
+    // A preview's origin may fall inside an MS pixel: the area starts at the next MS pixel edge (inputs.phase).
+    const { col: colOff, row: rowOff } = inputs.phase;
+    const width = Math.floor(inputs.width / BLOCK) * BLOCK;
+    const height = Math.floor(inputs.height / BLOCK) * BLOCK;
     if (width < BLOCK || height < BLOCK) {
       throw new InputError('scene-too-small', `run output ${options.fusedPath} is ${fusedWidth}×${fusedHeight} px; the spectral distortion map needs at least ${BLOCK}×${BLOCK} px on the MS grid`, {
         path: options.fusedPath,
@@ -78,7 +66,6 @@ export async function writeRunQualityMap(options: RunQualityMapOptions, ctx: Job
         expected: [BLOCK + colOff, BLOCK + rowOff],
       });
     }
-    const [msCol, msRow] = wholePixel(msGt, fusedGt[0] + colOff * fusedGt[1], fusedGt[3] + rowOff * fusedGt[5], options.msPath, 'MS');
     const writer = await createMapWriter({
       path: options.outPath,
       grid: { width: fusedWidth, height: fusedHeight, geoTransform: fusedGt, crsWkt: fused.srs?.toWKT() ?? '' },
@@ -88,8 +75,8 @@ export async function writeRunQualityMap(options: RunQualityMapOptions, ctx: Job
     try {
       await fullResolutionPass(
         {
-          pan: { dataset: pan, path: options.panPath, colOff: panCol0 + colOff, rowOff: panRow0 + rowOff },
-          ms: { dataset: ms, path: options.msPath, colOff: msCol, rowOff: msRow },
+          pan: inputs.pan,
+          ms: inputs.ms,
           fused: { dataset: fused, path: options.fusedPath, colOff, rowOff },
           bands: fused.bands.count(),
           width,
@@ -109,8 +96,7 @@ export async function writeRunQualityMap(options: RunQualityMapOptions, ctx: Job
       throw err;
     }
   } finally {
-    ms.close();
-    pan.close();
+    inputs?.close();
     fused.close();
   }
 }

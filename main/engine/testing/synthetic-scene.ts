@@ -30,11 +30,15 @@ export interface SyntheticSceneOptions {
   readonly msEpsg?: number;
   /** An MS CRS given as WKT (e.g. a local engineering CRS that cannot be reprojected); overrides msEpsg. */
   readonly msCrsWkt?: string;
-  /** PAN pixel size in metres [default 0.5]. */
+  /** Upper-left corner of PAN in CRS units [default 500000, 4600000]; e.g. [121.75, 31.24] with epsg 4326. */
+  readonly origin?: readonly [number, number];
+  /** Band descriptions of the MS: 'named' (Blue, Green…), or 'none' as many files have [default 'named']. */
+  readonly bandNames?: 'named' | 'none';
+  /** PAN pixel size in CRS units (metres, or degrees for a geographic CRS) [default 0.5]. */
   readonly panPixelM?: number;
   /** MS pixel size override in metres (e.g. a non-integer ratio); default panPixelM · ratio. */
   readonly msPixelM?: number;
-  /** Shift of the MS origin in PAN pixels (x, y) [default 0, 0]. */
+  /** Shift of the MS origin in PAN pixels (x, y) [default 0, 0]; the MS shows the ground at its shifted place. */
   readonly msOffsetPx?: readonly [number, number];
   /** Write no geotransform/CRS [default false]. */
   readonly noGeoreference?: boolean;
@@ -45,7 +49,8 @@ export interface SyntheticSceneOptions {
   /** PAN band count (tests of a wrong PAN) [default 1]. */
   readonly panBands?: number;
   readonly seed?: number;
-  readonly sensor?: string;
+  /** SENSOR metadata [default 'Synthetic']; null writes none (as many deliveries have). */
+  readonly sensor?: string | null;
 }
 
 export interface SyntheticScene {
@@ -117,8 +122,7 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
   const msPath = join(options.folder, `${name}_ms.tif`);
   const truthPath = options.writeTruth ? join(options.folder, `${name}_truth.tif`) : null;
   const createOpts = ['TILED=YES', 'COMPRESS=DEFLATE', 'BIGTIFF=IF_SAFER'];
-  const x0 = 500000;
-  const y0 = 4600000;
+  const [x0, y0] = options.origin ?? [500000, 4600000];
   const [offX, offY] = options.msOffsetPx ?? [0, 0];
   const epsg = options.epsg ?? 32633;
   const panWkt = gdal.SpatialReference.fromEPSG(epsg).toWKT();
@@ -134,9 +138,9 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
     msOrigin = [p.x, p.y];
   }
   const georef = !options.noGeoreference;
-  const metadata: Record<string, string> = { SENSOR: options.sensor ?? 'Synthetic' };
+  const metadata: Record<string, string> = options.sensor === null ? {} : { SENSOR: options.sensor ?? 'Synthetic' };
   if (bitDepth !== null && dataType !== 'Float32') metadata.BIT_DEPTH = String(bitDepth);
-  const names = bandNames(bands);
+  const names = options.bandNames === 'none' ? Array.from({ length: bands }, () => '') : bandNames(bands);
   const noData = options.noData ?? null;
   const common = { dataType, noData: noData?.value ?? null, creationOptions: createOpts, metadata };
   const panGt = [x0, panPx, 0, y0, 0, -panPx];
@@ -168,9 +172,18 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
     }
     const msRows = rows / ratio;
     const msStrip = new Float64Array(bands * msRows * msWidth);
-    for (let b = 0; b < bands; b++) {
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+    if (offX === 0 && offY === 0) {
+      for (let b = 0; b < bands; b++) {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+        }
+      }
+    } else {
+      // A shifted MS sees the ground where its georeference puts it (so the pair stays co-registered).
+      for (let b = 0; b < bands; b++) {
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += (truthValue(c + offX, row0 + r + offY, positions[b]!, seed) * scale) / (ratio * ratio);
+        }
       }
     }
     if (noData) {

@@ -16,6 +16,14 @@ test('exportArgs turns 0-based band indexes into GDAL band numbers and an extent
   assert.throws(() => exportArgs({ sourcePath: 's', outPath: 'o', bandIndexes: [4] }, 4), OutputError);
 });
 
+test('a Byte export maps each chosen band\'s display range to 0–255, per output band in the chosen order', () => {
+  const ranges: [number, number][] = [[10, 20], [30, 40], [50, 60], [70, 80]];
+  const args = exportArgs({ sourcePath: 's', outPath: 'o', bandIndexes: [2, 0], dataType: 'Byte', byteRanges: ranges, byteScaleMax: 2047 }, 4);
+  assert.deepEqual(args.slice(args.indexOf('-ot')), ['-ot', 'Byte', '-scale_1', '50', '60', '0', '255', '-scale_2', '10', '20', '0', '255', '-b', '3', '-b', '1']);
+  const all = exportArgs({ sourcePath: 's', outPath: 'o', dataType: 'Byte', byteScaleMax: 2047 }, 2);
+  assert.deepEqual(all.slice(all.indexOf('-ot')), ['-ot', 'Byte', '-scale', '0', '2047', '0', '255']);
+});
+
 test('exportRaster writes a COG subset with the chosen bands, type and extent, and keeps the georeference', async () => {
   const scene = await writeSyntheticScene({ folder, panWidth: 256, panHeight: 256, bands: 4 });
   const ms = gdal.open(scene.msPath);

@@ -30,6 +30,12 @@ export interface ExportRasterOptions {
   readonly extent?: readonly [number, number, number, number] | null;
   /** Byte output scales [0, this] to [0, 255] instead of clipping (e.g. 2047 for 11-bit data) [default none]. */
   readonly byteScaleMax?: number | null;
+  /**
+   * Byte output maps [lo, hi] of each source band (0-based, as the map's display stretch shows it) to [0, 255],
+   * clipping outside; wins over byteScaleMax. A bit-depth rescale leaves most scenes dark (their values fill a
+   * fraction of the range) [default none].
+   */
+  readonly byteRanges?: readonly (readonly [number, number])[] | null;
   /** [default false] */
   readonly overwrite?: boolean;
 }
@@ -54,13 +60,22 @@ export function exportArgs(options: ExportRasterOptions, sourceBandCount: number
   else args.push('-co', 'BLOCKSIZE=256', '-co', 'OVERVIEWS=AUTO');
   const dataType = options.dataType ?? 'source';
   if (dataType !== 'source') args.push('-ot', dataType);
-  if (dataType === 'Byte' && options.byteScaleMax) args.push('-scale', '0', String(options.byteScaleMax), '0', '255');
-  for (const index of options.bandIndexes ?? []) {
+  const bands = options.bandIndexes?.length ? options.bandIndexes : Array.from({ length: sourceBandCount }, (_, i) => i);
+  for (const index of bands) {
     if (!Number.isInteger(index) || index < 0 || index >= sourceBandCount) {
       throw new OutputError('band-index', `export band index ${index} is outside the source's bands 0..${sourceBandCount - 1}`, { got: index, expected: [0, sourceBandCount - 1] });
     }
-    args.push('-b', String(index + 1));
   }
+  if (dataType === 'Byte' && options.byteRanges) {
+    // -scale_N is per output band N; with -ot Byte gdal_translate clips outside 0–255.
+    bands.forEach((index, i) => {
+      const [lo, hi] = options.byteRanges![index] ?? [0, options.byteScaleMax ?? 255];
+      args.push(`-scale_${i + 1}`, String(lo), String(hi > lo ? hi : lo + 1), '0', '255');
+    });
+  } else if (dataType === 'Byte' && options.byteScaleMax) {
+    args.push('-scale', '0', String(options.byteScaleMax), '0', '255');
+  }
+  for (const index of options.bandIndexes ?? []) args.push('-b', String(index + 1));
   if (options.extent) {
     const [minX, minY, maxX, maxY] = options.extent;
     // -projwin is ulx uly lrx lry; -projwin_srs is unnecessary: the extent is in the raster's CRS.

@@ -147,6 +147,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     methodsList: (r) => call('methodsList', r),
     sceneChoose: (r) => call('sceneChoose', r),
     sceneOpen: (r) => call('sceneOpen', r),
+    sceneSetLayout: (r) => call('sceneSetLayout', r),
     jobStart: (r) => call('jobStart', r),
     jobCancel: (r) => call('jobCancel', r),
     jobList: (r) => call('jobList', r),

@@ -32,9 +32,9 @@ export class LayerStore {
   }
 
   /** Adds on top (outputs) or at the bottom (the scene's PAN/MS); a known layerId is left as it is. */
-  add(layer: RasterLayer, where: 'top' | 'bottom', visible = true): void {
+  add(layer: RasterLayer, where: 'top' | 'bottom', visible = true, opacity = 1): void {
     if (this.get(layer.layerId)) return;
-    const entry: LayerEntry = { layer, visible, opacity: 1, combo: defaultCombo(layer), gamma: 1, stretch: 'percent' };
+    const entry: LayerEntry = { layer, visible, opacity, combo: defaultCombo(layer), gamma: 1, stretch: 'percent' };
     if (where === 'top') this.entries.unshift(entry);
     else this.entries.push(entry);
     this.emit({ type: 'list' });

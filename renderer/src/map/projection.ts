@@ -1,8 +1,8 @@
 /**
  * @module renderer/map/projection
  * The scene's CRS as an OpenLayers projection: the engine's proj4 definition registered under the EPSG code (or
- * "PANFORGE:<sceneId>" when the CRS has none), so the map, the mouse coordinates and the scale bar are in the
- * scene's own CRS and OpenLayers never reprojects the rasters.
+ * "PANFORGE:<sceneId>" when the CRS has none). Rasters, mouse coordinates and every extent the app exchanges are in
+ * it; a projected scene is also drawn in it (no reprojection), a geographic one through display-projection.ts.
  */
 import { addProjection, get as getProjection } from 'ol/proj.js';
 import Projection from 'ol/proj/Projection.js';

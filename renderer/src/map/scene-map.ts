@@ -1,6 +1,7 @@
 /**
  * @module renderer/map/scene-map
- * The map of the open scene: one OpenLayers map in the scene's CRS showing the layer store, a swipe between any
+ * The map of the open scene: one OpenLayers map in the scene's CRS (a UTM zone for a geographic scene,
+ * display-projection.ts) showing the layer store, a swipe between any
  * two layers (WebGL scissor on the left layer), and a 2×2 view of four maps sharing one ol/View. Rasters are
  * COGs read over HTTP Range by `ol/source/GeoTIFF` (raw values, `normalize: false`) and drawn by WebGL tile
  * layers whose style (band combination, stretch) comes from renderer/style/band-style.
@@ -13,6 +14,7 @@ import ScaleLine from 'ol/control/ScaleLine.js';
 import Zoom from 'ol/control/Zoom.js';
 import { createStringXY, type Coordinate } from 'ol/coordinate.js';
 import { getCenter, getIntersection, isEmpty } from 'ol/extent.js';
+import { transform, transformExtent } from 'ol/proj.js';
 import Point from 'ol/geom/Point.js';
 import VectorLayer from 'ol/layer/Vector.js';
 import WebGLTileLayer, { type Style } from 'ol/layer/WebGLTile.js';
@@ -22,9 +24,11 @@ import { getRenderPixel } from 'ol/render.js';
 import GeoTIFF from 'ol/source/GeoTIFF.js';
 import VectorSource from 'ol/source/Vector.js';
 import type { AppInfo, Extent, RasterLayer, SceneView, WireError } from '../../../preload/contract.ts';
-import { webglStyle } from '../style/band-style.ts';
+import { webglStyle, type LinkedStretch } from '../style/band-style.ts';
 import type { LayerEntry, LayerStore } from './layer-store.ts';
+import { displayProjectionFor } from './display-projection.ts';
 import { registerSceneProjection } from './projection.ts';
+import { coordinateDigits } from './scene-units.ts';
 
 export type CompareMode = 'single' | 'swipe' | 'quad';
 
@@ -48,7 +52,12 @@ function rasterUrl(info: AppInfo, layer: RasterLayer): string {
 export class SceneMap {
   readonly map: OlMap;
   private view = new View({ center: [0, 0], zoom: 2 });
+  /** The scene's CRS: sources, clicks, previews and exports use it. */
   private projection: Projection | null = null;
+  /** What the view is drawn in (the scene's CRS, or a UTM zone for a geographic scene). */
+  private viewProjection: Projection | null = null;
+  /** Why the view is not in the scene's CRS, or null. */
+  displayNote: string | null = null;
   private scene: SceneView | null = null;
   private readonly sources = new Map<string, GeoTIFF>();
   private readonly mainLayers = new Map<string, WebGLTileLayer>();
@@ -59,6 +68,8 @@ export class SceneMap {
   /** What each quadrant draws now (its own WebGL layer; the GeoTIFF source is shared with the main map). */
   private readonly quadLayers: ({ layerId: string; layer: WebGLTileLayer } | null)[] = [null, null, null, null];
   private mode: CompareMode = 'single';
+  /** The layer whose display range every compared layer uses in swipe and 2×2 (null = each its own). */
+  private stretchReference: string | null = null;
   private swipe: { left: string | null; right: string | null; fraction: number } = { left: null, right: null, fraction: 0.5 };
 
   constructor(private readonly options: SceneMapOptions) {
@@ -70,14 +81,22 @@ export class SceneMap {
       layers: [new VectorLayer({ source: this.marker, zIndex: 10_000 })],
     });
     this.watchRender(this.map, options.mainTarget);
-    this.map.on('singleclick', (e) => options.onClick(e.coordinate));
-    options.store.onChange((change) => (change.type === 'list' ? this.syncList() : this.syncStyle(change.layerId)));
+    this.map.on('singleclick', (e) => options.onClick(this.toScene(e.coordinate)));
+    options.store.onChange((change) => {
+      if (change.type === 'list') this.syncList();
+      // The reference's band choice or stretch changes every linked layer.
+      else if (change.layerId === this.stretchReference && this.mode !== 'single') this.syncStyleAll();
+      else this.syncStyle(change.layerId);
+    });
   }
 
   /** Shows a newly opened scene: its CRS, a fresh view fitted to it, and no layers until the store fills. */
   setScene(scene: SceneView): void {
     this.scene = scene;
     this.projection = registerSceneProjection(scene);
+    const display = displayProjectionFor(scene, this.projection);
+    this.viewProjection = display.projection;
+    this.displayNote = display.note;
     for (const layer of this.mainLayers.values()) this.dropLayer(this.map, layer);
     this.quadMaps.forEach((m, cell) => {
       const q = this.quadLayers[cell];
@@ -88,17 +107,21 @@ export class SceneMap {
     this.sources.clear();
     this.marker.clear();
     this.quadLayerIds.fill(null);
+    // A metric view's resolution is the PAN ground size; otherwise the pixel size in the scene's units.
+    const resolution = display.metric ? scene.panGroundPixelM[0] ?? scene.panPixelSize : scene.panPixelSize;
     this.view = new View({
-      projection: this.projection,
-      center: getCenter(scene.extent),
-      resolution: scene.panPixelSizeM,
-      minResolution: scene.panPixelSizeM / 16,
-      maxResolution: scene.panPixelSizeM * 256,
+      projection: this.viewProjection,
+      center: transform(getCenter(scene.extent), this.projection, this.viewProjection),
+      resolution,
+      minResolution: resolution / 16,
+      maxResolution: resolution * 256,
       constrainResolution: false,
     });
     this.map.setView(this.view);
     for (const m of this.quadMaps) m.setView(this.view);
+    // Mouse coordinates in the scene's CRS, with enough decimals for degrees.
     this.mousePosition.setProjection(this.projection);
+    this.mousePosition.setCoordinateFormat(createStringXY(coordinateDigits(scene)));
     this.syncList();
     this.zoomToScene();
   }
@@ -111,7 +134,7 @@ export class SceneMap {
   /** Fits `extent` (a layer's, e.g. a small preview output) in the map on screen. */
   zoomTo(extent: readonly [number, number, number, number]): void {
     const size = (this.mode === 'quad' ? this.quadMaps[0] : this.map)?.getSize();
-    this.view.fit([...extent], { padding: [24, 24, 24, 24], ...(size ? { size } : {}) });
+    this.view.fit(this.toView(extent), { padding: [24, 24, 24, 24], ...(size ? { size } : {}) });
   }
 
   /** The visible part of the map in the scene CRS, or null before a scene is open. */
@@ -120,7 +143,7 @@ export class SceneMap {
     const target = this.mode === 'quad' ? this.quadMaps[0] : this.map;
     const size = target?.getSize();
     if (!size) return null;
-    const e = this.view.calculateExtent(size);
+    const e = this.fromView(this.view.calculateExtent(size));
     return [e[0]!, e[1]!, e[2]!, e[3]!];
   }
 
@@ -131,9 +154,24 @@ export class SceneMap {
     return isEmpty(c) || c[0]! >= c[2]! || c[1]! >= c[3]! ? null : [c[0]!, c[1]!, c[2]!, c[3]!];
   }
 
+  /** Marks a point given in the scene's CRS. */
   markPoint(coordinate: Coordinate): void {
     this.marker.clear();
-    this.marker.addFeature(new Feature(new Point(coordinate)));
+    this.marker.addFeature(new Feature(new Point(this.projection && this.viewProjection ? transform(coordinate, this.projection, this.viewProjection) : coordinate)));
+  }
+
+  /** A view coordinate in the scene's CRS. */
+  private toScene(coordinate: Coordinate): Coordinate {
+    return this.projection && this.viewProjection && this.projection !== this.viewProjection ? transform(coordinate, this.viewProjection, this.projection) : coordinate;
+  }
+
+  /** A scene-CRS extent in the view's projection (its bounding box). */
+  private toView(extent: readonly number[]): number[] {
+    return this.projection && this.viewProjection && this.projection !== this.viewProjection ? transformExtent([...extent], this.projection, this.viewProjection) : [...extent];
+  }
+
+  private fromView(extent: readonly number[]): number[] {
+    return this.projection && this.viewProjection && this.projection !== this.viewProjection ? transformExtent([...extent], this.viewProjection, this.projection) : [...extent];
   }
 
   getMode(): CompareMode {
@@ -193,7 +231,8 @@ export class SceneMap {
     let source = this.sources.get(layer.layerId);
     if (source) return source;
     source = new GeoTIFF({
-      sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData === null ? {} : { nodata: layer.noData }) }],
+      // Quality maps mark "not evaluated" with NaN, which the contract cannot carry: name it so it is transparent.
+      sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData !== null ? { nodata: layer.noData } : layer.kind === 'quality' ? { nodata: NaN } : {}) }],
       normalize: false,
       projection: this.projection ?? undefined,
       // Nearest neighbour: an analyst judges fused pixels, not a smoothed view (and linear filtering would blend
@@ -220,7 +259,28 @@ export class SceneMap {
 
   private styleOf(entry: LayerEntry): Style {
     // Our expression type is structurally the OpenLayers one (nested arrays of numbers and strings).
-    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma, stretch: entry.stretch }) as unknown as Style;
+    return webglStyle(entry.layer, { combo: entry.combo, gamma: entry.gamma, stretch: entry.stretch, linkedTo: this.linkFor(entry) }) as unknown as Style;
+  }
+
+  /**
+   * Linked stretch: in swipe and 2×2 every compared image layer is shown on the reference layer's display range
+   * (its own stretch would make equal values look different: a fusion "looks" better or worse by contrast alone).
+   * Quality maps keep their ramp; the reference itself is drawn as it is.
+   */
+  setStretchLink(referenceLayerId: string | null): void {
+    this.stretchReference = referenceLayerId;
+    this.syncStyleAll();
+  }
+
+  stretchLink(): string | null {
+    return this.stretchReference;
+  }
+
+  private linkFor(entry: LayerEntry): LinkedStretch | null {
+    if (this.mode === 'single' || !this.stretchReference || entry.layer.kind === 'quality') return null;
+    const ref = this.options.store.get(this.stretchReference);
+    if (!ref || ref.layer.kind === 'quality' || ref.layer.layerId === entry.layer.layerId) return null;
+    return { layer: ref.layer, combo: ref.combo, stretch: ref.stretch };
   }
 
   private makeLayer(entry: LayerEntry): WebGLTileLayer {
@@ -289,7 +349,7 @@ export class SceneMap {
     this.options.quadTargets.forEach((target, cell) => {
       const mapTarget = target.querySelector<HTMLElement>('.quad-map') ?? target;
       const m = new OlMap({ target: mapTarget, view: this.view, controls: cell === 2 ? [new ScaleLine({ units: 'metric' })] : [] });
-      m.on('singleclick', (e) => this.options.onClick(e.coordinate));
+      m.on('singleclick', (e) => this.options.onClick(this.toScene(e.coordinate)));
       this.watchRender(m, mapTarget);
       this.quadMaps.push(m);
     });

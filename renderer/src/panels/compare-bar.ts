@@ -1,7 +1,7 @@
 /**
  * @module renderer/panels/compare-bar
  * The map toolbar: view mode (single map, swipe between two layers, 2×2 synced maps), the swipe's two layers and
- * the quadrant layers, zoom to scene and export.
+ * the quadrant layers, the linked stretch of the compared layers (swipe and 2×2), zoom to scene and export.
  */
 import type { LayerStore } from '../map/layer-store.ts';
 import type { CompareMode, SceneMap } from '../map/scene-map.ts';
@@ -24,6 +24,8 @@ export class CompareBar {
   private readonly swipeLeft = el('select', { 'data-testid': 'swipe-left', title: 'Layer on the left of the divider' });
   private readonly swipeRight = el('select', { 'data-testid': 'swipe-right', title: 'Layer on the right of the divider' });
   private readonly swipeControls = el('span', { class: 'swipe-controls', hidden: true }, 'left ', this.swipeLeft, ' right ', this.swipeRight);
+  private readonly stretchLink = el('select', { 'data-testid': 'stretch-link', title: 'Linked stretch: every compared layer is shown on the display range of this reference layer (equal values look equal). "Per layer" stretches each on its own.' });
+  private readonly stretchControls = el('span', { class: 'swipe-controls', hidden: true }, 'stretch ', this.stretchLink);
 
   constructor(private readonly options: CompareBarOptions) {
     const modes: [CompareMode, string, string][] = [
@@ -53,9 +55,14 @@ export class CompareBar {
         options.map.setQuadLayer(cell, s.value || null);
       }),
     );
+    this.stretchLink.addEventListener('change', () => {
+      this.stretchLink.dataset.chosen = 'user';
+      options.map.setStretchLink(this.stretchLink.value || null);
+    });
     options.root.append(
       group,
       this.swipeControls,
+      this.stretchControls,
       el('span', { class: 'spacer' }),
       el('button', { type: 'button', title: 'Fit the whole scene in view', 'data-testid': 'zoom-scene', onclick: () => options.map.zoomToScene() }, 'Zoom to scene'),
       el('button', { type: 'button', title: 'Export a layer as GeoTIFF/COG', 'data-testid': 'export-open', onclick: () => options.onExport() }, 'Export…'),
@@ -69,10 +76,26 @@ export class CompareBar {
   setMode(mode: CompareMode): void {
     for (const [m, b] of this.modeButtons) b.classList.toggle('active', m === mode);
     this.swipeControls.hidden = mode !== 'swipe';
+    this.stretchControls.hidden = mode === 'single';
     this.options.swipeSlider.hidden = mode !== 'swipe';
     this.options.swipeLine.hidden = mode !== 'swipe';
     if (mode === 'swipe') this.options.map.setSwipe(this.swipeLeft.value || null, this.swipeRight.value || null);
     this.options.map.setMode(mode);
+  }
+
+  /**
+   * The linked-stretch reference: the user's choice while its layer exists (or "per layer"), else the MS — the
+   * image every fusion should match in colour — so linking is on by default in swipe and 2×2.
+   */
+  private fillStretchLink(): void {
+    const images = this.options.store.list().filter((e) => e.layer.kind !== 'quality');
+    const chosen = this.stretchLink.dataset.chosen === 'user' ? this.stretchLink.value : null;
+    const keep = chosen !== null && (chosen === '' || images.some((e) => e.layer.layerId === chosen)) ? chosen : (images.find((e) => e.layer.kind === 'ms') ?? images[0])?.layer.layerId ?? '';
+    clear(this.stretchLink);
+    for (const e of images) this.stretchLink.append(el('option', { value: e.layer.layerId }, `linked to ${e.layer.name}`));
+    this.stretchLink.append(el('option', { value: '' }, 'per layer'));
+    this.stretchLink.value = keep;
+    this.options.map.setStretchLink(keep || null);
   }
 
   /**
@@ -89,6 +112,7 @@ export class CompareBar {
       for (const e of entries) s.append(el('option', { value: e.layer.layerId, selected: e.layer.layerId === keep }, e.layer.name));
       s.value = keep;
     };
+    this.fillStretchLink();
     fill(this.swipeLeft, ids[0]);
     fill(this.swipeRight, ids[1] ?? ids[0]);
     this.options.map.setSwipe(this.swipeLeft.value || null, this.swipeRight.value || null);

@@ -9,6 +9,7 @@ import type { LayerStore } from '../map/layer-store.ts';
 import { bandLabel } from '../style/band-style.ts';
 import { clear, el, field, select } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
+export { sceneNameOf } from './scene-name.ts';
 
 export interface ExportDialogOptions {
   readonly api: PanForgeApi;
@@ -16,6 +17,10 @@ export interface ExportDialogOptions {
   readonly status: StatusBar;
   /** The current view clipped to the scene, or null. */
   readonly viewExtent: () => [number, number, number, number] | null;
+  /** The open scene's name for file names ("wv3_shanghai" from wv3_shanghai_pan.tif), or null. */
+  readonly sceneName: () => string | null;
+  /** Browser mode writes into the host's export folder (no dialog): the button and a name field say so. */
+  readonly mode: 'electron' | 'browser';
 }
 
 function safeName(name: string): string {
@@ -27,7 +32,7 @@ export class ExportDialog {
   private readonly layer = el('select', { 'data-testid': 'export-layer' });
   private readonly format = select([['COG', 'Cloud-optimised GeoTIFF (COG)'], ['GTiff', 'GeoTIFF']] as const, 'COG', { 'data-testid': 'export-format' });
   private readonly dataType = select(
-    [['source', 'same as source'], ['UInt16', 'UInt16'], ['Int16', 'Int16'], ['Float32', 'Float32'], ['Byte', 'Byte (scaled to 0–255)']] as const,
+    [['source', 'same as source'], ['UInt16', 'UInt16'], ['Int16', 'Int16'], ['Float32', 'Float32'], ['Byte', 'Byte (display stretch → 0–255)']] as const,
     'source',
     { 'data-testid': 'export-datatype' },
   );
@@ -37,6 +42,10 @@ export class ExportDialog {
   private readonly extentFull = el('input', { type: 'radio', name: 'export-extent', value: 'full', checked: true, 'data-testid': 'export-extent-full' });
   private readonly result = el('div', { class: 'export-result', 'data-testid': 'export-result' });
   private readonly submit = el('button', { type: 'submit', class: 'primary', 'data-testid': 'export-submit' }, 'Choose file and export');
+  private readonly fileName = el('input', { type: 'text', spellcheck: 'false', 'data-testid': 'export-name' });
+  /** Ticked bands in the order they were ticked: that is the output's band order. */
+  private bandOrder: number[] = [];
+  private readonly orderText = el('div', { class: 'muted small', 'data-testid': 'export-band-order' });
 
   constructor(private readonly options: ExportDialogOptions) {
     const form = el(
@@ -45,9 +54,9 @@ export class ExportDialog {
       el('h2', {}, 'Export layer'),
       field('Layer', this.layer),
       field('Format', this.format, 'A COG has internal tiles and overviews: best for GIS and web maps'),
-      field('Data type', this.dataType, 'Byte scales 0…the scene value range to 0–255'),
+      field('Data type', this.dataType, 'Byte maps each band\'s display stretch (2–98 %) to 0–255, as the map shows it'),
       field('Compression', this.compression),
-      el('fieldset', {}, el('legend', {}, 'Bands (none ticked = all)'), this.bands),
+      el('fieldset', {}, el('legend', {}, 'Bands, in the order ticked (none = all)'), this.bands, this.orderText),
       el(
         'fieldset',
         {},
@@ -62,7 +71,15 @@ export class ExportDialog {
       ev.preventDefault();
       void this.run();
     });
-    this.layer.addEventListener('change', () => this.renderBands());
+    if (options.mode === 'browser') {
+      this.submit.textContent = 'Export';
+      this.submit.title = 'Writes the file into the export folder the host was started with (--export-dir)';
+      form.insertBefore(field('File name', this.fileName, 'Name of the file in the host\'s export folder (a number is added if it exists)'), this.result);
+    }
+    this.layer.addEventListener('change', () => {
+      this.renderBands();
+      this.fileName.value = this.suggestedName();
+    });
     this.dialog.append(form);
     document.body.append(this.dialog);
   }
@@ -76,17 +93,37 @@ export class ExportDialog {
     }
     for (const e of entries) this.layer.append(el('option', { value: e.layer.layerId, selected: e.layer.layerId === layerId }, e.layer.name));
     this.renderBands();
+    this.fileName.value = this.suggestedName();
     clear(this.result);
     this.dialog.showModal();
   }
 
+  /** "<scene>-<layer>.tif": outputs of several scenes stay apart in one folder. */
+  private suggestedName(): string {
+    const entry = this.options.store.get(this.layer.value);
+    const scene = this.options.sceneName();
+    return `${safeName([scene, entry?.layer.name.replace(/^(PAN|MS) · .*$/, '$1')].filter(Boolean).join('-'))}.tif`;
+  }
+
   private renderBands(): void {
     clear(this.bands);
+    this.bandOrder = [];
+    this.showOrder();
     const entry = this.options.store.get(this.layer.value);
     if (!entry) return;
     for (let b = 0; b < entry.layer.bandCount; b++) {
-      this.bands.append(el('label', { class: 'inline' }, el('input', { type: 'checkbox', value: b, 'data-testid': `export-band-${b}` }), ` ${bandLabel(entry.layer, b)}`));
+      const box = el('input', { type: 'checkbox', value: b, 'data-testid': `export-band-${b}` });
+      box.addEventListener('change', () => {
+        this.bandOrder = box.checked ? [...this.bandOrder.filter((i) => i !== b), b] : this.bandOrder.filter((i) => i !== b);
+        this.showOrder();
+      });
+      this.bands.append(el('label', { class: 'inline' }, box, ` ${bandLabel(entry.layer, b)}`));
     }
+  }
+
+  private showOrder(): void {
+    const entry = this.options.store.get(this.layer.value);
+    this.orderText.textContent = entry && this.bandOrder.length > 0 ? `written as ${this.bandOrder.map((b, i) => `${i + 1}: ${bandLabel(entry.layer, b)}`).join(', ')}` : '';
   }
 
   private async run(): Promise<void> {
@@ -104,7 +141,8 @@ export class ExportDialog {
     clear(this.result);
     this.result.append(el('span', { class: 'muted' }, 'choosing the file…'));
     try {
-      const reply = await this.options.api.exportChoosePath({ suggestedName: `${safeName(entry.layer.name)}.tif` });
+      const typed = this.fileName.value.trim();
+      const reply = await this.options.api.exportChoosePath({ suggestedName: this.options.mode === 'browser' && typed ? typed : this.suggestedName() });
       if (!reply.ok) return this.showError(reply.error.code, reply.error.message);
       if (reply.value === null) {
         clear(this.result);
@@ -119,7 +157,7 @@ export class ExportDialog {
         format: this.format.value === 'GTiff' ? 'GTiff' : 'COG',
         dataType: this.dataType.value as ExportRequest['dataType'],
         compression: this.compression.value as ExportRequest['compression'],
-        bandIndexes: [...this.bands.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => Number(c.value)),
+        bandIndexes: [...this.bandOrder],
         extent,
       };
       const done = await this.options.api.exportRun(request);

@@ -10,6 +10,11 @@ import { clear, el, select } from '../dom.ts';
 
 const KIND_LABEL: Record<string, string> = { pan: 'PAN', ms: 'MS', output: 'run', quality: 'quality' };
 
+/** A stretch bound as read: whole DN stay whole, reflectance (0…1) keeps three significant digits. */
+function displayValue(v: number): string {
+  return Math.abs(v) >= 100 ? String(Math.round(v)) : String(+v.toPrecision(3));
+}
+
 export class LayerPanel {
   private selected: string | null = null;
   private readonly known = new Set<string>();
@@ -89,7 +94,7 @@ export class LayerPanel {
       });
       const ranges = [entry.combo.r, entry.combo.g, entry.combo.b]
         .filter((b, i, a) => a.indexOf(b) === i)
-        .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b], entry.stretch).map((v) => Math.round(v)).join('–')}`);
+        .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b], entry.stretch).map(displayValue).join('–')}`);
       if (isRampLayer(layer)) {
         const legend = rampLegend(layer, entry.stretch);
         const ramp = el('span', { class: 'ramp' });

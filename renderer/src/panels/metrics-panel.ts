@@ -14,6 +14,14 @@ import { Chart, colourFor } from './charts.ts';
 const DISPLAY: Record<string, string> = { D_lambda: 'Dλ', D_s: 'Ds', QNR: 'QNR', D_lambda_K: 'Dλ(K)', HQNR: 'HQNR' };
 const shown = (name: string) => DISPLAY[name] ?? name;
 
+/** "256² of 1280²" (full scene) or "256² of 352×384 preview": where a row's numbers come from. */
+function windowText(report: MetricsReport, run: JobSnapshot): string {
+  const w = report.window;
+  if (!w) return '–';
+  const size = (a: number, b: number) => (a === b ? `${a}²` : `${a}×${b}`);
+  return `${size(w.width, w.height)} of ${size(w.outputWidth, w.outputHeight)}${run.previewExtent ? ' preview' : ''}`;
+}
+
 export class MetricsPanel {
   private readonly reports = new Map<string, MetricsReport>();
   private runs: JobSnapshot[] = [];
@@ -91,10 +99,22 @@ export class MetricsPanel {
       for (const r of rows) {
         const report = this.reports.get(r.jobId)!;
         const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(3) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
-        t.append(el('tr', { 'data-testid': 'metrics-row', 'data-job-id': r.jobId }, el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r)), ...cells));
+        t.append(
+          el(
+            'tr',
+            { 'data-testid': 'metrics-row', 'data-job-id': r.jobId },
+            // Where the numbers come from, under the run's name: the window and the output it lies in.
+            el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r), el('div', { class: 'muted small metrics-window', 'data-testid': 'metrics-window' }, windowText(report, r))),
+            ...cells,
+          ),
+        );
       }
-      const notes = [...new Set(rows.map((r) => `${this.reports.get(r.jobId)!.protocol}, ${this.reports.get(r.jobId)!.note}`))];
-      this.table.append(t, ...notes.map((n) => el('p', { class: 'muted small' }, n)));
+      const protocols = [...new Set(rows.map((r) => this.reports.get(r.jobId)!.protocol))];
+      const mixed = new Set(rows.map((r) => r.previewExtent !== null)).size > 1;
+      this.table.append(
+        t,
+        el('p', { class: 'muted small' }, `${protocols.join('; ')}; each on a centred window of its own output (hover a row for where).${mixed ? ' Previews and full-scene runs are measured on different areas: compare like with like.' : ''}`),
+      );
     }
     const datasets = rows
       .filter((r) => this.reports.get(r.jobId)!.status === 'ok')

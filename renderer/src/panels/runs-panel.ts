@@ -65,6 +65,14 @@ export class RunsPanel {
 
   setScene(scene: SceneView): void {
     this.scene = scene;
+    // CUDA only where it can run; the option says why not (a CUDA-less machine would fail every network run).
+    const cuda = this.device.querySelector<HTMLOptionElement>('option[value=cuda]');
+    if (cuda) {
+      cuda.disabled = !scene.cuda.available;
+      cuda.textContent = scene.cuda.available ? 'CUDA' : 'CUDA (unavailable)';
+      cuda.title = scene.cuda.why;
+      if (!scene.cuda.available && this.device.value === 'cuda') this.device.value = 'auto';
+    }
     this.renderMethods();
     this.renderJobs();
   }

@@ -7,6 +7,7 @@
 import type { AppInfo, PanForgeApi, RecentState, SceneFiles } from '../../../preload/contract.ts';
 import { clear, el, field } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
+import { sceneNameOf } from './scene-name.ts';
 
 export interface ScenePanelOptions {
   readonly api: PanForgeApi;
@@ -87,7 +88,7 @@ export class ScenePanel {
     if (runs.length === 0) this.runs.append(el('li', { class: 'muted' }, 'none yet'));
     for (const r of runs.slice(0, 6)) {
       const took = r.elapsedMs === null ? '' : ` · ${(r.elapsedMs / 1000).toFixed(1)} s`;
-      this.runs.append(el('li', { title: `${r.outPath}\nscene ${r.panPath}\nfinished ${r.finishedAt}` }, el('strong', {}, r.method), ` ${r.state}${took} · `, el('span', { class: 'muted' }, baseName(r.outPath))));
+      this.runs.append(el('li', { title: `${r.outPath}\nscene ${r.panPath}\nfinished ${r.finishedAt}` }, el('strong', {}, r.method), el('span', { 'data-testid': 'recent-run-scene' }, ` · ${sceneNameOf(r.panPath)}`), ` ${r.state}${took} · `, el('span', { class: 'muted' }, baseName(r.outPath))));
     }
   }
 

@@ -7,6 +7,7 @@
 import type { PanForgeApi, StorageUsage } from '../../../preload/contract.ts';
 import { clear, el } from '../dom.ts';
 import type { StatusBar } from '../status-bar.ts';
+import { sceneNameOf } from './scene-name.ts';
 import { formatBytes } from './byte-format.ts';
 
 export interface StoragePanelOptions {
@@ -90,6 +91,7 @@ export class StoragePanel {
           'li',
           { class: 'storage-run', 'data-testid': 'storage-run', title: `${run.outPath}\n${run.state}, finished ${run.finishedAt}` },
           el('strong', {}, run.method),
+          run.panPath ? el('span', { 'data-testid': 'storage-run-scene' }, ` · ${sceneNameOf(run.panPath)}`) : '',
           el('span', { class: 'muted' }, ` ${finishedLocal(run.finishedAt)} · ${formatBytes(run.sizeBytes)} `),
           remove,
         ),

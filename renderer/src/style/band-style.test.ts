@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bandLabel, bandRoles, comboFor, defaultCombo, isRampLayer, QUALITY_RAMP, rampLegend, rampRange, rampUnit, stretchRange, webglStyle, type Expr } from './band-style.ts';
+import { bandLabel, bandRoles, channelRanges, comboFor, defaultCombo, isRampLayer, QUALITY_RAMP, rampLegend, rampRange, rampUnit, stretchRange, webglStyle, type Expr } from './band-style.ts';
 
 const ikonos = { bandCount: 4, bandDescriptions: ['Blue', 'Green', 'Red', 'NIR'] };
 const wv2 = { bandCount: 8, bandDescriptions: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'] };
@@ -71,4 +71,17 @@ test('a one-band quality map is drawn through a colour ramp from 0 to its p98, n
   const legend = rampLegend(sam);
   assert.equal(legend.label, '0.00–8.00 degrees');
   assert.match(legend.gradient, /^linear-gradient\(to right, rgb\(68, 1, 84\) 0%, .* rgb\(253, 231, 37\) 100%\)$/);
+});
+
+test('a linked stretch shows every layer on the reference range, channel by channel; PAN keeps its own against an MS', () => {
+  const ref = { bandCount: 4, stats: [0, 1, 2, 3].map((i) => ({ p2: 100 * i, p98: 100 * i + 50, min: 0, max: 1000 })) };
+  const layer = { bandCount: 4, stats: [0, 1, 2, 3].map(() => ({ p2: 0, p98: 1, min: 0, max: 1 })), noData: null };
+  const link = { layer: ref, combo: { kind: 'true-colour' as const, r: 2, g: 1, b: 0 }, stretch: 'percent' as const };
+  const combo = { kind: 'true-colour' as const, r: 2, g: 1, b: 0 };
+  assert.deepEqual(channelRanges(layer, { combo, linkedTo: link }), [[200, 250], [100, 150], [0, 50]]);
+  assert.deepEqual(channelRanges(layer, { combo }), [[0, 1], [0, 1], [0, 1]]);
+  const style = webglStyle(layer, { combo, linkedTo: link }).color as Expr[];
+  assert.deepEqual(style[1], ['clamp', ['/', ['-', ['band', 3], 200], 50], 0, 1]);
+  const pan = { bandCount: 1, stats: [{ p2: 5, p98: 9, min: 0, max: 10 }], noData: null };
+  assert.deepEqual(channelRanges(pan, { combo: { kind: 'true-colour', r: 0, g: 0, b: 0 }, linkedTo: link }), [[5, 9], [5, 9], [5, 9]]);
 });

@@ -77,8 +77,8 @@ export function stretchRange(stats: BandStats | undefined, kind: StretchKind = '
 /** OpenLayers style expressions are nested arrays; this is the part we build. */
 export type Expr = number | string | Expr[];
 
-function stretched(layer: Pick<RasterLayer, 'stats'>, bandIndex: number, gamma: number, stretch: StretchKind): Expr {
-  const [lo, hi] = stretchRange(layer.stats[bandIndex], stretch);
+function stretched(bandIndex: number, range: readonly [number, number], gamma: number): Expr {
+  const [lo, hi] = range;
   const unit: Expr = ['clamp', ['/', ['-', ['band', bandIndex + 1], lo], hi - lo], 0, 1];
   return gamma === 1 ? unit : ['^', unit, 1 / gamma];
 }
@@ -89,6 +89,27 @@ export interface StyleOptions {
   readonly gamma?: number;
   /** [default 'percent' = 2–98 %] */
   readonly stretch?: StretchKind;
+  /**
+   * Linked stretch: take each channel's display range from this reference layer (its band in the same channel),
+   * so compared layers are shown on one scale. Ignored for a one-band layer against a multi-band reference.
+   */
+  readonly linkedTo?: LinkedStretch | null;
+}
+
+export interface LinkedStretch {
+  readonly layer: Pick<RasterLayer, 'stats' | 'bandCount'>;
+  readonly combo: BandCombo;
+  readonly stretch: StretchKind;
+}
+
+/** The [lo, hi] of the red, green and blue channels: the layer's own, or the reference's when linked. */
+export function channelRanges(layer: Pick<RasterLayer, 'stats' | 'bandCount'>, options: StyleOptions): [number, number][] {
+  const own = options.stretch ?? 'percent';
+  const bands = [options.combo.r, options.combo.g, options.combo.b];
+  const link = options.linkedTo;
+  if (!link || (layer.bandCount === 1 && link.layer.bandCount > 1)) return bands.map((b) => stretchRange(layer.stats[b], own));
+  const refBands = [link.combo.r, link.combo.g, link.combo.b];
+  return refBands.map((b) => stretchRange(link.layer.stats[b], link.stretch));
 }
 
 /**
@@ -103,8 +124,9 @@ export function webglStyle(layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noD
     if (!Number.isInteger(i) || i < 0 || i >= layer.bandCount) throw new RangeError(`band index ${i} is outside 0…${layer.bandCount - 1}`);
   }
   const alpha: Expr = layer.noData === null ? 1 : ['clamp', ['band', layer.bandCount + 1], 0, 1];
+  const [r, g, b] = channelRanges(layer, { ...options, stretch });
   return {
-    color: ['array', stretched(layer, options.combo.r, gamma, stretch), stretched(layer, options.combo.g, gamma, stretch), stretched(layer, options.combo.b, gamma, stretch), alpha],
+    color: ['array', stretched(options.combo.r, r!, gamma), stretched(options.combo.g, g!, gamma), stretched(options.combo.b, b!, gamma), alpha],
   };
 }
 
