@@ -13,6 +13,7 @@ import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { commandEvaluate, EVALUATE_HELP } from './evaluate-command.ts';
+import { commandRecommend, RECOMMEND_HELP } from './recommend-command.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -23,7 +24,14 @@ Usage:
       Read a PAN + MS pair, check it, and report sizes, CRS, bands, bit depth and the methods that fit.
   panforge sharpen --pan PAN --ms MS --method NAME --out OUT.tif [options]
       Sharpen the whole scene into a georeferenced GeoTIFF on the PAN grid.
-        --method NAME     exp | brovey | gsa | mtf-glp | ggpnet | premix | cf2n  (see: panforge methods)
+        --method NAME     exp | brovey | gsa | mtf-glp | ggpnet | premix | cf2n  (see: panforge methods),
+                          or auto: run what \`panforge recommend\` picks (its ranking goes into the metadata)
+        --adapt           adapt the method to this scene first: fit a per-band correction of its output on the
+                          scene's Wald-degraded copy (seeded salient windows), kept only if held-back windows'
+                          ERGAS improves; stored in the metadata and OUT.adaptation.json
+        --adapt-from F    reuse the adaptation of an earlier run (its .adaptation.json or its GeoTIFF)
+        --sensor S        MTF for the degraded copy (default: SENSOR metadata, else generic, with a warning)
+        --seed N          which windows adaptation / auto draw (default 1)
         --tile N          tile core size in PAN pixels (default 512)
         --device D        auto | cpu | cuda (default auto: CUDA when its provider loads and a GPU is
                           visible, else CPU; says which and why). A CUDA failure mid-run retries the
@@ -38,6 +46,7 @@ Usage:
   panforge methods [--json]
       List the methods and the installed models.
 ${EVALUATE_HELP}
+${RECOMMEND_HELP}
 
 Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input, 4 model error, 5 output error, 6 engine crashed,
 130 cancelled.
@@ -101,6 +110,10 @@ async function commandSharpen(argv: string[]): Promise<number> {
       cog: { type: 'boolean' },
       float32: { type: 'boolean' },
       compress: { type: 'string' },
+      adapt: { type: 'boolean' },
+      'adapt-from': { type: 'string' },
+      sensor: { type: 'string' },
+      seed: { type: 'string' },
       overwrite: { type: 'boolean' },
       quiet: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -113,6 +126,9 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const device = oneOf<DeviceRequest>(values.device, ['auto', 'cpu', 'cuda'], 'device', 'auto');
   const compression = oneOf<Compression>(values.compress, ['ZSTD', 'DEFLATE', 'LZW', 'NONE'], 'compress', 'ZSTD');
   const method = required(values, 'method');
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) throw new UsageError(`--seed must be an integer from 0 to 4294967295; got "${values.seed}"`);
+  if (values.adapt && values['adapt-from']) throw new UsageError('--adapt and --adapt-from exclude each other: --adapt fits anew, --adapt-from reuses a fit');
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -146,6 +162,10 @@ async function commandSharpen(argv: string[]): Promise<number> {
         dataType: values.float32 ? 'Float32' : 'source',
         compression,
         overwrite: values.overwrite ?? false,
+        adapt: values.adapt ?? false,
+        adaptFrom: values['adapt-from'] ? resolve(values['adapt-from']) : null,
+        sensor: values.sensor ?? null,
+        ...(seed === undefined ? {} : { seed }),
       },
       { signal: controller.signal, onEvent },
     );
@@ -169,6 +189,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   sharpen: commandSharpen,
   methods: commandMethods,
   evaluate: commandEvaluate,
+  recommend: commandRecommend,
 };
 
 export async function main(argv: string[]): Promise<number> {
