@@ -15,6 +15,7 @@ import { ExportDialog } from './panels/export-dialog.ts';
 import { InspectorPanel } from './panels/inspector-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
 import { MetricsPanel } from './panels/metrics-panel.ts';
+import { RecommendPanel } from './panels/recommend-panel.ts';
 import { RunsPanel } from './panels/runs-panel.ts';
 import { ScenePanel } from './panels/scene-panel.ts';
 import { StoragePanel } from './panels/storage-panel.ts';
@@ -107,6 +108,8 @@ async function start(): Promise<void> {
     onJobsChanged: (jobs) => metrics.setRuns(ofScene(jobs)),
   });
 
+  const recommendPanel = new RecommendPanel({ api, status, root: byId('recommend-panel'), preselect: (method, adapt) => runs!.preselect(method, adapt) });
+
   const openScene = async (files: SceneFiles): Promise<void> => {
     status.info(`opening ${files.panPath} + ${files.msPath}…`);
     document.body.classList.add('busy');
@@ -127,6 +130,7 @@ async function start(): Promise<void> {
     byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}`;
     byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}`;
     runs!.setScene(view);
+    recommendPanel.setScene(view);
     metrics.setRuns(ofScene(runs!.all()));
     await runs!.refreshJobs();
     status.info(`opened ${view.files.panPath.split(/[\\/]/).pop()}${view.notes.length ? ` — ${view.notes.join('; ')}` : ''}`);
