@@ -14,7 +14,7 @@ import type { BandBlock } from '../raster/band-block.ts';
 import { writeDummyModel } from '../testing/dummy-model.ts';
 import { writeSyntheticScene, type SyntheticScene } from '../testing/synthetic-scene.ts';
 import { tempFolder } from '../testing/temp-folder.ts';
-import { applyCorrection } from './scene-correction.ts';
+import { applyCorrection, panDetail } from './scene-correction.ts';
 import { fitAdaptation, runOnWindows } from './scene-adaptation.ts';
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
 import { readWaldWindows, SceneTooSmallError, type WaldWindowSet } from './wald-windows.ts';
@@ -57,11 +57,12 @@ test('the guard never keeps a correction that worsens the held-back windows (sev
       const record = fitAdaptation(method, windows, outputs);
       const rect = coreRect(windows.sidePx, windows.contextPx);
       // Recompute the held-back score of what would be written, independently of the record's numbers.
-      const applied = record.correction ? outputs.guard.map((f, i) => applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4))) : outputs.guard;
-      const before = scoreWindows(windows.guard, outputs.guard, rect, 4).ergas;
-      const after = scoreWindows(windows.guard, applied, rect, 4).ergas;
-      assert.ok(after <= before, `${id} seed ${seed}: held-back ERGAS ${before} → ${after}`);
-      assert.equal(record.accepted, after < before);
+      const applied = record.correction ? outputs.guard.map((f, i) => applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4), panDetail(windows.guard[i]!.pan, 4))) : outputs.guard;
+      const before = scoreWindows(windows.guard, outputs.guard, rect, 4);
+      const after = scoreWindows(windows.guard, applied, rect, 4);
+      assert.ok(after.ergas <= before.ergas && after.sam <= before.sam, `${id} seed ${seed}: held-back ERGAS ${before.ergas} → ${after.ergas}, SAM ${before.sam} → ${after.sam}`);
+      if (record.accepted) assert.ok(after.ergas < before.ergas, 'an accepted correction lowers ERGAS');
+      else assert.equal(applied, outputs.guard, 'a declined adaptation leaves the output as it was');
     }
   }
 });
@@ -110,6 +111,24 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   let maxDiff = 0;
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   assert.ok(maxDiff < 1e-3, `max |tiled − untiled| = ${maxDiff}`);
+  // The PAN-detail term is computed inside each tile too: force it (identity + half the PAN detail) and compare again.
+  const withPan = { ...r.adaptation, accepted: true, correction: { kind: 'cross-pan', bands: 4, coefficients: [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0)).concat([0, 0.5, 0])) } };
+  const forced = join(root, 'cross-pan.adaptation.json');
+  writeFileSync(forced, JSON.stringify(withPan));
+  const tiledPan = out('tiled-pan.tif');
+  const wholePan = out('whole-pan.tif');
+  await sharpen({ ...scene, method: 'dummynet', adaptFrom: forced, outPath: tiledPan, tileSizePx: 128, dataType: 'Float32', device: 'cpu' });
+  await sharpen({ ...scene, method: 'dummynet', adaptFrom: forced, outPath: wholePan, tileSizePx: 4096, dataType: 'Float32', device: 'cpu' });
+  const c = await readAll(tiledPan);
+  const d = await readAll(wholePan);
+  let maxPanDiff = 0;
+  let changed = 0;
+  for (let i = 0; i < c.length; i++) {
+    maxPanDiff = Math.max(maxPanDiff, Math.abs(c[i]! - d[i]!));
+    if (Math.abs(c[i]! - b[i]!) > 1) changed++;
+  }
+  assert.ok(changed > c.length / 10, 'the PAN detail term changes the output');
+  assert.ok(maxPanDiff < 1e-3, `max |tiled − untiled| with PAN detail = ${maxPanDiff}`);
   // --adapt-from also reads the record from the GeoTIFF itself.
   const again = await sharpen({ ...scene, method: 'dummynet', adaptFrom: tiled, outPath: out(), device: 'cpu' });
   assert.deepEqual(again.adaptation?.correction, r.adaptation.correction);

@@ -12,7 +12,7 @@ import { fullResolutionIndices, type FullResolutionIndices } from '../metrics/fu
 import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
 import { listMethods, resolveMethod } from '../methods/registry.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
-import { type BandBlock, toFloat64 } from '../raster/band-block.ts';
+import type { BandBlock } from '../raster/band-block.ts';
 import { readTile } from '../tiling/read-tile.ts';
 import { adaptedMethod } from './adapted-method.ts';
 import { type AdaptationRecord, fitAdaptation, runOnWindows } from './scene-adaptation.ts';

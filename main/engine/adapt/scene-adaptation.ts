@@ -3,25 +3,25 @@
  * Adapting a method to the scene in front of the user, without Python: the method fuses the fit windows of the
  * scene's own Wald-degraded copy, a `SceneCorrection` of each shape is fitted (closed form) against the original
  * MS, and the held-back windows judge it. A correction is kept only when it lowers the held-back windows'
- * reduced-resolution ERGAS; otherwise the method runs unadapted and the record says why. The record is what gets
+ * reduced-resolution ERGAS without raising their SAM; otherwise the method runs unadapted and the record says why. The record is what gets
  * stored with the output (GeoTIFF metadata, sidecar JSON) and what `--adapt-from` reads back.
  */
 import { readFileSync } from 'node:fs';
 import { InputError, throwIfAborted } from '../errors.ts';
+import { gdal } from '../io/gdal.ts';
 import type { Scene } from '../io/open-scene.ts';
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
 import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import { softwareVersion } from '../version.ts';
-import { applyCorrection, type CorrectionKind, type CorrectionSample, fitCorrection, type SceneCorrection } from './scene-correction.ts';
+import { applyCorrection, CORRECTION_KINDS, type CorrectionKind, type CorrectionSample, fitCorrection, panDetail, rowLength, type SceneCorrection } from './scene-correction.ts';
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
 import { coreRect, fuseWindows, scoreWindows, type WindowScores } from './window-scores.ts';
 
 export const ADAPTATION_FORMAT = 'panforge-adaptation/1';
 /** GeoTIFF metadata item holding the record (compact JSON). */
 export const ADAPTATION_METADATA_KEY = 'PANFORGE_ADAPTATION';
-const KINDS: readonly CorrectionKind[] = ['gain', 'cross'];
 
 export interface AdaptationRecord {
   readonly format: typeof ADAPTATION_FORMAT;
@@ -56,13 +56,14 @@ function samplesOf(windows: WaldWindowSet, which: 'fit' | 'guard', fused: readon
   return windows[which].map((w, i) => ({
     fused: fused[i]!,
     msUp: upsampleBicubic(w.ms, windows.ratio),
+    panDetail: panDetail(w.pan, windows.ratio),
     reference: w.reference,
     rect: { colOff: rect.c0, rowOff: rect.r0, width: rect.c1 - rect.c0, height: rect.r1 - rect.r0 },
   }));
 }
 
-/** Fits every correction shape on the fit windows, scores each on the held-back windows, keeps the best if it
- * beats the unadapted method's ERGAS there. */
+/** Fits every correction shape on the fit windows, scores each on the held-back windows, and keeps the one with
+ * the lowest ERGAS among those that lower ERGAS there without raising SAM; none such: unadapted. */
 export function fitAdaptation(method: FusionMethod, windows: WaldWindowSet, outputs: WindowOutputs, started = performance.now()): AdaptationRecord {
   const rect = coreRect(windows.sidePx, windows.contextPx);
   const fitSamples = samplesOf(windows, 'fit', outputs.fit);
@@ -70,18 +71,20 @@ export function fitAdaptation(method: FusionMethod, windows: WaldWindowSet, outp
   const unadapted = scoreWindows(windows.guard, outputs.guard, rect, windows.ratio);
   const guard: { unadapted: WindowScores } & Partial<Record<CorrectionKind, WindowScores>> = { unadapted };
   let best: { kind: CorrectionKind; correction: SceneCorrection; scores: WindowScores } | null = null;
-  for (const kind of KINDS) {
+  for (const kind of CORRECTION_KINDS) {
     const correction = fitCorrection(kind, fitSamples);
-    const corrected = guardSamples.map((s) => applyCorrection(correction, s.fused, s.msUp));
+    const corrected = guardSamples.map((s) => applyCorrection(correction, s.fused, s.msUp, s.panDetail));
     const scores = scoreWindows(windows.guard, corrected, rect, windows.ratio);
     guard[kind] = scores;
-    if (Number.isFinite(scores.ergas) && (!best || scores.ergas < best.scores.ergas)) best = { kind, correction, scores };
+    // Eligible: lower ERGAS without a larger spectral angle (a correction must not trade colour for sharpness).
+    const eligible = scores.ergas < unadapted.ergas && scores.sam <= unadapted.sam;
+    if (eligible && (!best || scores.ergas < best.scores.ergas)) best = { kind, correction, scores };
   }
-  const accepted = best !== null && best.scores.ergas < unadapted.ergas;
+  const accepted = best !== null;
   const fmt = (v: number) => v.toFixed(3);
   const message = accepted
     ? `adapted ${method.id} to the scene (${best!.kind} correction): held-back ERGAS ${fmt(unadapted.ergas)} → ${fmt(best!.scores.ergas)}, SAM ${fmt(unadapted.sam)}° → ${fmt(best!.scores.sam)}°`
-    : `adaptation of ${method.id} did not improve the held-back windows (ERGAS ${fmt(unadapted.ergas)} unadapted, best fitted ${best ? fmt(best.scores.ergas) : 'n/a'}): sharpening unadapted`;
+    : `adaptation of ${method.id} did not improve the held-back windows (unadapted ERGAS ${fmt(unadapted.ergas)}, SAM ${fmt(unadapted.sam)}°; fitted ${CORRECTION_KINDS.map((k) => `${k} ${fmt(guard[k]!.ergas)}/${fmt(guard[k]!.sam)}°`).join(', ')}): sharpening unadapted`;
   return {
     format: ADAPTATION_FORMAT,
     method: method.id,
@@ -158,7 +161,6 @@ export async function loadAdaptationRecord(path: string, method: FusionMethod, b
   const bad = (why: string) => new InputError('bad-adaptation', `--adapt-from ${path}: ${why}`, { path });
   let text: string;
   if (/\.(tif|tiff)$/i.test(path)) {
-    const { gdal } = await import('../io/gdal.ts');
     let ds;
     try {
       ds = await gdal.openAsync(path);
@@ -194,8 +196,8 @@ export async function loadAdaptationRecord(path: string, method: FusionMethod, b
   if (record.bands !== bands) throw bad(`it is for ${record.bands} bands; this scene has ${bands}`);
   if (record.accepted) {
     const c = record.correction;
-    if (!c || (c.kind !== 'gain' && c.kind !== 'cross') || c.bands !== bands || !Array.isArray(c.coefficients) || c.coefficients.length !== bands || !c.coefficients.every((row) => isNumberArray(row, bands + 2))) {
-      throw bad(`its correction is malformed (expected ${bands} rows of ${bands + 2} finite numbers)`);
+    if (!c || !CORRECTION_KINDS.includes(c.kind) || c.bands !== bands || !Array.isArray(c.coefficients) || c.coefficients.length !== bands || !c.coefficients.every((row) => isNumberArray(row, rowLength(bands)))) {
+      throw bad(`its correction is malformed (expected ${bands} rows of ${rowLength(bands)} finite numbers)`);
     }
   }
   return record;
