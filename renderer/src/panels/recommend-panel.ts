@@ -39,7 +39,7 @@ export class RecommendPanel {
 
   constructor(private readonly options: RecommendPanelOptions) {
     this.button.addEventListener('click', () => void this.run());
-    options.root.append(el('div', { class: 'button-row' }, this.button), this.body, el('div', { class: 'chart-box' }, this.canvas));
+    options.root.append(el('div', { class: 'button-row' }, this.button), this.body, el('div', { class: 'chart-box recommend-chart-box' }, this.canvas));
   }
 
   setScene(scene: SceneView): void {
@@ -91,7 +91,7 @@ export class RecommendPanel {
         ),
       );
     }
-    this.body.append(t, ...explainReport(report).map((line) => el('p', { class: 'muted small' }, line)));
+    this.body.append(el('div', { class: 'table-scroll' }, t), ...explainReport(report).map((line) => el('p', { class: 'muted small' }, line)));
     for (const s of report.skipped) this.body.append(el('p', { class: 'muted small' }, `skipped ${s.method}: ${s.reason}`));
     const labels = report.ranking.map((r) => r.name);
     const datasets = [
