@@ -175,6 +175,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
       process.stderr.write(
         `wrote ${result.outPath}: ${result.width}×${result.height}, ${result.bands} bands ${result.dataType}, ${result.method}${result.modelName ? ` (${result.modelName})` : ''} on ${result.device}, ${result.tiles} tiles in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.megapixelsPerSecond.toFixed(2)} MP/s)\n`,
       );
+      if (result.adaptationPath) process.stderr.write(`adaptation ${result.adaptation?.accepted ? `applied (${result.adaptation.correction?.kind})` : 'declined'}; record: ${result.adaptationPath}\n`);
     }
     return ExitCode.ok;
   } finally {
