@@ -112,7 +112,7 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   assert.ok(maxDiff < 1e-3, `max |tiled − untiled| = ${maxDiff}`);
   // The PAN-detail term is computed inside each tile too: force it (identity + half the PAN detail) and compare again.
-  const withPan = { ...r.adaptation, accepted: true, correction: { kind: 'cross-pan', bands: 4, coefficients: [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0)).concat([0, 0.5, 0])) } };
+  const withPan = { ...r.adaptation, accepted: true, correction: { kind: 'cross-pan', bands: 4, coefficients: [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0) as number).concat([0, 0.5, 0])) } };
   const forced = join(root, 'cross-pan.adaptation.json');
   writeFileSync(forced, JSON.stringify(withPan));
   const tiledPan = out('tiled-pan.tif');
