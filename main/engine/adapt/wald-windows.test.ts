@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { mtfDegrade } from '../dsp/mtf-degrade.ts';
 import { nyquistGains } from '../dsp/sensor-mtf.ts';
