@@ -34,6 +34,7 @@ export function adaptedMethod(base: FusionMethod, correction: SceneCorrection): 
         },
         deviceReason: prepared.deviceReason,
         deviceEvents: prepared.deviceEvents,
+        metadata: prepared.metadata,
         batch,
         async fuse(input, signal) {
           return correct(await prepared.fuse(input, signal), input);
