@@ -10,6 +10,7 @@ const job: JobSnapshot = {
   device: 'cpu',
   tileSizePx: 512,
   previewExtent: null,
+  adapt: false,
   state: 'queued',
   progress: null,
   error: null,

@@ -46,10 +46,10 @@ const result: JobResult = {
     'CUDA failed on a batch of 4 tiles (CUDA failure 2: out of memory ; GPU=0); retrying with batches of 2',
     'CUDA failed on a single tile (CUDA failure 2: out of memory ; GPU=0); continuing on CPU',
   ],
-  modelName: 'premix-4band', elapsedMs: 1000, megapixelsPerSecond: 1, tiles: 4, tileSizePx: 512, width: 8, height: 8, dataType: 'UInt16',
+  modelName: 'premix-4band', elapsedMs: 1000, megapixelsPerSecond: 1, tiles: 4, tileSizePx: 512, width: 8, height: 8, dataType: 'UInt16', adaptation: null,
 };
 const job: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'premix', device: 'auto', tileSizePx: 512, previewExtent: null,
+  jobId: 'j1', sceneId: 's1', method: 'premix', device: 'auto', tileSizePx: 512, previewExtent: null, adapt: false,
   state: 'done', progress: null, error: null, result, createdAt: '2026-12-01T00:00:00.000Z',
 };
 

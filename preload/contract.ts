@@ -66,6 +66,10 @@ export function literal<const L extends readonly string[]>(...values: L): Schema
     return x;
   };
 }
+/** An optional flag: absent means `fallback` (older callers do not send it). */
+export function flag(fallback: boolean): Schema<boolean> {
+  return (x, p) => (x === undefined ? fallback : bool(x, p));
+}
 export function arr<T>(item: Schema<T>, maxLength = 100_000): Schema<T[]> {
   return (x, p) => {
     if (!Array.isArray(x) || x.length > maxLength) throw new ContractError(p, `an array (≤ ${maxLength} items)`, x);
@@ -208,6 +212,8 @@ export const JobStartRequest = obj({
   tileSizePx: ranged(int, 64, 4096),
   /** A quick run on this part of the scene (usually the current view); null = full scene. */
   previewExtent: nullable(Extent),
+  /** Adapt the method to the scene first (fitted on its Wald-degraded copy, kept only if held-back windows improve). */
+  adapt: flag(false),
 });
 export type JobStartRequest = Infer<typeof JobStartRequest>;
 
@@ -250,6 +256,8 @@ export const JobResult = obj({
   width: int,
   height: int,
   dataType: str,
+  /** The adaptation decision when the run asked for one: applied (`kind` of correction) or declined by the guard. */
+  adaptation: nullable(obj({ accepted: bool, kind: nullable(str), message: str })),
 });
 export type JobResult = Infer<typeof JobResult>;
 
@@ -263,6 +271,7 @@ export const JobSnapshot = obj({
   device: str,
   tileSizePx: int,
   previewExtent: nullable(Extent),
+  adapt: flag(false),
   state: JobState,
   progress: nullable(JobProgress),
   error: nullable(WireError),
@@ -306,6 +315,48 @@ export const MetricsReport = obj({
   elapsedMs: num,
 });
 export type MetricsReport = Infer<typeof MetricsReport>;
+
+/** "Which method is best here?": the self-check on the open scene. */
+export const RecommendRequest = obj({
+  sceneId: text,
+  /** Which windows are drawn; the same seed gives the same ranking [null = 1]. */
+  seed: nullable(ranged(int, 0, 4294967295)),
+});
+export type RecommendRequest = Infer<typeof RecommendRequest>;
+
+export const FullResolutionScores = obj({ D_lambda: num, D_s: num, QNR: num, D_lambda_K: num, HQNR: num });
+export type FullResolutionScores = Infer<typeof FullResolutionScores>;
+
+export const RankedMethod = obj({
+  rank: ranged(int, 1, 1000),
+  /** "premix" or "premix --adapt". */
+  name: text,
+  /** A method id jobStart accepts. */
+  method: text,
+  adapt: bool,
+  label: str,
+  kind: literal('classical', 'network'),
+  sam: num,
+  ergas: num,
+  /** null when no block could be scored. */
+  q2n: nullable(num),
+  adaptation: nullable(obj({ accepted: bool, kind: nullable(str), message: str })),
+  /** For the top few only. */
+  fullResolution: nullable(FullResolutionScores),
+});
+export type RankedMethod = Infer<typeof RankedMethod>;
+
+export const RecommendReport = obj({
+  sceneId: text,
+  recommended: obj({ method: text, adapt: bool, name: text }),
+  ranking: arr(RankedMethod, 1000),
+  skipped: arr(obj({ method: str, reason: str }), 1000),
+  seed: int,
+  sensor: obj({ name: nullable(str), source: str, warning: nullable(str) }),
+  windows: obj({ sidePx: int, contextPx: int, fit: int, guard: int, candidates: int }),
+  elapsedMs: num,
+});
+export type RecommendReport = Infer<typeof RecommendReport>;
 
 export const ExportChoosePathRequest = obj({ suggestedName: text });
 export type ExportChoosePathRequest = Infer<typeof ExportChoosePathRequest>;
@@ -402,6 +453,8 @@ export const Calls = {
   metricsCompute: call('panforge:metrics.compute', JobRef, MetricsReport),
   /** The run's spectral distortion map (kind 'quality', one band, degrees), made once per run. */
   qualityMapCompute: call('panforge:quality-map.compute', JobRef, RasterLayer),
+  /** Ranks every method (networks with and without adaptation, baselines) on the scene's degraded copy. */
+  recommendRun: call('panforge:recommend.run', RecommendRequest, RecommendReport),
   exportChoosePath: call('panforge:export.choosePath', ExportChoosePathRequest, nullable(text)),
   exportRun: call('panforge:export.run', ExportRequest, ExportResult),
   recentList: call('panforge:recent.list', Empty, RecentState),

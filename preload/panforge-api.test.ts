@@ -24,7 +24,7 @@ function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
 }
 
 const job: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'cpu', tileSizePx: 512, previewExtent: null,
+  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'cpu', tileSizePx: 512, previewExtent: null, adapt: false,
   state: 'running', progress: null, error: null, result: null, createdAt: '2026-12-01T00:00:00.000Z',
 };
 

@@ -82,7 +82,7 @@ test('the engine bundle runs as a plain Node child (no tsx): methods, a scene, a
     const view = await client.call('sceneOpen', { panPath: scene.panPath, msPath: scene.msPath, cacheDir: join(outDir, 'cache') });
     assert.ok(view.ok, JSON.stringify(view));
     const outPath = join(outDir, 'brovey.tif');
-    const job = await client.call('jobStart', { request: { sceneId: view.value.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null }, outPath });
+    const job = await client.call('jobStart', { request: { sceneId: view.value.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null, adapt: false }, outPath });
     assert.ok(job.ok, JSON.stringify(job));
     let state = job.value.state;
     for (let i = 0; i < 600 && (state === 'queued' || state === 'running'); i++) {

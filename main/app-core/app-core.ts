@@ -130,6 +130,7 @@ export class AppCore {
       pixelRead: async (req) => unwrap(await this.engine.call('pixelRead', req)),
       metricsCompute: async (req) => unwrap(await this.engine.call('metricsCompute', req)),
       qualityMapCompute: async (req) => unwrap(await this.engine.call('qualityMapCompute', req)),
+      recommendRun: async (req) => unwrap(await this.engine.call('recommendRun', req)),
       exportChoosePath: (req) => this.exportChoosePath(req.suggestedName),
       exportRun: (req) => this.exportRun(req),
       recentList: async () => this.recentList(),

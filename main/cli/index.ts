@@ -17,6 +17,7 @@ import { inputPath, outputPath } from './gdal-paths.ts';
 import { checkOutputFormat, parseCreationOptions, SHARPEN_FORMAT_HELP } from './output-format.ts';
 import { checkMethodName, integerOption, oneOf, required } from './option-values.ts';
 import { handleInterrupts } from './interrupts.ts';
+import { RECOMMEND_HELP } from './recommend-help.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 import { versionReport } from './version-report.ts';
@@ -28,6 +29,12 @@ const SHARPEN_HELP = `  panforge sharpen --pan PAN --ms MS --method NAME --out O
       Sharpen the whole scene into a georeferenced GeoTIFF on the PAN grid. PAN and MS may be any GDAL path:
       files, VRT, /vsizip/…, /vsicurl/…, /vsis3/… (with GDAL's own configuration, e.g. AWS_* variables).
         --method NAME     exp | brovey | gsa | mtf-glp | ggpnet | premix | cf2n  (see: panforge methods)
+                          or auto: run what \`panforge recommend\` picks (its ranking goes into the metadata)
+        --adapt           adapt the method to this scene first: fit a per-band correction of its output on the
+                          scene's Wald-degraded copy (seeded salient windows), kept only if held-back windows'
+                          ERGAS improves; stored in the metadata and OUT.adaptation.json
+        --adapt-from F    reuse the adaptation of an earlier run (its .adaptation.json or its GeoTIFF)
+        --seed N          which windows adaptation / auto draw (default 1)
         --tile N          tile core size in PAN pixels (default 512)
         --device D        auto | cpu | cuda (default auto: CUDA when its provider loads and a GPU is
                           visible, else CPU; says which and why). A CUDA failure mid-run retries the
@@ -62,6 +69,7 @@ const COMMAND_HELP: Record<string, string> = {
   batch: BATCH_HELP,
   methods: METHODS_HELP,
   evaluate: EVALUATE_HELP,
+  recommend: RECOMMEND_HELP,
   version: VERSION_HELP,
 };
 
@@ -157,6 +165,9 @@ const SHARPEN_OPTIONS = {
   compress: { type: 'string' },
   'max-pixels': { type: 'string' },
   'max-memory': { type: 'string' },
+  adapt: { type: 'boolean' },
+  'adapt-from': { type: 'string' },
+  seed: { type: 'string' },
   sensor: { type: 'string' },
   bands: { type: 'string' },
   overwrite: { type: 'boolean' },
@@ -177,7 +188,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const outPath = outputPath(required(values, 'out'));
   const format = checkOutputFormat(outPath, values.of, values.cog ?? false);
   const creationOptions = parseCreationOptions(values.co ?? []);
-  const method = await checkMethodName(required(values, 'method'));
+  const methodArg = required(values, 'method');
+  const method = methodArg.toLowerCase() === 'auto' ? 'auto' : await checkMethodName(methodArg);
   const { sharpenInChild } = await import('../engine/jobs/sharpen-process.ts');
   const { DEFAULT_MAX_PIXELS } = await import('../engine/jobs/preflight.ts');
   const { parseMemorySize } = await import('../engine/jobs/memory-budget.ts');
@@ -185,6 +197,9 @@ async function commandSharpen(argv: string[]): Promise<number> {
   if (!Number.isFinite(maxPixels) || maxPixels < 1) throw new UsageError(`--max-pixels must be a number ≥ 1 (e.g. 4e9); got "${values['max-pixels']}"`);
   const maxMemoryBytes = values['max-memory'] === undefined ? undefined : parseMemorySize(values['max-memory']);
   if (maxMemoryBytes === null) throw new UsageError(`--max-memory must be a size such as 4G, 1500M or 8GiB; got "${values['max-memory']}"`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) throw new UsageError(`--seed must be an integer from 0 to 4294967295; got "${values.seed}"`);
+  if (values.adapt && values['adapt-from']) throw new UsageError('--adapt and --adapt-from exclude each other: --adapt fits anew, --adapt-from reuses a fit');
   const controller = new AbortController();
   // The engine child is killed and its partial file removed by sharpenInChild's exit hook, so exiting is enough.
   const releaseInterrupts = handleInterrupts({ onCancel: () => controller.abort(), forceExit: () => process.exit(ExitCode.cancelled) });
@@ -215,6 +230,10 @@ async function commandSharpen(argv: string[]): Promise<number> {
         creationOptions,
         overwrite: values.overwrite ?? false,
         ...layoutOption(values),
+        adapt: values.adapt ?? false,
+        adaptFrom: values['adapt-from'] ? inputPath(values['adapt-from']) : null,
+        sensor: values.sensor ?? null,
+        ...(seed === undefined ? {} : { seed }),
       },
       { signal: controller.signal, onEvent },
     );
@@ -224,6 +243,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
       process.stderr.write(
         `wrote ${result.outPath}: ${result.width}×${result.height}, ${result.bands} bands ${result.dataType}, ${result.method}${result.modelName ? ` (${result.modelName})` : ''} on ${result.device}, ${result.tiles} tiles in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.megapixelsPerSecond.toFixed(2)} MP/s)\n`,
       );
+      if (result.adaptationPath) process.stderr.write(`adaptation ${result.adaptation?.accepted ? `applied (${result.adaptation.correction?.kind})` : 'declined'}; record: ${result.adaptationPath}\n`);
     }
     return ExitCode.ok;
   } finally {
@@ -249,6 +269,10 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   evaluate: async (argv) => {
     if (argv.includes('--help') || argv.includes('-h')) return printHelp('evaluate');
     return (await import('./evaluate-command.ts')).commandEvaluate(argv);
+  },
+  recommend: async (argv) => {
+    if (argv.includes('--help') || argv.includes('-h')) return printHelp('recommend');
+    return (await import('./recommend-command.ts')).commandRecommend(argv);
   },
 };
 

@@ -17,6 +17,7 @@ import { ExportDialog, sceneNameOf } from './panels/export-dialog.ts';
 import { InspectorPanel } from './panels/inspector-panel.ts';
 import { LayerPanel } from './panels/layer-panel.ts';
 import { MetricsPanel } from './panels/metrics-panel.ts';
+import { RecommendPanel } from './panels/recommend-panel.ts';
 import { RunsPanel } from './panels/runs-panel.ts';
 import { ScenePanel } from './panels/scene-panel.ts';
 import { StoragePanel } from './panels/storage-panel.ts';
@@ -112,6 +113,8 @@ async function start(): Promise<void> {
     onJobsChanged: (jobs) => metrics.setRuns(ofScene(jobs)),
   });
 
+  const recommendPanel = new RecommendPanel({ api, status, root: byId('recommend-panel'), preselect: (method, adapt) => runs!.preselect(method, adapt) });
+
   const openScene = async (files: SceneFiles): Promise<void> => {
     status.info(`opening ${files.panPath} + ${files.msPath}…`);
     document.body.classList.add('busy');
@@ -146,6 +149,7 @@ async function start(): Promise<void> {
     byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';
     bandLayout.setScene(view);
     runs!.setScene(view);
+    recommendPanel.setScene(view);
     metrics.setRuns(ofScene(runs!.all()));
     await runs!.refreshJobs();
   };

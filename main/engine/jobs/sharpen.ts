@@ -4,12 +4,15 @@
  * stream read → fuse → crop to core → write, with at most a few tiles in flight, into a georeferenced GeoTIFF
  * that appears under its name only when complete.
  */
+import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { ModelError, throwIfAborted } from '../errors.ts';
+import { adaptationSidecarPath, chooseFusion, writeAdaptationSidecar } from '../adapt/fusion-choice.ts';
+import type { RecommendResult } from '../adapt/recommend-on-scene.ts';
+import type { AdaptationRecord } from '../adapt/scene-adaptation.ts';
+import { ModelError, OutputError, throwIfAborted } from '../errors.ts';
 import type { BandLayoutOverride } from '../io/band-layout.ts';
 import { openScene, type Scene } from '../io/open-scene.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PreparedMethod } from '../methods/method.ts';
-import { resolveMethod } from '../methods/registry.ts';
 import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
 import type { BandBlock } from '../raster/band-block.ts';
@@ -27,8 +30,16 @@ import { runTilePipeline, type StageTimings } from './tile-pipeline.ts';
 export interface SharpenOptions {
   readonly panPath: string;
   readonly msPath: string;
-  /** Method id: exp, brovey, gsa, mtf-glp, ggpnet, premix, cf2n. */
+  /** Method id: exp, brovey, gsa, mtf-glp, ggpnet, premix, cf2n, or 'auto' (the self-check's pick). */
   readonly method: string;
+  /** Adapt the method to the scene on its Wald-degraded copy first (kept only if held-back windows improve). */
+  readonly adapt?: boolean;
+  /** Reuse the adaptation recorded by an earlier run (its sidecar JSON or its GeoTIFF). */
+  readonly adaptFrom?: string | null;
+  /** Sensor for the degradation's MTF [default the scene's SENSOR metadata, else generic gains]. */
+  readonly sensor?: string | null;
+  /** Seed of the adaptation / self-check window draw [default 1]. */
+  readonly seed?: number;
   readonly outPath: string;
   /** Tile core size, PAN pixels [default 512]. */
   readonly tileSizePx?: number;
@@ -85,6 +96,12 @@ export interface SharpenResult {
   readonly deviceEvents: readonly string[];
   readonly valueScale: ValueScale;
   readonly notes: readonly string[];
+  /** The adaptation decision, when one was asked for (or won the self-check). */
+  readonly adaptation: AdaptationRecord | null;
+  /** Where the adaptation record was written beside the output. */
+  readonly adaptationPath: string | null;
+  /** The self-check's ranking for `--method auto`. */
+  readonly recommendation: RecommendResult | null;
 }
 
 const SUPPORTED_OUTPUT_TYPES: readonly OutputDataType[] = ['Byte', 'UInt16', 'Int16', 'UInt32', 'Int32', 'Float32'];
@@ -154,12 +171,17 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
   checkOutputPath(options.outPath, options.overwrite ?? false);
   // Leftovers of a run in this folder that was killed before it could clean up (their writer's pid is gone).
   sweepStalePartials(dirname(options.outPath));
+  const mayAdapt = options.adapt || options.adaptFrom || options.method.toLowerCase() === 'auto';
+  if (mayAdapt && !options.overwrite && existsSync(adaptationSidecarPath(options.outPath))) {
+    throw new OutputError('output-exists', `output exists: ${adaptationSidecarPath(options.outPath)} (the adaptation record beside ${basename(options.outPath)}); choose another name or pass --overwrite`, {
+      path: adaptationSidecarPath(options.outPath),
+    });
+  }
   emit({ type: 'stage', stage: 'opening' });
   const scene = await openScene({ panPath: options.panPath, msPath: options.msPath, ...(options.layout ? { layout: options.layout } : {}) });
   let prepared: PreparedMethod | null = null;
   try {
     scene.notes.forEach(log);
-    const method: FusionMethod = resolveMethod(options.method, scene.bandCount, scene.ratio);
     checkSceneSize(scene, options.maxPixels ?? DEFAULT_MAX_PIXELS);
     const region = restrictRegion(scene, options.window);
     const dataType = outputTypeFor(scene, options.dataType ?? 'source');
@@ -167,7 +189,25 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       { path: options.outPath, estimate: { region, bands: scene.bandCount, dataType, compressed: (options.compression ?? 'ZSTD') !== 'NONE', cog: options.cog ?? false } },
     ]);
     throwIfAborted(ctx.signal);
-    // Before the sample and the model load: a budget no tile fits fails now, not after minutes.
+    emit({ type: 'stage', stage: 'sampling' });
+    const sample = await readSceneSample(scene);
+    const valueScale = resolveValueScale(scene, sample);
+    emit({ type: 'stage', stage: 'preparing' });
+    const choice = await chooseFusion(scene, sample, {
+      method: options.method,
+      adapt: options.adapt,
+      adaptFrom: options.adaptFrom,
+      sensor: options.sensor,
+      seed: options.seed,
+      device: options.device ?? 'auto',
+      valueMax: valueScale.valueMax,
+      batchSize: options.batchSize,
+      log,
+      signal: ctx.signal,
+    });
+    const method: FusionMethod = choice.method;
+    // Before the model loads: a budget no tile fits fails now, not after minutes (the method is known only once
+    // chooseFusion has picked it: `--method auto` decides on the sample).
     const readAhead = options.readAhead ?? 2;
     const budgetRequest = {
       modelName: method.model?.name ?? null,
@@ -180,10 +220,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       tilesInFlight: readAhead + 2,
     };
     const tileBudget = fitTileBudget(budgetRequest);
-    emit({ type: 'stage', stage: 'sampling' });
-    const sample = await readSceneSample(scene);
-    const valueScale = resolveValueScale(scene, sample);
-    emit({ type: 'stage', stage: 'preparing' });
+    throwIfAborted(ctx.signal);
     const ready = await method.prepare({
       ratio: scene.ratio,
       valueMax: valueScale.valueMax,
@@ -236,6 +273,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
           PANFORGE_VALUE_MAX: String(valueScale.valueMax),
           ...ready.metadata,
           PANFORGE_TILE: `${plan.tileSizePx}+2x${plan.overlapPx}`,
+          ...choice.metadata,
           // What GIS users and the next tool read from the inputs: the sensor, the radiometric bit depth (the output
           // keeps the MS's DN scale) and the PAN/MS ratio the product was sharpened with.
           ...(scene.sensor ? { SENSOR: scene.sensor } : {}),
@@ -294,6 +332,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       }
     }
     const { plan, writer, timings } = attempt;
+    const adaptationPath = choice.adaptation ? writeAdaptationSidecar(options.outPath, choice.adaptation) : null;
     const elapsedMs = Date.now() - started;
     if (writer.clampedPixels > 0) log(`${writer.clampedPixels} output values were outside the ${dataType} range and were clamped`);
     return {
@@ -318,6 +357,9 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
       deviceEvents: [...(prepared.deviceEvents ?? [])],
       valueScale,
       notes: scene.notes,
+      adaptation: choice.adaptation,
+      adaptationPath,
+      recommendation: choice.recommendation,
     };
   } finally {
     await prepared?.dispose();

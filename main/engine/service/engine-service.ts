@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type {
   ExportRequest, ExportResult, JobEvent, JobProgress, JobSnapshot, MethodSummary, MetricsReport, PixelReadRequest, PixelReading, RasterLayer,
-  SceneView,
+  RecommendReport, SceneView,
 } from '../../../preload/contract.ts';
 import { CancelledError, describeError, InputError } from '../errors.ts';
 import { knownSensors } from '../dsp/sensor-mtf.ts';
@@ -26,6 +26,7 @@ import { pixelValues } from '../raster-stats/pixel-values.ts';
 import { ensureDisplayCog } from '../write/display-cog.ts';
 import { exportRaster } from '../write/export-raster.ts';
 import { computeRunMetrics } from './run-metrics.ts';
+import { runRecommend } from './run-recommend.ts';
 import { writeRunQualityMap } from './run-quality-map.ts';
 import type { ServiceRequest, ServiceValue } from './protocol.ts';
 
@@ -199,6 +200,7 @@ export class EngineService {
       device: request.device,
       tileSizePx: request.tileSizePx,
       previewExtent: request.previewExtent,
+      adapt: request.adapt,
       state: 'queued',
       progress: null,
       error: null,
@@ -265,6 +267,13 @@ export class EngineService {
     this.layers.set(layerId, { path, sceneId: job.snapshot.sceneId, layer });
     this.sink.raster(layerId, path);
     return layer;
+  }
+
+  /** The self-check on an open scene (not queued behind sharpening jobs: it works on a small sample). */
+  async recommendRun(req: ServiceRequest<'recommendRun'>): Promise<RecommendReport> {
+    const scene = this.scenes.get(req.sceneId);
+    if (!scene) throw new InputError('unknown-scene', `scene ${req.sceneId} is not open in the engine (it may have restarted); open the scene again`, { sceneId: req.sceneId });
+    return runRecommend({ sceneId: req.sceneId, panPath: scene.view.files.panPath, msPath: scene.view.files.msPath, seed: req.seed ?? 1 });
   }
 
   async exportRun(req: ExportRequest): Promise<ExportResult> {
@@ -342,6 +351,7 @@ export class EngineService {
           device: snapshot.device === 'cpu' || snapshot.device === 'cuda' ? snapshot.device : 'auto',
           cog: true,
           ...(scene.override ? { layout: scene.override } : {}),
+          adapt: snapshot.adapt,
           ...(snapshot.previewExtent ? { window: panWindowFor(scene.report, snapshot.previewExtent) } : {}),
         },
         {
@@ -375,6 +385,7 @@ export class EngineService {
           width: result.width,
           height: result.height,
           dataType: result.dataType,
+          adaptation: result.adaptation ? { accepted: result.adaptation.accepted, kind: result.adaptation.correction?.kind ?? null, message: result.adaptation.message } : null,
         },
       });
     } catch (err) {

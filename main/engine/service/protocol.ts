@@ -6,7 +6,7 @@
  */
 import {
   arr, ContractError, Empty, ExportRequest, ExportResult, int, isRecord, JobEvent, JobRef, JobSnapshot, JobStartRequest, literal, MethodSummary,
-  MetricsReport, obj, PixelReadRequest, PixelReading, RasterLayer, SceneLayoutRequest, SceneView, text, type Infer, type Schema,
+  MetricsReport, obj, PixelReadRequest, PixelReading, RasterLayer, RecommendReport, RecommendRequest, SceneLayoutRequest, SceneView, text, type Infer, type Schema,
 } from '../../../preload/contract.ts';
 
 function method<Req, Res>(request: Schema<Req>, reply: Schema<Res>) {
@@ -25,6 +25,7 @@ export const ServiceMethods = {
   pixelRead: method(PixelReadRequest, PixelReading),
   metricsCompute: method(JobRef, MetricsReport),
   qualityMapCompute: method(JobRef, RasterLayer),
+  recommendRun: method(RecommendRequest, RecommendReport),
   exportRun: method(ExportRequest, ExportResult),
 };
 export type ServiceMethods = typeof ServiceMethods;

@@ -14,7 +14,7 @@ const service = new EngineService({ event: () => undefined, raster: () => undefi
 
 async function finishedRun(sceneId: string, name: string, previewExtent: Extent | null): Promise<JobSnapshot> {
   mkdirSync(join(root, 'runs'), { recursive: true });
-  const started = await service.jobStart({ request: { sceneId, method: 'gsa', device: 'cpu', tileSizePx: 128, previewExtent }, outPath: join(root, 'runs', `${name}.tif`) });
+  const started = await service.jobStart({ request: { sceneId, method: 'gsa', device: 'cpu', tileSizePx: 128, previewExtent, adapt: false }, outPath: join(root, 'runs', `${name}.tif`) });
   for (;;) {
     const job = (await service.jobList()).find((j) => j.jobId === started.jobId)!;
     if (job.state === 'done') return job;

@@ -27,7 +27,7 @@ before(async () => {
 async function finishedRun(method: string): Promise<JobSnapshot> {
   mkdirSync(join(root, 'runs', method), { recursive: true });
   const started = await service.jobStart({
-    request: { sceneId, method, device: 'cpu', tileSizePx: 128, previewExtent: null },
+    request: { sceneId, method, device: 'cpu', tileSizePx: 128, previewExtent: null, adapt: false },
     outPath: join(root, 'runs', method, `${method}.tif`),
   });
   for (;;) {

@@ -26,7 +26,7 @@ test('an 8-band scene without names: guessed, then set by the user; runs, metric
   assert.ok(!set.notes.some((n) => n.includes('guessed')));
 
   mkdirSync(join(root, 'runs'), { recursive: true });
-  const started = await service.jobStart({ request: { sceneId: view.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null }, outPath: join(root, 'runs', 'b.tif') });
+  const started = await service.jobStart({ request: { sceneId: view.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null, adapt: false }, outPath: join(root, 'runs', 'b.tif') });
   let job = started;
   while (job.state === 'queued' || job.state === 'running') {
     await new Promise((r) => setTimeout(r, 20));

@@ -45,7 +45,7 @@ function setup() {
 }
 
 const snapshot: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'cpu', tileSizePx: 512, previewExtent: null, state: 'queued',
+  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'cpu', tileSizePx: 512, previewExtent: null, adapt: false, state: 'queued',
   progress: null, error: null, result: null, createdAt: '2026-12-01T00:00:00Z',
 };
 

@@ -154,6 +154,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     pixelRead: (r) => call('pixelRead', r),
     metricsCompute: (r) => call('metricsCompute', r),
     qualityMapCompute: (r) => call('qualityMapCompute', r),
+    recommendRun: (r) => call('recommendRun', r),
     exportChoosePath: (r) => call('exportChoosePath', r),
     exportRun: (r) => call('exportRun', r),
     recentList: (r) => call('recentList', r),

@@ -4,7 +4,7 @@ import type { JobProgress, JobSnapshot } from '../../../preload/contract.ts';
 import { mergeJob } from './job-merge.ts';
 
 const base: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'auto', tileSizePx: 512, previewExtent: null, state: 'queued',
+  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'auto', tileSizePx: 512, previewExtent: null, adapt: false, state: 'queued',
   progress: null, error: null, result: null, createdAt: '2026-12-01T00:00:00Z',
 };
 const progress = (tilesDone: number): JobProgress => ({ stage: 'fuse', tilesDone, tilesTotal: 9, megapixelsDone: 0, megapixelsTotal: 1.6, megapixelsPerSecond: 1, etaSeconds: 3, elapsedMs: 10 });

@@ -4,6 +4,8 @@
  * start on the full scene or preview the current view; watch progress (tiles, MP/s, ETA) from job events; cancel.
  * A finished row shows the device the run actually used (badge; its tooltip says why, and any CUDA batch shrink or
  * fall back to CPU is listed under the row).
+ * "Adapt to this scene" asks the engine to fit each checked network to the scene on its own degraded copy first
+ * (kept only if held-back windows improve; the row says which). `preselect` lets the self-check check its winner.
  * Jobs live in the engine, not in this page: on start-up and after a reconnect the list is re-read (jobList).
  */
 import type { JobEvent, JobSnapshot, MethodSummary, PanForgeApi, SceneView } from '../../../preload/contract.ts';
@@ -34,6 +36,7 @@ export class RunsPanel {
   private readonly methodList = el('div', { class: 'method-list', 'data-testid': 'method-list' });
   private readonly device = select([['auto', 'auto (CUDA if available)'], ['cpu', 'CPU'], ['cuda', 'CUDA']] as const, 'auto', { 'data-testid': 'run-device' });
   private readonly tileSize = el('input', { type: 'number', min: 64, max: 4096, step: 64, value: 512, 'data-testid': 'run-tile-size' });
+  private readonly adapt = el('input', { type: 'checkbox', 'data-testid': 'run-adapt' });
   private readonly jobList = el('ul', { class: 'job-list', 'data-testid': 'job-list' });
   private readonly rows = new Map<string, HTMLElement>();
 
@@ -49,6 +52,12 @@ export class RunsPanel {
         { class: 'run-settings' },
         field('Device', this.device, 'Where networks run; baselines always run on the CPU'),
         field('Tile', this.tileSize, 'Tile size in PAN pixels (64–4096); smaller tiles use less memory'),
+        el(
+          'label',
+          { class: 'field', title: "Fit a per-band correction of each network's output on this scene's own degraded copy before sharpening; it is kept only if held-back windows improve" },
+          this.adapt,
+          el('span', {}, 'Adapt to this scene (networks)'),
+        ),
       ),
       el('div', { class: 'button-row' }, startFull, startPreview),
       el('h3', {}, 'Jobs'),
@@ -88,6 +97,12 @@ export class RunsPanel {
 
   all(): readonly JobSnapshot[] {
     return [...this.jobs.values()];
+  }
+
+  /** Checks exactly `method` (when it fits the scene) and sets the adapt option: the self-check's pick. */
+  preselect(method: string, adapt: boolean): void {
+    for (const box of this.methodList.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) box.checked = box.value === method && !box.disabled;
+    this.adapt.checked = adapt;
   }
 
   private checkedMethods(): string[] {
@@ -145,7 +160,8 @@ export class RunsPanel {
     }
     for (const method of methods) {
       const device = this.device.value === 'cpu' || this.device.value === 'cuda' ? this.device.value : 'auto';
-      const job = this.options.status.unwrap(await this.options.api.jobStart({ sceneId: scene.sceneId, method, device, tileSizePx, previewExtent }), `starting ${method}`);
+      const adapt = this.adapt.checked && this.methods.find((m) => m.id === method)?.kind === 'network';
+      const job = this.options.status.unwrap(await this.options.api.jobStart({ sceneId: scene.sceneId, method, device, tileSizePx, previewExtent, adapt }), `starting ${method}`);
       if (job) {
         this.jobs.set(job.jobId, mergeJob(this.jobs.get(job.jobId), job));
         this.options.status.info(`${method}: job ${job.jobId} queued${preview ? ' (preview of the current view)' : ''}`);
@@ -205,6 +221,7 @@ export class RunsPanel {
       { class: 'job-head' },
       el('strong', {}, job.method),
       job.previewExtent ? el('span', { class: 'badge' }, 'preview') : null,
+      job.adapt ? el('span', { class: 'badge', 'data-testid': 'job-adapt', title: job.result?.adaptation?.message ?? 'adapting to the scene' }, job.result?.adaptation ? (job.result.adaptation.accepted ? 'adapted' : 'not adapted') : 'adapt') : null,
       el('span', { class: `state state-${job.state}`, 'data-testid': 'job-state' }, job.state),
       device
         ? el('span', { class: `device-badge device-${device.label}${device.changed ? ' device-changed' : ''}`, title: device.tooltip, 'data-testid': 'job-device' }, device.label)
@@ -228,6 +245,7 @@ export class RunsPanel {
           `${r.width}×${r.height} px · ${r.tiles} tiles · ${formatDuration(r.elapsedMs / 1000)} · ${r.megapixelsPerSecond.toFixed(2)} MP/s on ${r.device}${r.modelName ? ` · ${r.modelName}` : ''}`,
         ),
       );
+      if (r.adaptation) row.append(el('div', { class: 'muted', 'data-testid': 'job-adaptation' }, r.adaptation.message));
       if (device?.changed) {
         row.append(el('ul', { class: 'device-events', 'data-testid': 'job-device-events', title: device.tooltip }, ...device.events.map((e) => el('li', {}, e))));
       }

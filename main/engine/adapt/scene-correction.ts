@@ -1,0 +1,202 @@
+/**
+ * @module main/engine/adapt/scene-correction
+ * The per-scene correction laid over any fusion method's output (DNs, so it does not depend on how a network
+ * scales its inputs): for each band b, out_b = Σ_k w_bk·fused_k + c_b·msUp_b + e_b·panDetail + d_b, with msUp the
+ * bicubic up-sampled MS (EXP) and panDetail the PAN minus its ratio-block mean up-sampled the same way (the detail
+ * an MRA method injects). Three shapes: 'gain' (the band's own fused value only), 'cross' (every fused band) and
+ * 'cross-pan' (cross plus PAN detail). Fitting is a closed-form ridge least squares whose penalty pulls towards
+ * the identity (w = I, c = e = d = 0), so a weak fit stays close to the method's own output. The coefficients are
+ * global per scene and every input is computed inside a tile's read window, so applying them tile by tile is
+ * seam-free.
+ */
+import { upsampleBicubic } from '../methods/classical/bicubic.ts';
+import type { BandBlock, PixelArray } from '../raster/band-block.ts';
+
+export type CorrectionKind = 'gain' | 'cross' | 'cross-pan';
+export const CORRECTION_KINDS: readonly CorrectionKind[] = ['gain', 'cross', 'cross-pan'];
+
+export interface SceneCorrection {
+  readonly kind: CorrectionKind;
+  readonly bands: number;
+  /** Per output band: `bands` fused weights, the msUp weight, the panDetail weight, the offset (DN). */
+  readonly coefficients: readonly (readonly number[])[];
+}
+
+/** Coefficients per output band for `bands` bands. */
+export const rowLength = (bands: number) => bands + 3;
+
+/**
+ * PAN minus the bicubic up-sampling of its ratio×ratio block means: high-pass detail computed from the block alone
+ * (block sides multiples of `ratio`, aligned with the MS grid, as tiles and Wald windows are).
+ */
+export function panDetail(pan: BandBlock<PixelArray>, ratio: number): BandBlock {
+  const w = pan.width / ratio;
+  const h = pan.height / ratio;
+  const low = new Float32Array(w * h);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      let sum = 0;
+      for (let dr = 0; dr < ratio; dr++) for (let dc = 0; dc < ratio; dc++) sum += pan.data[(r * ratio + dr) * pan.width + c * ratio + dc]!;
+      low[r * w + c] = sum / (ratio * ratio);
+    }
+  }
+  const up = upsampleBicubic({ bands: 1, width: w, height: h, data: low }, ratio);
+  const out = new Float32Array(pan.width * pan.height);
+  for (let i = 0; i < out.length; i++) out[i] = pan.data[i]! - up.data[i]!;
+  return { bands: 1, width: pan.width, height: pan.height, data: out };
+}
+
+/** Relative ridge strength: each coefficient's penalty is this × its column's energy (scale-free). */
+export const RIDGE_ALPHA = 1e-3;
+
+/** Normal-equation sums for one band's regression; pixels are added window by window. */
+class NormalEquations {
+  readonly xtx: Float64Array;
+  readonly xty: Float64Array;
+  count = 0;
+
+  constructor(readonly size: number) {
+    this.xtx = new Float64Array(size * size);
+    this.xty = new Float64Array(size);
+  }
+
+  add(x: Float64Array, y: number): void {
+    const n = this.size;
+    for (let r = 0; r < n; r++) {
+      const xr = x[r]!;
+      if (xr === 0) continue;
+      this.xty[r]! += xr * y;
+      const row = r * n;
+      for (let c = r; c < n; c++) this.xtx[row + c]! += xr * x[c]!;
+    }
+    this.count++;
+  }
+
+  /** Solves (XᵀX + Λ) θ = Xᵀy + Λ θ0 with Λ = α·diag(XᵀX). */
+  solve(prior: Float64Array, alpha: number): Float64Array {
+    const n = this.size;
+    const m = new Float64Array(n * (n + 1));
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) m[r * (n + 1) + c] = r <= c ? this.xtx[r * n + c]! : this.xtx[c * n + r]!;
+      const penalty = alpha * this.xtx[r * n + r]!;
+      m[r * (n + 1) + r]! += penalty;
+      m[r * (n + 1) + n] = this.xty[r]! + penalty * prior[r]!;
+    }
+    for (let col = 0; col < n; col++) {
+      let pivot = col;
+      for (let r = col + 1; r < n; r++) if (Math.abs(m[r * (n + 1) + col]!) > Math.abs(m[pivot * (n + 1) + col]!)) pivot = r;
+      if (pivot !== col) for (let c = 0; c <= n; c++) [m[col * (n + 1) + c], m[pivot * (n + 1) + c]] = [m[pivot * (n + 1) + c]!, m[col * (n + 1) + c]!];
+      const d = m[col * (n + 1) + col]!;
+      if (Math.abs(d) < 1e-300) continue;
+      for (let r = 0; r < n; r++) {
+        if (r === col) continue;
+        const f = m[r * (n + 1) + col]! / d;
+        if (f !== 0) for (let c = col; c <= n; c++) m[r * (n + 1) + c]! -= f * m[col * (n + 1) + c]!;
+      }
+    }
+    const x = new Float64Array(n);
+    // A singular direction (a constant band) keeps its prior value.
+    for (let r = 0; r < n; r++) {
+      const d = m[r * (n + 1) + r]!;
+      x[r] = Math.abs(d) < 1e-300 ? prior[r]! : m[r * (n + 1) + n]! / d;
+    }
+    return x;
+  }
+}
+
+/** One training window: the method's output, the up-sampled MS, the PAN detail and the reference, all on one
+ * grid, plus the rectangle (inside them) whose pixels count. */
+export interface CorrectionSample {
+  readonly fused: BandBlock<PixelArray>;
+  readonly msUp: BandBlock<PixelArray>;
+  readonly panDetail: BandBlock<PixelArray>;
+  readonly reference: BandBlock<PixelArray>;
+  readonly rect: { readonly colOff: number; readonly rowOff: number; readonly width: number; readonly height: number };
+}
+
+/** The coefficients that leave every output unchanged. */
+export function identityCorrection(kind: CorrectionKind, bands: number): SceneCorrection {
+  const coefficients = Array.from({ length: bands }, (_, b) => Array.from({ length: rowLength(bands) }, (_, k) => (k === b ? 1 : 0)));
+  return { kind, bands, coefficients };
+}
+
+/** Fits a correction of `kind` on the samples' pixels (those finite in every input). */
+export function fitCorrection(kind: CorrectionKind, samples: readonly CorrectionSample[], alpha = RIDGE_ALPHA): SceneCorrection {
+  const bands = samples[0]!.fused.bands;
+  // Unknowns per band: fused weight(s), msUp, [panDetail], offset.
+  const fusedTerms = kind === 'gain' ? 1 : bands;
+  const usesPan = kind === 'cross-pan';
+  const size = fusedTerms + (usesPan ? 3 : 2);
+  const systems = Array.from({ length: bands }, () => new NormalEquations(size));
+  const x = new Float64Array(size);
+  const pixel = new Float64Array(bands);
+  for (const s of samples) {
+    const plane = s.fused.width * s.fused.height;
+    for (let r = s.rect.rowOff; r < s.rect.rowOff + s.rect.height; r++) {
+      for (let c = s.rect.colOff; c < s.rect.colOff + s.rect.width; c++) {
+        const i = r * s.fused.width + c;
+        const detail = s.panDetail.data[i]!;
+        let finite = Number.isFinite(detail);
+        for (let b = 0; b < bands && finite; b++) {
+          pixel[b] = s.fused.data[b * plane + i]!;
+          finite = Number.isFinite(pixel[b]) && Number.isFinite(s.msUp.data[b * plane + i]!) && Number.isFinite(s.reference.data[b * plane + i]!);
+        }
+        if (!finite) continue;
+        for (let b = 0; b < bands; b++) {
+          if (kind === 'gain') x[0] = pixel[b]!;
+          else x.set(pixel, 0);
+          x[fusedTerms] = s.msUp.data[b * plane + i]!;
+          if (usesPan) x[fusedTerms + 1] = detail;
+          x[size - 1] = 1;
+          systems[b]!.add(x, s.reference.data[b * plane + i]!);
+        }
+      }
+    }
+  }
+  const coefficients = systems.map((system, b) => {
+    const prior = new Float64Array(size);
+    prior[kind === 'gain' ? 0 : b] = 1;
+    const theta = system.count > size ? system.solve(prior, alpha) : prior;
+    const row = new Array<number>(rowLength(bands)).fill(0);
+    if (kind === 'gain') row[b] = theta[0]!;
+    else for (let k = 0; k < bands; k++) row[k] = theta[k]!;
+    row[bands] = theta[fusedTerms]!;
+    row[bands + 1] = usesPan ? theta[fusedTerms + 1]! : 0;
+    row[bands + 2] = theta[size - 1]!;
+    return row;
+  });
+  return { kind, bands, coefficients };
+}
+
+/** The corrected block (Float32): negative results are clipped at 0 (DNs), non-finite inputs stay non-finite.
+ * `detail` (panDetail of the PAN on the same grid) is needed only when the correction uses it. */
+export function applyCorrection(correction: SceneCorrection, fused: BandBlock<PixelArray>, msUp: BandBlock<PixelArray>, detail: BandBlock<PixelArray> | null): BandBlock {
+  const { bands } = correction;
+  if (fused.bands !== bands || msUp.bands !== bands || msUp.width !== fused.width || msUp.height !== fused.height) {
+    throw new Error(`correction for ${bands} bands applied to fused ${fused.bands}×${fused.width}×${fused.height} and msUp ${msUp.bands}×${msUp.width}×${msUp.height}`);
+  }
+  const plane = fused.width * fused.height;
+  const usesPan = correction.coefficients.some((row) => row[bands + 1] !== 0);
+  if (usesPan && (!detail || detail.width !== fused.width || detail.height !== fused.height)) throw new Error('this correction needs the PAN detail on the fused grid');
+  const out = new Float32Array(bands * plane);
+  for (let b = 0; b < bands; b++) {
+    const row = correction.coefficients[b]!;
+    const dst = out.subarray(b * plane, (b + 1) * plane);
+    dst.fill(row[bands + 2]!);
+    for (let k = 0; k < bands; k++) {
+      const w = row[k]!;
+      if (w === 0) continue;
+      const src = fused.data.subarray(k * plane, (k + 1) * plane);
+      for (let i = 0; i < plane; i++) dst[i]! += w * src[i]!;
+    }
+    const e = row[bands + 1]!;
+    if (e !== 0) for (let i = 0; i < plane; i++) dst[i]! += e * detail!.data[i]!;
+    const c = row[bands]!;
+    const up = msUp.data.subarray(b * plane, (b + 1) * plane);
+    for (let i = 0; i < plane; i++) {
+      const v = dst[i]! + c * up[i]!;
+      dst[i] = v < 0 ? 0 : v;
+    }
+  }
+  return { bands, width: fused.width, height: fused.height, data: out };
+}
