@@ -7,7 +7,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError, RequestError } from '../errors.ts';
 import { loadManifest } from '../infer/manifest.ts';
 import { modelsFolderPath } from './models-folder.ts';
