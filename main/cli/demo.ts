@@ -22,7 +22,7 @@ import { ProgressBar } from './progress-bar.ts';
 
 /** Why the networks can trail the baselines here: said in the report, so nobody reads the demo as the models' quality. */
 const SYNTHETIC_CAVEAT =
-  'The networks were trained on real WorldView-2 and IKONOS scenes; this generated scene has a simpler, synthetic texture, ' +
+  'The networks were trained on real WorldView-2, WorldView-3, IKONOS and unnamed-sensor scenes; this generated scene has a simpler, synthetic texture, ' +
   'so on it the classical methods can score better. Their quality on held-out real data is in models/README.md.';
 
 /** Why the self-check can miss on this scene: said beside its pick, so its miss is not read as its quality on real data. */
