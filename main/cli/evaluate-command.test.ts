@@ -65,7 +65,7 @@ test('human output: the table on stdout, progress steps on stderr', () => {
   assert.match(r.stderr, /\[1\/3\] fr: low-pass PAN/);
 });
 
-test('exit codes: 2 usage, 3 bad input, 5 existing report', () => {
+test('exit codes: 2 usage (also an unknown method), 3 bad input, 5 existing report', () => {
   const base = ['--pan', scene.panPath, '--ms', scene.msPath, '--out', join(root, 'codes')];
   let r = run([...base, '--methods', 'exp', '--protocol', 'xx']);
   assert.equal(r.status, 2);
@@ -77,7 +77,7 @@ test('exit codes: 2 usage, 3 bad input, 5 existing report', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /missing --ms/);
   r = run([...base, '--methods', 'exp,nosuch', '--protocol', 'fr', '--json']);
-  assert.equal(r.status, 3);
+  assert.equal(r.status, 2); // an unknown method is a usage error (issue 13)
   assert.equal(JSON.parse(r.stdout).error.code, 'unknown-method');
   r = run(['--pan', scene.panPath, '--ms', scene.msPath, '--out', join(root, 'report'), '--methods', 'exp', '--protocol', 'fr']);
   assert.equal(r.status, 5);
