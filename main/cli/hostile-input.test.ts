@@ -413,7 +413,7 @@ describe('bad options: exit 2 and the option named', { concurrency: 3 }, () => {
     test(name, async () => {
       const out = outFolder();
       const run = await check(args(out), out, { code: 2, message });
-      assert.match(run.stderr, /Run `panforge --help` for usage/);
+      assert.match(run.stderr, /Run `panforge (\w+ )?--help` for usage/);
     });
   usage('--tile -5', (o) => sharpenArgs(o, ['--tile', '-5']), /--tile must be an integer from 16 to 8192; got "-5"/);
   usage('--tile 1.5', (o) => sharpenArgs(o, ['--tile', '1.5']), /--tile must be an integer .*got "1\.5"/);
@@ -425,7 +425,7 @@ describe('bad options: exit 2 and the option named', { concurrency: 3 }, () => {
   usage('--compress BZIP', (o) => sharpenArgs(o, ['--compress', 'BZIP']), /--compress must be one of ZSTD, DEFLATE, LZW, NONE; got "BZIP"/);
   usage('--max-memory lots', (o) => sharpenArgs(o, ['--max-memory', 'lots']), /--max-memory must be a size such as 4G/);
   usage('--max-pixels -1', (o) => sharpenArgs(o, ['--max-pixels', '-1']), /--max-pixels must be a number ≥ 1/);
-  usage('an unknown option', (o) => sharpenArgs(o, ['--fast']), /Unknown option '--fast'/);
+  usage('an unknown option', (o) => sharpenArgs(o, ['--fast']), /unknown option '?--fast'?/i);
   usage('a stray positional argument', (o) => sharpenArgs(o, ['extra.tif']), /Unexpected argument 'extra\.tif'/);
   usage('--out missing', () => ['sharpen', '--pan', s16.panPath, '--ms', s16.msPath, '--method', 'gsa', '--quiet'], /missing --out/);
   usage('an unknown command', () => ['sharpn'], /unknown command "sharpn"/);

@@ -165,6 +165,15 @@ export class GeoTiffWriter {
    */
   async storeBandStatistics(): Promise<void> {
     if (this.closed) throw new Error('GeoTiffWriter already closed');
+    try {
+      await this.computeBandStatistics();
+    } catch (err) {
+      // Statistics read the partial file back: a failure there is a write that did not land (EFBIG, ENOSPC, EIO).
+      throw err instanceof OutputError ? err : writeFailure(this.options.path, err);
+    }
+  }
+
+  private async computeBandStatistics(): Promise<void> {
     await this.dataset.flushAsync();
     for (let b = 1; b <= this.dataset.bands.count(); b++) {
       const band = this.dataset.bands.get(b);
