@@ -12,7 +12,6 @@ import { createGeoTiff } from '../io/create-geotiff.ts';
 import { gdal } from '../io/gdal.ts';
 import { sharpen } from '../jobs/sharpen.ts';
 import { sharedDataFolder, tempFolder } from '../testing/temp-folder.ts';
-import { writeSyntheticScene } from '../testing/synthetic-scene.ts';
 import { modelsFolder } from './registry.ts';
 
 const dir = tempFolder('radiometry');
@@ -66,17 +65,13 @@ async function writeRaster(path: string, r: Raster, dataType: string, pixel: num
   }
 }
 
-/** The 11-bit PAN/MS crop of a shared scene, or a synthetic 11-bit scene where the shared data is absent. */
-async function sourceScene(key: keyof typeof CROP, bands: number): Promise<{ ms: Raster; pan: Raster; origin: string }> {
+/** The 11-bit PAN/MS crop of a shared scene. */
+async function sourceScene(key: keyof typeof CROP): Promise<{ ms: Raster; pan: Raster; origin: string }> {
   const c = CROP[key];
   const shared = sharedDataFolder();
-  if (existsSync(join(shared, `${c.scene}_ms.tif`))) {
-    const ms = await readRaster(join(shared, `${c.scene}_ms.tif`), c.col, c.row, MS_PX, MS_PX);
-    const pan = await readRaster(join(shared, `${c.scene}_pan.tif`), 4 * c.col, 4 * c.row, 4 * MS_PX, 4 * MS_PX);
-    return { ms, pan, origin: `${c.scene} MS ${c.col},${c.row} ${MS_PX}²` };
-  }
-  const syn = await writeSyntheticScene({ folder: join(dir, `syn-${key}`), panWidth: 4 * MS_PX, panHeight: 4 * MS_PX, bands, ratio: 4, bitDepth: null });
-  return { ms: await readRaster(syn.msPath), pan: await readRaster(syn.panPath), origin: 'synthetic 11-bit scene (shared data absent)' };
+  const ms = await readRaster(join(shared, `${c.scene}_ms.tif`), c.col, c.row, MS_PX, MS_PX);
+  const pan = await readRaster(join(shared, `${c.scene}_pan.tif`), 4 * c.col, 4 * c.row, 4 * MS_PX, 4 * MS_PX);
+  return { ms, pan, origin: `${c.scene} MS ${c.col},${c.row} ${MS_PX}²` };
 }
 
 const CONTAINERS = [
@@ -89,9 +84,15 @@ const CONTAINERS = [
 const manifests = existsSync(modelsFolder()) ? readdirSync(modelsFolder()).filter((f) => f.endsWith('.manifest.json')).map((f) => f.replace('.manifest.json', '')).sort() : [];
 
 for (const model of manifests) {
-  test(`${model}: the same fused result from an 11-bit, 16-bit, float and 8-bit copy of one scene`, async () => {
+  test(`${model}: the same fused result from an 11-bit, 16-bit, float and 8-bit copy of one scene`, async (t) => {
     const bands = model.endsWith('-wv2') ? 8 : 4;
-    const src = await sourceScene(bands === 8 ? 'wv2' : 'ikonos', bands);
+    if (!existsSync(join(sharedDataFolder(), `${CROP[bands === 8 ? 'wv2' : 'ikonos'].scene}_ms.tif`))) {
+      // The generated scene saturates the networks' output range, so it says nothing here; the transform's container
+      // invariance on generated data is models/tests/test_normalization.py's.
+      t.skip(`needs the sample scenes, not found in ${sharedDataFolder()} (set PANFORGE_SHARED); test_normalization.py covers the transform`);
+      return;
+    }
+    const src = await sourceScene(bands === 8 ? 'wv2' : 'ikonos');
     const results: Raster[] = [];
     for (const c of CONTAINERS) {
       const base = join(dir, `${model}-${c.dataType}-${c.factor}`);
