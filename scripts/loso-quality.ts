@@ -14,15 +14,15 @@
  * are cached beside the folder (loso-cache/) and reused while its models are the same files (sha256).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mtfDegrade } from '../main/engine/dsp/mtf-degrade.ts';
 import { loadManifest } from '../main/engine/infer/manifest.ts';
 import type { BandBlock } from '../main/engine/raster/band-block.ts';
-import { bandGains, readAll, readWindow, scoreMethod, sharedDataFolder, writeFloat32, type RegionResult } from './model-quality.ts';
-import { markdownTable, replaceSection, verdictLines, verdicts, type QualityRow } from './model-quality-table.ts';
+import { bandGains, readAll, readWindow, runAsScript, scoreMethod, sharedDataFolder, updateModelsReadme, writeFileAtomically, writeFloat32, type RegionResult } from './model-quality.ts';
+import { markdownTable, verdictLines, verdicts, type QualityRow } from './model-quality-table.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const RATIO = 4;
@@ -88,8 +88,7 @@ function recordInShippedManifests(list: ReturnType<typeof verdicts>): void {
         beatsBestClassicalOnSamAndErgas: v.beatsSam && v.beatsErgas,
       })),
     };
-    writeFileSync(`${path}.partial`, `${JSON.stringify(json, null, 1)}\n`);
-    renameSync(`${path}.partial`, path);
+    writeFileAtomically(path, `${JSON.stringify(json, null, 1)}\n`);
   }
 }
 
@@ -137,7 +136,7 @@ async function main(): Promise<number> {
             process.stderr.write(`loso-quality: without ${sensor} (${bandsCount} bands) ${m}: SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)} Q2n ${r.indices.Q2n.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
           }
           mkdirSync(cacheDir, { recursive: true });
-          writeFileSync(cachePath, JSON.stringify({ key: cacheKey, what: prepared.what, results }, null, 1));
+          writeFileAtomically(cachePath, JSON.stringify({ key: cacheKey, what: prepared.what, results }, null, 1));
           rmSync(dir, { recursive: true, force: true });
         }
         for (const net of nets) {
@@ -178,26 +177,13 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${body}\n`);
   if (values.json) {
-    writeFileSync(`${values.json}.partial`, JSON.stringify({ command, rows, verdicts: list }, null, 1));
-    renameSync(`${values.json}.partial`, values.json);
+    writeFileAtomically(values.json, JSON.stringify({ command, rows, verdicts: list }, null, 1));
   }
   if (!values['no-readme']) {
     recordInShippedManifests(list);
-    const readmePath = join(root, 'models', 'README.md');
-    const updated = replaceSection(readFileSync(readmePath, 'utf8'), body, readmePath, MARKERS);
-    writeFileSync(`${readmePath}.partial`, updated);
-    renameSync(`${readmePath}.partial`, readmePath);
-    process.stderr.write(`loso-quality: table written to ${readmePath}\n`);
+    process.stderr.write(`loso-quality: table written to ${updateModelsReadme(body, MARKERS)}\n`);
   }
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      process.stderr.write(`loso-quality: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, 'loso-quality', main);

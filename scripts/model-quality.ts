@@ -228,6 +228,31 @@ function mean(results: readonly RegionResult[]): { indices: QualityIndices; seco
   };
 }
 
+/** Writes `text` to `path` through `path.partial` and a rename, so a killed run never leaves a torn file. */
+export function writeFileAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.partial`, text);
+  renameSync(`${path}.partial`, path);
+}
+
+/** Replaces a marked section of models/README.md with `body`; returns the README's path. */
+export function updateModelsReadme(body: string, markers?: readonly [string, string]): string {
+  const readmePath = join(root, 'models', 'README.md');
+  writeFileAtomically(readmePath, replaceSection(readFileSync(readmePath, 'utf8'), body, readmePath, markers));
+  return readmePath;
+}
+
+/** Runs a script's main() when the file is executed directly: exit code from main, errors as one line. */
+export function runAsScript(url: string, name: string, main: () => Promise<number>): void {
+  if (url !== `file://${process.argv[1]}`) return;
+  main().then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { models: { type: 'string' }, 'no-readme': { type: 'boolean' }, json: { type: 'string' } } });
   const folder = modelsFolder();
@@ -287,25 +312,12 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${body}\n`);
   if (values.json) {
-    writeFileSync(`${values.json}.partial`, JSON.stringify({ command, rows, perRegion }, null, 1));
-    renameSync(`${values.json}.partial`, values.json);
+    writeFileAtomically(values.json, JSON.stringify({ command, rows, perRegion }, null, 1));
   }
   if (!values['no-readme']) {
-    const readmePath = join(root, 'models', 'README.md');
-    const updated = replaceSection(readFileSync(readmePath, 'utf8'), body, readmePath);
-    writeFileSync(`${readmePath}.partial`, updated);
-    renameSync(`${readmePath}.partial`, readmePath);
-    process.stderr.write(`model-quality: table written to ${readmePath}\n`);
+    process.stderr.write(`model-quality: table written to ${updateModelsReadme(body)}\n`);
   }
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      process.stderr.write(`model-quality: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsScript(import.meta.url, 'model-quality', main);
