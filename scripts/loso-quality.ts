@@ -10,7 +10,8 @@
  * 0.15), or, for the published WorldView-3 patch set (already reduced; one distinct patch), that patch tiled 4×4
  * (`panforge_models.data --mosaic`). Each network of that fold and the EXP, GSA and MTF-GLP baselines sharpen it
  * through the engine's sharpen job (512 px tiles, GGPNet 256; CPU), and the engine's reduced-resolution indices score each
- * output against the original MS. The README section between the loso-quality markers is replaced. A fold's scores
+ * output against the original MS. The README section between the loso-quality markers is replaced. Issue 14's
+ * section (loso-adapt markers): each network again with `--adapt`, and `recommend`'s pick on the same scene. A fold's scores
  * are cached beside the folder (loso-cache/) and reused while its models are the same files (sha256).
  */
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mtfDegrade } from '../main/engine/dsp/mtf-degrade.ts';
 import { loadManifest } from '../main/engine/infer/manifest.ts';
+import { recommend } from '../main/engine/jobs/recommend.ts';
 import type { BandBlock } from '../main/engine/raster/band-block.ts';
 import { bandGains, readAll, readWindow, runAsScript, scoreMethod, sharedDataFolder, updateModelsReadme, writeFileAtomically, writeFloat32, type RegionResult } from './model-quality.ts';
 import { markdownTable, verdictLines, verdicts, type QualityRow } from './model-quality-table.ts';
@@ -29,6 +31,9 @@ const RATIO = 4;
 const PAN_GAIN = 0.15;
 const BASELINES = ['exp', 'gsa', 'mtf-glp'] as const;
 const MARKERS = ['<!-- loso-quality:start -->', '<!-- loso-quality:end -->'] as const;
+const ADAPT_MARKERS = ['<!-- loso-adapt:start -->', '<!-- loso-adapt:end -->'] as const;
+/** Bumped when what a fold's cache holds changes (v3: the self-check's ranking and pick). */
+const CACHE_VERSION = 'v3';
 const GENERIC_GAIN = 0.3;
 
 /** Where each sensor's data lives (models/panforge_models/data.py holds the same list for training). */
@@ -44,6 +49,9 @@ interface Prepared {
   readonly panPath: string;
   readonly ref: BandBlock<Float64Array>;
   readonly what: string;
+  /** The scene as a user would open it (the sensor's bands, full resolution) for the self-check; the published
+   * WorldView-3 patch exists only reduced, so there it is the mosaic above. */
+  readonly scene: { readonly msPath: string; readonly panPath: string };
 }
 
 async function prepareSensor(sensor: string, bands: readonly string[], dir: string): Promise<Prepared> {
@@ -52,7 +60,8 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
   if (src.patches) {
     const proc = spawnSync('/usr/bin/python3', ['-m', 'panforge_models.data', '--mosaic', src.patches, '--bands', bands.join(','), '--out', dir], { cwd: join(root, 'models'), env: { ...process.env, PYTHONPATH: '.' }, encoding: 'utf8' });
     if (proc.status !== 0) throw new Error(`mosaic of ${src.patches} failed: ${proc.stderr}`);
-    return { msPath: join(dir, 'ms.tif'), panPath: join(dir, 'pan.tif'), ref: await readAll(join(dir, 'ref.tif')), what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits` };
+    const mosaic = { msPath: join(dir, 'ms.tif'), panPath: join(dir, 'pan.tif') };
+    return { ...mosaic, scene: mosaic, ref: await readAll(join(dir, 'ref.tif')), what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits` };
   }
   const data = sharedDataFolder();
   const msFile = join(data, `${src.scene}_ms.tif`);
@@ -66,7 +75,10 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
   const panPath = join(dir, 'pan.tif');
   await writeFloat32(msPath, mtfDegrade(ms, gains, RATIO), bands, RATIO, metadata);
   await writeFloat32(panPath, mtfDegrade(pan, [PAN_GAIN], RATIO), ['Pan'], 1, metadata);
-  return { msPath, panPath, ref: ms, what: `${src.scene}, whole scene (MS ${w.width}×${w.height}), Wald with ${src.mtfSensor ?? 'generic'} MS gains, PAN gain ${PAN_GAIN}` };
+  const scene = { msPath: join(dir, 'scene-ms.tif'), panPath: join(dir, 'scene-pan.tif') };
+  await writeFloat32(scene.msPath, ms, bands, RATIO, metadata);
+  await writeFloat32(scene.panPath, pan, ['Pan'], 1, metadata);
+  return { msPath, panPath, scene, ref: ms, what: `${src.scene}, whole scene (MS ${w.width}×${w.height}), Wald with ${src.mtfSensor ?? 'generic'} MS gains, PAN gain ${PAN_GAIN}` };
 }
 
 /** Each shipped model's manifest (models/onnx) gets its network's leave-one-sensor-out verdicts (`leaveOneSensorOut`):
@@ -92,6 +104,93 @@ function recordInShippedManifests(list: ReturnType<typeof verdicts>): void {
   }
 }
 
+/** What the self-check measured on a left-out sensor's scene, per entry (held-back Wald windows). */
+interface Ranked {
+  readonly name: string;
+  readonly kind: 'classical' | 'network';
+  readonly adapt: boolean;
+  readonly sam: number;
+  readonly ergas: number;
+}
+
+interface SelfCheck {
+  readonly ranking: readonly Ranked[];
+  /** The pick and the method behind it (what `--method` gets). */
+  readonly pick: { readonly name: string; readonly method: string };
+}
+
+interface FoldScores {
+  readonly key: string;
+  readonly what: string;
+  readonly results: RegionResult[];
+  readonly selfCheck: SelfCheck;
+}
+
+interface FoldAdaptation {
+  readonly sensor: string;
+  readonly bands: number;
+  readonly nets: readonly { readonly model: string; readonly id: string }[];
+  readonly results: readonly RegionResult[];
+  readonly selfCheck: SelfCheck;
+}
+
+/** Issue 14 on a left-out sensor: `recommend` with the fold's networks on that sensor's scene as a user opens it.
+ * Its protocol is the adaptation's own: the scene's Wald-degraded copy, adapted variants fitted on half of the seeded
+ * windows, every entry scored on the other half against the original MS. (Adapting on the whole degraded scene above
+ * is not possible: its MS, 80² px for a 320² scene, is smaller than one adaptation window.) */
+async function selfCheck(prepared: Prepared, label: string): Promise<SelfCheck> {
+  const result = await recommend({ ...prepared.scene, seed: 1, device: 'cpu' });
+  process.stderr.write(`loso-quality: ${label} recommend picks ${result.recommended.name} (${(result.elapsedMs / 1000).toFixed(1)} s)\n`);
+  return {
+    ranking: result.ranking.map((r) => ({ name: r.name, kind: r.kind, adapt: r.adapt, sam: r.sam, ergas: r.ergas })),
+    pick: { name: result.recommended.name, method: result.recommended.method },
+  };
+}
+
+/** The issue-14 section: per left-out sensor and network, as trained vs adapted vs the best classical method on the
+ * self-check's held-back windows; then its pick against the best whole-scene ERGAS of the table above. */
+function adaptationSection(folds: readonly FoldAdaptation[], command: string): string {
+  const f3 = (v: number) => v.toFixed(3);
+  const lines = [
+    `Generated ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`${command}\` (the folds above; \`recommend\` seed 1 on each left-out sensor's scene: held-back windows' SAM° / ERGAS).`,
+    '',
+    '| left-out sensor | model | as trained | `--adapt` | best classical | adapted beats itself | adapted beats best classical |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const tally = new Map<string, { self: number; classical: number; total: number }>();
+  const picks: string[] = [];
+  for (const fold of folds) {
+    const { ranking, pick } = fold.selfCheck;
+    const classical = ranking.filter((r) => r.kind === 'classical');
+    const bestSam = Math.min(...classical.map((r) => r.sam));
+    const bestErgas = Math.min(...classical.map((r) => r.ergas));
+    for (const net of fold.nets) {
+      const plain = ranking.find((r) => r.name === net.id);
+      const adapted = ranking.find((r) => r.name === `${net.id} --adapt`);
+      if (!plain || !adapted) continue;
+      const self = adapted.sam < plain.sam && adapted.ergas < plain.ergas;
+      const beatsClassical = adapted.sam < bestSam && adapted.ergas < bestErgas;
+      const t = tally.get(net.model) ?? { self: 0, classical: 0, total: 0 };
+      tally.set(net.model, { self: t.self + (self ? 1 : 0), classical: t.classical + (beatsClassical ? 1 : 0), total: t.total + 1 });
+      lines.push(`| ${fold.sensor} (${fold.bands}) | ${net.model} | ${f3(plain.sam)} / ${f3(plain.ergas)} | ${f3(adapted.sam)} / ${f3(adapted.ergas)} | ${f3(bestSam)} / ${f3(bestErgas)} | ${self ? 'yes' : 'no'} | ${beatsClassical ? 'yes' : 'no'} |`);
+    }
+    // The pick against the whole degraded scene (table above; unadapted methods only, see the section's text).
+    const best = fold.results.reduce((a, b) => (b.indices.ERGAS < a.indices.ERGAS ? b : a));
+    const picked = fold.results.find((r) => r.method === pick.method);
+    const verdict = picked ? `${f3(picked.indices.ERGAS)} on the whole scene vs best \`${best.method}\` ${f3(best.indices.ERGAS)}: ${picked.indices.ERGAS <= best.indices.ERGAS * 1.02 ? 'within' : 'NOT within'} 2 %` : 'not scored on the whole scene';
+    picks.push(`- ${fold.sensor} (${fold.bands} bands): picks \`${pick.name}\`; \`${pick.method}\` ${verdict}.`);
+  }
+  return [
+    ...lines,
+    '',
+    'Summary (adapted: beats its unadapted self on SAM and ERGAS / beats the best classical method on SAM and ERGAS):',
+    ...[...tally].map(([model, t]) => `- ${model}: ${t.self} of ${t.total} / ${t.classical} of ${t.total}`),
+    '',
+    'The self-check\'s pick, and that method (unadapted) on the whole degraded scene of the table above:',
+    ...picks,
+  ].join('\n');
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { folder: { type: 'string' }, folds: { type: 'string' }, 'no-readme': { type: 'boolean' }, json: { type: 'string' } } });
   const folder = resolve(values.folder ?? join(root, 'models', 'runs', 'loso-onnx'));
@@ -102,6 +201,7 @@ async function main(): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'panforge-loso-'));
   const rows: QualityRow[] = [];
   const notes: string[] = [];
+  const adaptation: FoldAdaptation[] = [];
   const started = Date.now();
   try {
     for (const fold of folds) {
@@ -116,12 +216,14 @@ async function main(): Promise<number> {
         const bands = bandsCount === 8 ? src?.bands8 : src?.bands4;
         if (!src || !bands) throw new Error(`${fold}: no ${bandsCount}-band data for ${sensor}`);
         // A fold's scores are kept (models/runs/loso-cache) and reused while its models are the same files.
-        const cacheKey = nets.map((n) => n.sha256).sort().join(',');
+        const cacheKey = [CACHE_VERSION, ...nets.map((n) => n.sha256).sort()].join(',');
         const cachePath = join(cacheDir, `${fold}-${bandsCount}.json`);
-        const cached = existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as { key: string; what: string; results: RegionResult[] }) : null;
+        const cached = existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as FoldScores) : null;
         let results: RegionResult[];
+        let check: SelfCheck;
         if (cached && cached.key === cacheKey) {
           results = cached.results;
+          check = cached.selfCheck;
           notes.push(`- ${sensor} (${bandsCount} bands): ${cached.what}.`);
           process.stderr.write(`loso-quality: without ${sensor} (${bandsCount} bands): scores reused from ${cachePath}\n`);
         } else {
@@ -135,8 +237,10 @@ async function main(): Promise<number> {
             const r = results.at(-1)!;
             process.stderr.write(`loso-quality: without ${sensor} (${bandsCount} bands) ${m}: SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)} Q2n ${r.indices.Q2n.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
           }
+          check = await selfCheck(prepared, `without ${sensor} (${bandsCount} bands)`);
+          if (!results.some((r) => r.method === check.pick.method)) results.push(await scoreMethod(check.pick.method, prepared, prepared.ref, dir, 11, 512));
           mkdirSync(cacheDir, { recursive: true });
-          writeFileAtomically(cachePath, JSON.stringify({ key: cacheKey, what: prepared.what, results }, null, 1));
+          writeFileAtomically(cachePath, JSON.stringify({ key: cacheKey, what: prepared.what, results, selfCheck: check } satisfies FoldScores, null, 1));
           rmSync(dir, { recursive: true, force: true });
         }
         for (const net of nets) {
@@ -146,6 +250,7 @@ async function main(): Promise<number> {
             if (isNet || (BASELINES as readonly string[]).includes(r.method)) rows.push({ model, method: r.method, kind: isNet ? 'network' : 'classical', indices: r.indices, seconds: r.seconds });
           }
         }
+        adaptation.push({ sensor, bands: bandsCount, nets: nets.map((n) => ({ model: n.name, id: n.network.toLowerCase() })), results, selfCheck: check });
       }
     }
   } finally {
@@ -177,12 +282,14 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${body}\n`);
   if (values.json) {
-    writeFileAtomically(values.json, JSON.stringify({ command, rows, verdicts: list }, null, 1));
+    writeFileAtomically(values.json, JSON.stringify({ command, rows, verdicts: list, adaptation }, null, 1));
   }
-  if (!values['no-readme']) {
-    recordInShippedManifests(list);
-    process.stderr.write(`loso-quality: table written to ${updateModelsReadme(body, MARKERS)}\n`);
-  }
+  const adaptBody = adaptationSection(adaptation, command);
+  process.stdout.write(`\n${adaptBody}\n`);
+  if (values['no-readme']) return 0;
+  recordInShippedManifests(list);
+  process.stderr.write(`loso-quality: table written to ${updateModelsReadme(body, MARKERS)}\n`);
+  updateModelsReadme(adaptBody, ADAPT_MARKERS);
   return 0;
 }
 
