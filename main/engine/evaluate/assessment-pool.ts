@@ -86,7 +86,7 @@ class Lane {
   request(message: AssessmentMessage, transfer: readonly ArrayBuffer[]): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     if (this.rpc.busy) return Promise.reject(new Error('assessment pool: a lane has one request in flight at a time'));
-    return this.rpc.call(message.kind, message, { transfer });
+    return this.rpc.call(message.kind, 'setup' in message ? message.setup : message.input, { transfer });
   }
 }
 

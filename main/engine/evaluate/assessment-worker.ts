@@ -11,7 +11,7 @@ import { serveRpc } from '../rpc/rpc-server.ts';
 import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork } from './full-resolution-tile.ts';
 import { type ReducedResolutionTileOutput, type ReducedResolutionTileSetup, ReducedResolutionTileWork } from './reduced-resolution-tile.ts';
 
-/** A request's payload (its method is the `kind`). */
+/** A request before it is sent: its method is the `kind`, its payload the setup or the input. */
 export type AssessmentMessage =
   | { readonly kind: 'setup-fr'; readonly setup: FullResolutionTileSetup }
   | { readonly kind: 'setup-rr'; readonly setup: ReducedResolutionTileSetup }
@@ -26,20 +26,23 @@ if (!port) throw new Error('assessment-worker: not started as a worker thread; u
 let fr: FullResolutionTileWork | null = null;
 let rr: ReducedResolutionTileWork | null = null;
 
-async function handle(message: AssessmentMessage): Promise<AssessmentOutput> {
-  switch (message.kind) {
+// The pool is our own code in this process: each method's payload is what AssessmentMessage says it is.
+async function handle(method: string, payload: unknown): Promise<AssessmentOutput> {
+  switch (method) {
     case 'setup-fr':
-      fr = new FullResolutionTileWork(message.setup);
+      fr = new FullResolutionTileWork(payload as FullResolutionTileSetup);
       return null;
     case 'setup-rr':
-      rr = new ReducedResolutionTileWork(message.setup);
+      rr = new ReducedResolutionTileWork(payload as ReducedResolutionTileSetup);
       return null;
     case 'tile-fr':
       if (!fr) throw new Error('assessment worker: full-resolution tile before setup-fr');
-      return fr.run(message.input);
+      return fr.run(payload as FullResolutionTileInput);
     case 'tile-rr':
       if (!rr) throw new Error('assessment worker: reduced-resolution tile before setup-rr');
-      return rr.run(message.input);
+      return rr.run(payload as MetricTile);
+    default:
+      throw new Error(`assessment worker: unknown method ${method}`);
   }
 }
 
@@ -47,8 +50,7 @@ serveRpc(
   { post: (message, transfer) => port.postMessage(message, [...transfer]), onMessage: (listener) => port.on('message', listener) },
   {
     where: 'assessment worker',
-    // The pool (our own code, same process) sends the whole message as the payload, its kind as the method.
-    handle: (_method, payload) => handle(payload as AssessmentMessage),
+    handle,
     transferOf: (output) => {
       const buffer = (output as AssessmentOutput)?.sam?.data.buffer;
       return buffer instanceof ArrayBuffer ? [buffer] : [];
