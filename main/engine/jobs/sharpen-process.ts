@@ -40,6 +40,7 @@ export async function sharpenInChild(options: SharpenOptions, ctx: JobContext = 
   if (child.pid !== undefined) hooks.onChild?.(child.pid);
   const client = new EngineClient({
     start: () => child,
+    strict: true,
     crashError: (exit) =>
       new EngineCrashedError(
         `the engine process stopped unexpectedly (${exit}) while sharpening into ${options.outPath}; no output was kept. Run it again; if it repeats, try --device cpu or a smaller --tile / --batch`,

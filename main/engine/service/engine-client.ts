@@ -29,6 +29,9 @@ export interface EngineClientOptions {
   readonly log?: (message: string) => void;
   /** What a call and a job get when the engine dies under them, from how it ended [default: the app's message]. */
   readonly crashError?: (exit: string) => EngineCrashedError;
+  /** A malformed message from the engine fails every pending call and stops the engine, instead of being logged
+   * and ignored [default false; the CLI's one-run engines set it]. */
+  readonly strict?: boolean;
 }
 
 function appCrashError(exit: string): EngineCrashedError {
@@ -125,7 +128,11 @@ export class EngineClient {
       { post: (message) => transport.post(message) },
       {
         where: 'engine',
-        onMalformed: (err) => this.options.log?.(`engine sent a malformed message, ignored: ${err.message}`),
+        onMalformed: (err) => {
+          if (!this.options.strict) return this.options.log?.(`engine sent a malformed message, ignored: ${err.message}`);
+          rpc.fail(err);
+          this.stop();
+        },
         onNotice: (topic, payload) => this.notice(topic, payload),
       },
     );
