@@ -2,9 +2,9 @@
  * @module scripts/build-cli
  * `npm run build:cli`: the command-line tool as plain JavaScript (no TypeScript loader at run time), in dist/cli:
  * - esbuild bundles (ESM, code-split so `--version` and `--help` load neither GDAL nor the engine): panforge.js
- *   (the CLI, used by bin/panforge.mjs once installed), sharpen-process-entry.js (the engine child), and the
+ *   (the CLI, used by bin/panforge.mjs once installed), engine-service.js (the engine child), and the
  *   inference and assessment worker threads, each beside the others as the engine expects
- *   (sharpen-process.ts, worker-backend.ts, assessment-pool.ts look for them next to their own bundle);
+ *   (fork-engine.ts, worker-backend.ts, assessment-pool.ts look for them next to their own bundle);
  * - with `--natives`, dist/cli/node_modules: the native modules and their run-time dependencies, copied from this
  *   checkout's node_modules (gdal-async as built here against the system GDAL; onnxruntime-node's CPU library
  *   for this platform; chart.js for the evaluation report). The npm package carries them, so installing it runs
@@ -38,7 +38,7 @@ export async function buildCli(options: CliBuildOptions = {}): Promise<{ outDir:
     absWorkingDir: root,
     entryPoints: {
       panforge: join(root, 'main/cli/index.ts'),
-      'sharpen-process-entry': join(root, 'main/engine/jobs/sharpen-process-entry.ts'),
+      'engine-service': join(root, 'main/engine/service/entry.ts'),
       'inference-worker': join(root, 'main/engine/infer/inference-worker.ts'),
       'assessment-worker': join(root, 'main/engine/evaluate/assessment-worker.ts'),
     },

@@ -105,12 +105,13 @@ test('the inference worker bundle runs a network in a worker thread without tsx'
     worker.postMessage(message);
   });
   try {
-    const opened = await ask({ kind: 'open', id: 1, manifestPath, device: 'cpu' });
-    assert.equal(opened.ok, true, JSON.stringify(opened));
+    const opened = await ask({ kind: 'request', id: 1, method: 'open', payload: { manifestPath, device: 'cpu' } });
+    assert.equal(opened.kind, 'result', JSON.stringify(opened));
+    const { backend } = opened.value as { backend: string };
     const shape = { msBands: 4, msHeight: 8, msWidth: 8, panHeight: 32, panWidth: 32, outBands: 4 };
-    const ran = await ask({ kind: 'run', id: 2, backend: opened.backend, batch: { n: 2, ms: new Float32Array(2 * 4 * 64).fill(0.25), pan: new Float32Array(2 * 1024).fill(0.25) }, shape });
-    assert.equal(ran.ok, true, JSON.stringify(ran));
-    assert.ok(ran.out instanceof Float32Array && ran.out.length === 2 * 4 * 1024);
+    const ran = await ask({ kind: 'request', id: 2, method: 'run', payload: { backend, batch: { n: 2, ms: new Float32Array(2 * 4 * 64).fill(0.25), pan: new Float32Array(2 * 1024).fill(0.25) }, shape } });
+    assert.equal(ran.kind, 'result', JSON.stringify(ran));
+    assert.ok(ran.value instanceof Float32Array && ran.value.length === 2 * 4 * 1024);
   } finally {
     await worker.terminate();
   }
@@ -124,13 +125,13 @@ test('the assessment worker bundle computes a reduced-resolution tile in a worke
   });
   try {
     const [bands, width, height] = [4, 64, 64];
-    const setup = await ask({ kind: 'setup-rr', id: 1, setup: { bands, width, height, ratio: 4, bitDepth: 11, samMap: true } });
-    assert.equal(setup.ok, true, JSON.stringify(setup));
+    const setup = await ask({ kind: 'request', id: 1, method: 'setup-rr', payload: { bands, width, height, ratio: 4, bitDepth: 11, samMap: true } });
+    assert.equal(setup.kind, 'result', JSON.stringify(setup));
     const window = { colOff: 0, rowOff: 0, width, height };
     const ref = new Float64Array(bands * width * height).map((_, i) => 100 + (i % 97));
-    const tile = await ask({ kind: 'tile-rr', id: 2, input: { core: window, read: window, ref: { bands, width, height, data: ref }, fused: { bands, width, height, data: ref.map((v) => v + 1) } } });
-    assert.equal(tile.ok, true, JSON.stringify(tile));
-    const output = tile.output as { state: { parts: unknown[] }; sam: { data: Float32Array } };
+    const tile = await ask({ kind: 'request', id: 2, method: 'tile-rr', payload: { core: window, read: window, ref: { bands, width, height, data: ref }, fused: { bands, width, height, data: ref.map((v) => v + 1) } } });
+    assert.equal(tile.kind, 'result', JSON.stringify(tile));
+    const output = tile.value as { state: { parts: unknown[] }; sam: { data: Float32Array } };
     assert.equal(output.state.parts.length, 6, 'Q2n, Q, SAM, ERGAS, SCC, PSNR');
     assert.ok(output.sam.data instanceof Float32Array && output.sam.data.length === width * height);
   } finally {

@@ -280,12 +280,13 @@ function fallbackEngine(sceneView: SceneView) {
   const started: { outPath: string; snapshot: JobSnapshot }[] = [];
   const transport: EngineTransport = {
     post(message) {
-      if (message.method === 'sceneOpen') send({ kind: 'reply', callId: message.callId, reply: { ok: true, value: sceneView } });
+      if (message.kind !== 'request') return;
+      if (message.method === 'sceneOpen') send({ kind: 'result', id: message.id, value: sceneView });
       if (message.method === 'jobStart') {
         const { request, outPath } = message.payload as { request: JobStartRequest; outPath: string };
         const snapshot: JobSnapshot = { jobId: 'j-fake', ...request, state: 'queued', progress: null, error: null, result: null, createdAt: new Date().toISOString() };
         started.push({ outPath, snapshot });
-        send({ kind: 'reply', callId: message.callId, reply: { ok: true, value: snapshot } });
+        send({ kind: 'result', id: message.id, value: snapshot });
       }
     },
     onMessage: (l) => (listener = l),
@@ -302,8 +303,8 @@ function fallbackEngine(sceneView: SceneView) {
     const result = { layer, device: runner.device, deviceReason: cuda.reason, deviceEvents: runner.events, modelName: 'fake', elapsedMs: 1, megapixelsPerSecond: 1, tiles: 4, tileSizePx: 64, width: 4, height: 4, dataType: 'Float32' };
     const job = { ...started[0]!.snapshot, state: 'done' };
     // A result whose events are not strings never reaches the app: the client drops the message.
-    send({ kind: 'event', event: { type: 'state', job: { ...job, result: { ...result, deviceEvents: [42] } } } });
-    send({ kind: 'event', event: { type: 'state', job: { ...job, result } } });
+    send({ kind: 'notice', topic: 'job-event', payload: { type: 'state', job: { ...job, result: { ...result, deviceEvents: [42] } } } });
+    send({ kind: 'notice', topic: 'job-event', payload: { type: 'state', job: { ...job, result } } });
   };
   return { transport, started, finish };
 }

@@ -107,7 +107,7 @@ test('Ctrl-C cancels: exit 130 and no partial file', async () => {
 function engineChild(cliPid: number): number | null {
   try {
     const children = readFileSync(`/proc/${cliPid}/task/${cliPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sharpen-process-entry')) ?? null;
+    return children.find((pid) => /engine\/service\/entry\.ts|engine-service\.js/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) ?? null;
   } catch {
     return null;
   }

@@ -137,7 +137,7 @@ test('a worker that dies fails the pass with a clear error and leaves no map', a
   assert.deepEqual(readdirSync(folder).filter((f) => f.startsWith('fr_crash')), []);
   // A worker that reports an error: it comes back as the same kind of error.
   const throws = new URL(
-    `data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => parentPort.postMessage({ id: m.id, ok: false, error: { name: 'InputError', code: 'read-failed', message: 'cannot read tile', details: {} } }));")}`,
+    `data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => parentPort.postMessage({ kind: 'error', id: m.id, error: { kind: 'InputError', name: 'InputError', code: 'read-failed', message: 'cannot read tile', details: {} } }));")}`,
   );
   await assert.rejects(
     reducedResolutionPass({ reference: ms, fused: otherMs, bands: 4, width: W / 4, height: H / 4, ratio: 4, bitDepth: 11, samMap: null, coreSizePx: 32, threads: 2, workerEntry: throws }),

@@ -10,9 +10,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelledError, EngineCrashedError, InputError, ModelError, OutputError, PanForgeError } from '../errors.ts';
+import { CancelledError, EngineCrashedError } from '../errors.ts';
 import type { BandBlock } from '../raster/band-block.ts';
-import type { FromAssessmentWorker, ToAssessmentWorker, WorkerErrorDescription } from './assessment-worker.ts';
+import { RpcClient } from '../rpc/rpc-client.ts';
+import type { AssessmentMessage } from './assessment-worker.ts';
+
+export type { AssessmentMessage } from './assessment-worker.ts';
 
 // From source (tsx) the worker must register tsx's loader itself; the Electron build bundles the worker beside the
 // engine bundle as assessment-worker.js (scripts/build-electron.ts).
@@ -37,21 +40,6 @@ export interface AssessmentPoolOptions {
   readonly entry?: URL;
 }
 
-type Reply = FromAssessmentWorker;
-type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
-/** A worker message before the pool numbers it. */
-export type AssessmentMessage = Distribute<ToAssessmentWorker>;
-
-function rebuild(e: WorkerErrorDescription): Error {
-  switch (e.name) {
-    case 'InputError': return new InputError(e.code, e.message, e.details);
-    case 'ModelError': return new ModelError(e.code, e.message, e.details);
-    case 'OutputError': return new OutputError(e.code, e.message, e.details);
-    case 'CancelledError': return new CancelledError(e.message);
-    default: return e.code === 'internal' ? new Error(`quality-assessment worker: ${e.message}`) : new PanForgeError(e.code, e.message, e.details);
-  }
-}
-
 /** The whole buffers of `arrays` that can be transferred (a view into a larger or shared buffer is copied instead). */
 export function transferable(...arrays: readonly ArrayBufferView[]): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
@@ -71,22 +59,17 @@ export function sharedBlock(block: BandBlock<Float64Array>): BandBlock<Float64Ar
 
 class Lane {
   readonly worker: Worker;
-  private pending: { id: number; resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+  private readonly rpc: RpcClient;
   dead: Error | null = null;
 
   constructor(entry: URL, index: number, private readonly onDeath: (err: Error) => void) {
     this.worker = new Worker(entry);
-    this.worker.on('message', (reply: Reply) => {
-      const p = this.pending;
-      if (!p || p.id !== reply.id) return;
-      this.pending = null;
-      p.resolve(reply);
-    });
+    this.rpc = new RpcClient({ post: (message, transfer) => this.worker.postMessage(message, [...transfer]) }, { where: 'quality-assessment worker', internalPrefix: 'quality-assessment worker' });
+    this.worker.on('message', (message: unknown) => this.rpc.receive(message));
     const die = (why: string) => {
       if (this.dead) return;
       this.dead = new EngineCrashedError(`quality-assessment worker thread ${index + 1} stopped (${why}); the indices could not be computed`, { thread: index + 1, reason: why });
-      this.pending?.reject(this.dead);
-      this.pending = null;
+      this.rpc.fail(this.dead);
       this.onDeath(this.dead);
     };
     this.worker.on('error', (err) => die(err.message));
@@ -96,23 +79,19 @@ class Lane {
   /** Fails the pending request with `err` (cancellation, or another lane's failure) before termination. */
   fail(err: Error): void {
     if (!this.dead) this.dead = err;
-    this.pending?.reject(err);
-    this.pending = null;
+    this.rpc.fail(err);
   }
 
-  request(id: number, message: AssessmentMessage, transfer: readonly ArrayBuffer[]): Promise<Reply> {
+  /** The tile's output; a worker's error comes back as the same class (the pool stops on it). */
+  request(message: AssessmentMessage, transfer: readonly ArrayBuffer[]): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
-    if (this.pending) return Promise.reject(new Error('assessment pool: a lane has one request in flight at a time'));
-    return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject };
-      this.worker.postMessage({ ...message, id }, [...transfer]);
-    });
+    if (this.rpc.busy) return Promise.reject(new Error('assessment pool: a lane has one request in flight at a time'));
+    return this.rpc.call(message.kind, 'setup' in message ? message.setup : message.input, { transfer });
   }
 }
 
 export class AssessmentPool {
   private readonly lanes: Lane[];
-  private nextId = 1;
   private failure: Error | null = null;
   private closed = false;
   private readonly onAbort = () => this.stop(new CancelledError());
@@ -139,13 +118,13 @@ export class AssessmentPool {
 
   private async send(lane: Lane, message: AssessmentMessage, transfer: readonly ArrayBuffer[]): Promise<unknown> {
     if (this.failure) throw this.failure;
-    const reply = await lane.request(this.nextId++, message, transfer);
-    if (!reply.ok) {
-      const err = rebuild(reply.error);
-      this.stop(err);
-      throw err;
+    try {
+      return await lane.request(message, transfer);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.stop(error);
+      throw error;
     }
-    return reply.output;
   }
 
   /** Sends the same message (a pass's setup) to every worker. */

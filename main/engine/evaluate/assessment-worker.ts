@@ -6,27 +6,19 @@
  * the map's buffer transferred back. Messages are handled one at a time, in order.
  */
 import { parentPort } from 'node:worker_threads';
-import { describeError } from '../errors.ts';
 import type { MetricTile } from '../metrics/accumulators.ts';
+import { serveRpc } from '../rpc/rpc-server.ts';
 import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork } from './full-resolution-tile.ts';
 import { type ReducedResolutionTileOutput, type ReducedResolutionTileSetup, ReducedResolutionTileWork } from './reduced-resolution-tile.ts';
 
-export type ToAssessmentWorker =
-  | { readonly kind: 'setup-fr'; readonly id: number; readonly setup: FullResolutionTileSetup }
-  | { readonly kind: 'setup-rr'; readonly id: number; readonly setup: ReducedResolutionTileSetup }
-  | { readonly kind: 'tile-fr'; readonly id: number; readonly input: FullResolutionTileInput }
-  | { readonly kind: 'tile-rr'; readonly id: number; readonly input: MetricTile };
+/** A request before it is sent: its method is the `kind`, its payload the setup or the input. */
+export type AssessmentMessage =
+  | { readonly kind: 'setup-fr'; readonly setup: FullResolutionTileSetup }
+  | { readonly kind: 'setup-rr'; readonly setup: ReducedResolutionTileSetup }
+  | { readonly kind: 'tile-fr'; readonly input: FullResolutionTileInput }
+  | { readonly kind: 'tile-rr'; readonly input: MetricTile };
 
-export interface WorkerErrorDescription {
-  readonly name: string;
-  readonly code: string;
-  readonly message: string;
-  readonly details: Record<string, unknown>;
-}
-
-export type FromAssessmentWorker =
-  | { readonly id: number; readonly ok: true; readonly output: FullResolutionTileOutput | ReducedResolutionTileOutput | null }
-  | { readonly id: number; readonly ok: false; readonly error: WorkerErrorDescription };
+export type AssessmentOutput = FullResolutionTileOutput | ReducedResolutionTileOutput | null;
 
 const port = parentPort;
 if (!port) throw new Error('assessment-worker: not started as a worker thread; use AssessmentPool');
@@ -34,33 +26,36 @@ if (!port) throw new Error('assessment-worker: not started as a worker thread; u
 let fr: FullResolutionTileWork | null = null;
 let rr: ReducedResolutionTileWork | null = null;
 
-async function handle(message: ToAssessmentWorker): Promise<FullResolutionTileOutput | ReducedResolutionTileOutput | null> {
-  switch (message.kind) {
+// The pool is our own code in this process: each method's payload is what AssessmentMessage says it is.
+async function handle(method: string, payload: unknown): Promise<AssessmentOutput> {
+  switch (method) {
     case 'setup-fr':
-      fr = new FullResolutionTileWork(message.setup);
+      fr = new FullResolutionTileWork(payload as FullResolutionTileSetup);
       return null;
     case 'setup-rr':
-      rr = new ReducedResolutionTileWork(message.setup);
+      rr = new ReducedResolutionTileWork(payload as ReducedResolutionTileSetup);
       return null;
     case 'tile-fr':
       if (!fr) throw new Error('assessment worker: full-resolution tile before setup-fr');
-      return fr.run(message.input);
+      return fr.run(payload as FullResolutionTileInput);
     case 'tile-rr':
       if (!rr) throw new Error('assessment worker: reduced-resolution tile before setup-rr');
-      return rr.run(message.input);
+      return rr.run(payload as MetricTile);
+    default:
+      throw new Error(`assessment worker: unknown method ${method}`);
   }
 }
 
-// One message at a time: a tile's state is taken from the accumulator after its own sums only.
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: ToAssessmentWorker) => {
-  queue = queue.then(async () => {
-    try {
-      const output = await handle(message);
-      const buffer = output?.sam?.data.buffer;
-      port.postMessage({ id: message.id, ok: true, output } satisfies FromAssessmentWorker, buffer instanceof ArrayBuffer ? [buffer] : []);
-    } catch (err) {
-      port.postMessage({ id: message.id, ok: false, error: { name: err instanceof Error ? err.name : 'Error', ...describeError(err) } } satisfies FromAssessmentWorker);
-    }
-  });
-});
+serveRpc(
+  { post: (message, transfer) => port.postMessage(message, [...transfer]), onMessage: (listener) => port.on('message', listener) },
+  {
+    where: 'assessment worker',
+    handle,
+    transferOf: (output) => {
+      const buffer = (output as AssessmentOutput)?.sam?.data.buffer;
+      return buffer instanceof ArrayBuffer ? [buffer] : [];
+    },
+    // One message at a time: a tile's state is taken from the accumulator after its own sums only.
+    sequential: true,
+  },
+);

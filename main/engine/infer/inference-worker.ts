@@ -6,40 +6,51 @@
  * device request → device and reason) and `run` (a batch → the fused batch, its buffer transferred back).
  */
 import { parentPort } from 'node:worker_threads';
-import { describeError } from '../errors.ts';
 import type { DeviceRequest } from '../methods/method.ts';
+import { serveRpc } from '../rpc/rpc-server.ts';
 import type { InferenceBackend, TileBatch, TileShape } from './batch-runner.ts';
 import { loadManifest } from './manifest.ts';
 import { openOrtBackend } from './ort-backend.ts';
 
-export type ToInferenceWorker =
-  | { kind: 'open'; id: number; manifestPath: string; device: DeviceRequest }
-  | { kind: 'run'; id: number; backend: string; batch: TileBatch; shape: TileShape };
-
-export type FromInferenceWorker =
-  | { id: number; ok: true; backend: string; device: 'cpu' | 'cuda'; reason: string }
-  | { id: number; ok: true; out: Float32Array }
-  | { id: number; ok: false; error: { name: string; code: string; message: string; details: Record<string, unknown> } };
+/** Request payloads, by method. */
+export interface InferenceRequests {
+  readonly open: { readonly manifestPath: string; readonly device: DeviceRequest };
+  readonly run: { readonly backend: string; readonly batch: TileBatch; readonly shape: TileShape };
+}
+/** Result values, by method. */
+export interface InferenceResults {
+  readonly open: { readonly backend: string; readonly device: 'cpu' | 'cuda'; readonly reason: string };
+  readonly run: Float32Array;
+}
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker: not started as a worker thread; use openWorkerBackend()');
 const backends = new Map<string, InferenceBackend>();
 
-port.on('message', async (message: ToInferenceWorker) => {
-  try {
-    if (message.kind === 'open') {
-      const manifest = loadManifest(message.manifestPath);
-      const backend = await openOrtBackend(manifest, message.device);
-      const key = `${manifest.sha256}:${backend.device}`;
-      backends.set(key, backend);
-      port.postMessage({ id: message.id, ok: true, backend: key, device: backend.device, reason: backend.reason } satisfies FromInferenceWorker);
-    } else {
-      const backend = backends.get(message.backend);
-      if (!backend) throw new Error(`inference worker: no open backend ${message.backend}`);
-      const out = await backend.run(message.batch, message.shape);
-      port.postMessage({ id: message.id, ok: true, out } satisfies FromInferenceWorker, out.buffer instanceof ArrayBuffer ? [out.buffer] : []);
-    }
-  } catch (err) {
-    port.postMessage({ id: message.id, ok: false, error: { name: err instanceof Error ? err.name : 'Error', ...describeError(err) } } satisfies FromInferenceWorker);
-  }
-});
+async function open(request: InferenceRequests['open']): Promise<InferenceResults['open']> {
+  const manifest = loadManifest(request.manifestPath);
+  const backend = await openOrtBackend(manifest, request.device);
+  const key = `${manifest.sha256}:${backend.device}`;
+  backends.set(key, backend);
+  return { backend: key, device: backend.device, reason: backend.reason };
+}
+
+async function run(request: InferenceRequests['run']): Promise<InferenceResults['run']> {
+  const backend = backends.get(request.backend);
+  if (!backend) throw new Error(`inference worker: no open backend ${request.backend}`);
+  return backend.run(request.batch, request.shape);
+}
+
+serveRpc(
+  { post: (message, transfer) => port.postMessage(message, [...transfer]), onMessage: (listener) => port.on('message', listener) },
+  {
+    where: 'inference worker',
+    // worker-backend.ts (our own code, same process) sends each method its payload.
+    handle: async (method, payload) => {
+      if (method === 'open') return open(payload as InferenceRequests['open']);
+      if (method === 'run') return run(payload as InferenceRequests['run']);
+      throw new Error(`inference worker: unknown method ${method}`);
+    },
+    transferOf: (value) => (value instanceof Float32Array && value.buffer instanceof ArrayBuffer ? [value.buffer] : []),
+  },
+);

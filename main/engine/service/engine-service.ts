@@ -6,6 +6,7 @@
  * window, so a renderer that reloads asks `jobList` and finds them still running.
  */
 import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type {
   ExportRequest, ExportResult, JobEvent, JobProgress, JobSnapshot, MethodSummary, MetricsReport, PixelReadRequest, PixelReading, RasterLayer,
@@ -18,13 +19,15 @@ import type { SceneFiles } from '../io/open-scene.ts';
 import { openRaster, readRasterInfo } from '../io/raster-info.ts';
 import { cudaAvailability } from '../infer/ort-session.ts';
 import { describeScene, type SceneReport } from '../io/scene-report.ts';
-import { sharpen } from '../jobs/sharpen.ts';
+import { sharpen, type SharpenOptions, type SharpenResult } from '../jobs/sharpen.ts';
 import { listMethods } from '../methods/registry.ts';
 import { extentOf, type GeoTransform } from '../raster/geo-transform.ts';
 import { rasterStretch } from '../raster-stats/band-stretch.ts';
 import { pixelValues } from '../raster-stats/pixel-values.ts';
 import { ensureDisplayCog } from '../write/display-cog.ts';
 import { exportRaster } from '../write/export-raster.ts';
+import { partialPathFor } from '../write/output-path.ts';
+import type { CallContext } from '../rpc/rpc-server.ts';
 import { computeRunMetrics } from './run-metrics.ts';
 import { runRecommend } from './run-recommend.ts';
 import { writeRunQualityMap } from './run-quality-map.ts';
@@ -109,6 +112,8 @@ export class EngineService {
   private readonly queue: string[] = [];
   private running = false;
   private jobCounter = 0;
+  /** Outputs being written now (app jobs and CLI runs): their partial files are ours. */
+  private readonly writing = new Set<string>();
 
   constructor(private readonly sink: EngineServiceSink) {}
 
@@ -293,11 +298,41 @@ export class EngineService {
     });
   }
 
+  /**
+   * The CLI's sharpen, outside the job queue (the CLI starts one engine per run): the call's signal cancels it and
+   * its events go out as the call's progress.
+   */
+  async sharpenRun(options: SharpenOptions, ctx: CallContext): Promise<SharpenResult> {
+    return this.writingTo(options.outPath, () => sharpen(options, { signal: ctx.signal, onEvent: ctx.progress }));
+  }
+
   /** Dispatch by name (the transport's entry point); replies are plain data in the contract's shapes. */
-  async call<K extends keyof ServiceMethodsImpl>(method: K, payload: ServiceRequest<K>): Promise<ServiceValue<K>> {
+  async call<K extends keyof ServiceMethodsImpl>(method: K, payload: ServiceRequest<K>, ctx: CallContext): Promise<ServiceValue<K>> {
     // Typed through the implementation table so a missing method is a compile error, not a runtime one.
-    const fn = (this as ServiceMethodsImpl)[method] as (p: ServiceRequest<K>) => Promise<ServiceValue<K>>;
-    return fn.call(this, payload);
+    const fn = (this as ServiceMethodsImpl)[method] as (p: ServiceRequest<K>, c: CallContext) => Promise<ServiceValue<K>>;
+    return fn.call(this, payload, ctx);
+  }
+
+  /** Cancels every queued and running job (the app side is gone). */
+  abortAll(): void {
+    this.queue.length = 0;
+    for (const job of this.jobs.values()) job.abort.abort();
+  }
+
+  /** Removes the partial files of every output being written (last resort when the process must exit now). */
+  removePartials(): void {
+    for (const outPath of this.writing) {
+      for (const suffix of ['partial', 'partial-cog']) rmSync(partialPathFor(outPath, suffix), { force: true });
+    }
+  }
+
+  private async writingTo<T>(outPath: string, write: () => Promise<T>): Promise<T> {
+    this.writing.add(outPath);
+    try {
+      return await write();
+    } finally {
+      this.writing.delete(outPath);
+    }
   }
 
   /** The scene's files with the user's layout: metrics and maps open the scene as its runs did. */
@@ -341,7 +376,7 @@ export class EngineService {
     let progress: JobProgress = { stage: 'queued', tilesDone: 0, tilesTotal: 0, megapixelsDone: 0, megapixelsTotal: 0, megapixelsPerSecond: 0, etaSeconds: null, elapsedMs: 0 };
     this.update(job, { state: 'running', progress });
     try {
-      const result = await sharpen(
+      const result = await this.writingTo(job.outPath, () => sharpen(
         {
           panPath: scene.view.files.panPath,
           msPath: scene.view.files.msPath,
@@ -365,7 +400,7 @@ export class EngineService {
             }
           },
         },
-      );
+      ));
       const label = `${result.modelName ?? snapshot.method}${snapshot.previewExtent ? ' (preview)' : ''}`;
       const layer = await rasterLayer(job.outPath, { layerId: `${snapshot.jobId}-out`, kind: 'output', name: label });
       this.layers.set(layer.layerId, { path: job.outPath, sceneId: snapshot.sceneId, layer });
@@ -395,6 +430,6 @@ export class EngineService {
 }
 
 /** The callable surface, checked against the protocol table at compile time. */
-type ServiceMethodsImpl = { [K in keyof import('./protocol.ts').ServiceMethods]: (payload: ServiceRequest<K>) => Promise<ServiceValue<K>> };
+type ServiceMethodsImpl = { [K in keyof import('./protocol.ts').ServiceMethods]: (payload: ServiceRequest<K>, ctx: CallContext) => Promise<ServiceValue<K>> };
 const _check: (s: EngineService) => ServiceMethodsImpl = (s) => s;
 void _check;

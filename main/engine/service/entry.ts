@@ -1,54 +1,43 @@
 /**
  * @module main/engine/service/entry
- * The engine service process. The same file runs under `child_process.fork` (tests, browser host, CLI) and
- * Electron's `utilityProcess.fork` (messages through `process.parentPort`). It parses every message, answers each
- * call with the contract's envelope, and forwards job events and raster registrations.
+ * The engine service process. The same file runs under child_process.fork (child-host.ts: the CLI, tests, the
+ * browser host) and Electron's utilityProcess.fork. It answers each call through the rpc envelope (payloads parsed
+ * by their method's schema) and announces job events and raster registrations as notices.
+ * Watchdog: when the parent is gone (IPC closed, even by SIGKILL), every call and job is cancelled through its own
+ * cleanup, and if that has not finished within a second the partial files are removed and the process exits
+ * anyway: an engine never outlives the process that started it.
  */
-import { isRecord, toWireError } from '../../../preload/contract.ts';
+import { ContractError } from '../../../preload/contract.ts';
+import { connectToParent } from '../rpc/parent-port.ts';
+import { serveRpc } from '../rpc/rpc-server.ts';
 import { EngineService } from './engine-service.ts';
-import { parseToService, ServiceMethods, type FromService } from './protocol.ts';
+import { isServiceMethod, ServiceMethods } from './protocol.ts';
 
-interface Port {
-  post(message: FromService): void;
-  onMessage(listener: (message: unknown) => void): void;
-}
-
-/** utilityProcess gives `process.parentPort` (events carry `.data`); fork gives `process.send`. */
-function parentPort(): Port {
-  const utilityPort: unknown = Reflect.get(process, 'parentPort');
-  if (isRecord(utilityPort) && typeof utilityPort.postMessage === 'function' && typeof utilityPort.on === 'function') {
-    const postMessage = utilityPort.postMessage.bind(utilityPort);
-    const on = utilityPort.on.bind(utilityPort);
-    return {
-      post: (message) => postMessage(message),
-      onMessage: (listener) => on('message', (event: unknown) => listener(isRecord(event) ? event.data : undefined)),
-    };
-  }
-  const send = process.send?.bind(process);
-  if (!send) throw new Error('engine service: started without an IPC channel; run it through child_process.fork or utilityProcess.fork');
-  // Without the channel the parent is gone: exit instead of running orphaned jobs.
-  process.on('disconnect', () => process.exit(0));
-  return { post: (message) => send(message), onMessage: (listener) => process.on('message', listener) };
-}
-
-const port = parentPort();
+const port = connectToParent();
 const service = new EngineService({
-  event: (event) => port.post({ kind: 'event', event }),
-  raster: (layerId, path) => port.post({ kind: 'raster', layerId, path }),
+  event: (event) => port.post({ kind: 'notice', topic: 'job-event', payload: event }, []),
+  raster: (layerId, path) => port.post({ kind: 'notice', topic: 'raster', payload: { layerId, path } }, []),
 });
 
-port.onMessage(async (raw) => {
-  let callId = -1;
-  try {
-    const message = parseToService(raw);
-    callId = message.callId;
-    const payload = ServiceMethods[message.method].request(message.payload, `engine ${message.method}`);
-    // payload was parsed by the method's own schema just above.
-    const value = await service.call(message.method, payload as never);
-    port.post({ kind: 'reply', callId, reply: { ok: true, value } });
-  } catch (err) {
-    port.post({ kind: 'reply', callId, reply: { ok: false, error: toWireError(err) } });
-  }
+const server = serveRpc(port, {
+  where: 'engine service',
+  handle: async (method, payload, ctx) => {
+    if (!isServiceMethod(method)) throw new ContractError('engine call', `method ${Object.keys(ServiceMethods).join('|')}`, method);
+    const request = ServiceMethods[method].request(payload, `engine ${method}`);
+    // request was parsed by the method's own schema just above.
+    return service.call(method, request as never, ctx);
+  },
 });
 
-port.post({ kind: 'ready', pid: process.pid });
+port.onParentGone(() => {
+  service.abortAll();
+  server.abortAll();
+  const exit = () => {
+    service.removePartials();
+    process.exit(1);
+  };
+  setTimeout(exit, 1000);
+  void server.idle().then(exit);
+});
+
+port.post({ kind: 'notice', topic: 'ready', payload: { pid: process.pid } }, []);

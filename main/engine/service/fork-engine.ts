@@ -1,40 +1,23 @@
 /**
  * @module main/engine/service/fork-engine
- * The engine service as a plain Node child (`child_process.fork`), for tests, the browser host and the CLI.
- * Electron uses `utilityProcess.fork` on the same entry (main/app/engine-process.ts).
+ * The engine service as a plain Node child (child-host.ts), for the CLI, tests and the browser host. Electron uses
+ * `utilityProcess.fork` on the same entry (main/app/engine-process.ts).
  */
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { EngineTransport } from './engine-client.ts';
+import { startChild, type ChildHost, type ChildHostOptions } from '../rpc/child-host.ts';
 
-export const ENGINE_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
+// The entry and loader are resolved from this file, never from the working directory, so the CLI runs from any
+// folder: from the sources, the TypeScript entry under tsx's loader (resolved from this package); from the
+// compiled CLI (dist/cli, scripts/build-cli.ts), the bundled entry beside this bundle, under plain Node.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+export const ENGINE_ENTRY = fileURLToPath(new URL(FROM_SOURCES ? './entry.ts' : './engine-service.js', import.meta.url));
+const EXEC_ARGV = FROM_SOURCES ? ['--import', import.meta.resolve('tsx')] : [];
 
-export interface ForkEngineOptions {
+export interface ForkEngineOptions extends Pick<ChildHostOptions, 'stdout' | 'cleanup'> {
   /** Extra environment (e.g. PANFORGE_MODELS_DIR). */
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function forkEngine(options: ForkEngineOptions = {}): EngineTransport & { readonly pid: number | undefined } {
-  const child = fork(ENGINE_ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
-  // The engine must not outlive us: its own watchdog handles our death by signal (IPC 'disconnect' in entry.ts);
-  // this handles every exit that runs 'exit' listeners, including process.exit from a signal handler.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.on('exit', killOnExit);
-  child.on('exit', () => process.off('exit', killOnExit));
-  return {
-    pid: child.pid,
-    post: (message) => {
-      if (child.connected) child.send(message);
-    },
-    onMessage: (listener) => child.on('message', listener),
-    onExit: (listener) => child.on('exit', (code, signal) => listener(signal ? `killed by ${signal}` : `exit code ${code}`)),
-    kill: () => {
-      child.kill();
-    },
-  };
+export function forkEngine(options: ForkEngineOptions = {}): ChildHost {
+  return startChild({ ...options, entry: ENGINE_ENTRY, execArgv: EXEC_ARGV, env: { ...process.env, ...options.env } });
 }

@@ -1,13 +1,28 @@
 /**
  * @module main/engine/service/protocol
- * Messages between the app side (Electron main or the browser host) and the engine service process. Calls carry
- * one payload and get one reply in the contract's envelope; the service pushes job events and announces each
- * raster it made (the only files the outputs protocol may serve). Both ends parse what they receive.
+ * The engine service's methods and notices, carried in the rpc envelope (main/engine/rpc) between the app side
+ * (Electron main, the browser host, the CLI) and the engine service process. Each call carries one payload,
+ * parsed by its method's schema in the service and its value re-parsed by the client; the service announces job
+ * events and each raster it made (the only files the outputs protocol may serve).
  */
 import {
-  arr, ContractError, Empty, ExportRequest, ExportResult, int, isRecord, JobEvent, JobRef, JobSnapshot, JobStartRequest, literal, MethodSummary,
+  arr, ContractError, Empty, ExportRequest, ExportResult, int, isRecord, JobEvent, JobRef, JobSnapshot, JobStartRequest, MethodSummary,
   MetricsReport, obj, PixelReadRequest, PixelReading, RasterLayer, RecommendReport, RecommendRequest, SceneLayoutRequest, SceneView, text, type Infer, type Schema,
 } from '../../../preload/contract.ts';
+import type { SharpenOptions, SharpenResult } from '../jobs/sharpen.ts';
+
+/** The CLI's whole sharpen run (one per engine process). Checked for the fields every run needs, as sharpen()
+ * checks the rest; the CLI built these options itself. */
+const SharpenRun: Schema<SharpenOptions> = (x, p) => {
+  if (!isRecord(x) || typeof x.panPath !== 'string' || typeof x.msPath !== 'string' || typeof x.method !== 'string' || typeof x.outPath !== 'string') {
+    throw new ContractError(p, '{panPath, msPath, method, outPath, …sharpen options}', x);
+  }
+  return x as unknown as SharpenOptions;
+};
+const SharpenRunResult: Schema<SharpenResult> = (x, p) => {
+  if (!isRecord(x) || typeof x.outPath !== 'string') throw new ContractError(p, '{outPath, …sharpen result}', x);
+  return x as unknown as SharpenResult;
+};
 
 function method<Req, Res>(request: Schema<Req>, reply: Schema<Res>) {
   return { request, reply };
@@ -27,6 +42,8 @@ export const ServiceMethods = {
   qualityMapCompute: method(JobRef, RasterLayer),
   recommendRun: method(RecommendRequest, RecommendReport),
   exportRun: method(ExportRequest, ExportResult),
+  /** Progress: the run's JobEvents (main/engine/jobs/job-events.ts); cancel stops it like an in-process job. */
+  sharpenRun: method(SharpenRun, SharpenRunResult),
 };
 export type ServiceMethods = typeof ServiceMethods;
 export type ServiceMethodName = keyof ServiceMethods;
@@ -37,33 +54,21 @@ export function isServiceMethod(x: unknown): x is ServiceMethodName {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(ServiceMethods, x);
 }
 
-/** App side → service. */
-export type ToService = { kind: 'call'; callId: number; method: ServiceMethodName; payload: unknown };
+/** What the service announces besides answers (RpcNotice topics), with their payloads. */
+export type ServiceNotice =
+  | { readonly topic: 'ready'; readonly pid: number }
+  | { readonly topic: 'job-event'; readonly event: JobEvent }
+  | { readonly topic: 'raster'; readonly layerId: string; readonly path: string };
 
-/** Service → app side. */
-export type FromService =
-  | { kind: 'ready'; pid: number }
-  | { kind: 'reply'; callId: number; reply: unknown }
-  | { kind: 'event'; event: JobEvent }
-  | { kind: 'raster'; layerId: string; path: string };
+const Ready = obj({ pid: int });
+const RasterNotice = obj({ layerId: text, path: text });
 
-export function parseToService(x: unknown): ToService {
-  if (!isRecord(x) || x.kind !== 'call' || !isServiceMethod(x.method)) throw new ContractError('engine call', `{kind: 'call', callId, method: ${Object.keys(ServiceMethods).join('|')}, payload}`, x);
-  return { kind: 'call', callId: int(x.callId, 'engine call.callId'), method: x.method, payload: x.payload };
-}
-
-const Ready = obj({ kind: literal('ready'), pid: int });
-const ReplyMsg = obj({ kind: literal('reply'), callId: int, reply: (v: unknown) => v });
-const EventMsg = obj({ kind: literal('event'), event: JobEvent });
-const RasterMsg = obj({ kind: literal('raster'), layerId: text, path: text });
-
-export function parseFromService(x: unknown): FromService {
-  const kind = isRecord(x) ? x.kind : undefined;
-  switch (kind) {
-    case 'ready': return Ready(x, 'engine message');
-    case 'reply': return ReplyMsg(x, 'engine message');
-    case 'event': return EventMsg(x, 'engine message');
-    case 'raster': return RasterMsg(x, 'engine message');
-    default: throw new ContractError('engine message', 'kind ready|reply|event|raster', x);
+export function parseServiceNotice(topic: string, payload: unknown): ServiceNotice {
+  const where = `engine ${topic} notice`;
+  switch (topic) {
+    case 'ready': return { topic, pid: Ready(payload, where).pid };
+    case 'job-event': return { topic, event: JobEvent(payload, where) };
+    case 'raster': return { topic, ...RasterNotice(payload, where) };
+    default: throw new ContractError('engine notice', 'topic ready|job-event|raster', topic);
   }
 }
