@@ -17,7 +17,7 @@ import { readTile } from '../tiling/read-tile.ts';
 import { adaptedMethod } from './adapted-method.ts';
 import { type AdaptationRecord, fitAdaptation, runOnWindows } from './scene-adaptation.ts';
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
-import { coreRect, scoreWindows, type WindowScores } from './window-scores.ts';
+import { coreWindow, scoreWindows, type WindowScores } from './window-scores.ts';
 
 /** Methods given the full-resolution check [default]. */
 export const FULL_RESOLUTION_TOP = 3;
@@ -153,7 +153,7 @@ export async function recommendOnScene(scene: Scene, sample: SceneSample, valueM
   if (candidates.length === 0) throw new InputError('no-method', `no installed method fits this scene (${skipped.map((s) => `${s.method}: ${s.reason}`).join('; ')})`, {});
   const windows = await readWaldWindows({ scene, sample, sensor: options.sensor, seed: options.seed, signal: options.signal });
   if (windows.sensor.warning) log(windows.sensor.warning);
-  const rect = coreRect(windows.sidePx, windows.contextPx);
+  const rect = coreWindow(windows.sidePx, windows.contextPx);
   type Unranked = Omit<RankedMethod, 'rank'> & { readonly base: FusionMethod; readonly record?: AdaptationRecord };
   const entries: Unranked[] = [];
   const adaptations: Record<string, AdaptationRecord> = {};

@@ -14,7 +14,7 @@
  * NaN handling: windows that contain a non-finite pixel (any band, either image) are left out.
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelRect } from './pixel-rect.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 import { assertMinSize, assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -56,11 +56,11 @@ export function uiqiBandSum(
   height: number,
   mask: Uint8Array | null,
   acc: UiqiSum,
-  positions: PixelRect = { r0: 0, r1: height - UIQI_WINDOW + 1, c0: 0, c1: width - UIQI_WINDOW + 1 },
+  positions: PixelWindow = { colOff: 0, rowOff: 0, width: width - UIQI_WINDOW + 1, height: height - UIQI_WINDOW + 1 },
   window = UIQI_WINDOW,
 ): void {
   const n = window * window;
-  const { r0: pr0, r1: pr1, c0: pc0, c1: pc1 } = positions;
+  const [pr0, pr1, pc0, pc1] = [positions.rowOff, positions.rowOff + positions.height, positions.colOff, positions.colOff + positions.width];
   if (pr1 <= pr0 || pc1 <= pc0) return;
   if (pr1 - 1 + window > height || pc1 - 1 + window > width) {
     throw new Error(`UIQI positions rows ${pr0}…${pr1 - 1}, cols ${pc0}…${pc1 - 1} need a ${window - 1}-px margin below/right; block is ${height}×${width}`);
