@@ -9,6 +9,7 @@ import {
   rasterWindow,
   scaleDownWindow,
   scaleUpWindow,
+  snapWindowIn,
   snapWindowOut,
   translateWindow,
   windowArea,
@@ -37,13 +38,14 @@ test('clamping to a raster keeps the part on it, null when wholly off it', () =>
   assert.equal(clampWindow(pixelWindow(-3, 0, 3, 2), 6, 10), null);
 });
 
-test('containment, edges included; an empty window is contained anywhere', () => {
+test('containment by bounds, edges included', () => {
   const outer = pixelWindow(-2, -2, 10, 10);
   assert.ok(containsWindow(outer, outer));
   assert.ok(containsWindow(outer, pixelWindow(0, 0, 8, 8)));
   assert.ok(!containsWindow(outer, pixelWindow(0, 0, 9, 8)));
   assert.ok(!containsWindow(outer, pixelWindow(-3, 0, 1, 1)));
-  assert.ok(containsWindow(outer, pixelWindow(100, 100, 0, 0)));
+  assert.ok(containsWindow(outer, pixelWindow(8, 8, 0, 0)), 'an empty window on the far edge');
+  assert.ok(!containsWindow(outer, pixelWindow(100, 100, 0, 0)), 'an empty window elsewhere');
 });
 
 test('translation and coordinates relative to another window', () => {
@@ -77,6 +79,13 @@ test('snapping outward to a grid covers the window with whole cells', () => {
   assert.deepEqual(snapWindowOut(pixelWindow(-5, 8, 4, 8), 4), { colOff: -8, rowOff: 8, width: 8, height: 8 });
   assert.deepEqual(snapWindowOut(pixelWindow(4, 4, 8, 8), 4), { colOff: 4, rowOff: 4, width: 8, height: 8 }, 'aligned: unchanged');
   assert.throws(() => snapWindowOut(pixelWindow(0, 0, 1, 1), 1.5), /positive integer/);
+});
+
+test('snapping inward to a grid keeps the whole cells inside, null when none fits', () => {
+  assert.deepEqual(snapWindowIn(pixelWindow(5, -3, 12, 12), 4), { colOff: 8, rowOff: 0, width: 8, height: 8 });
+  assert.deepEqual(snapWindowIn(pixelWindow(4, 4, 8, 8), 4), { colOff: 4, rowOff: 4, width: 8, height: 8 }, 'aligned: unchanged');
+  assert.equal(snapWindowIn(pixelWindow(5, 0, 6, 8), 4), null, 'no whole column of cells');
+  assert.throws(() => snapWindowIn(pixelWindow(0, 0, 8, 8), 0), /positive integer/);
 });
 
 test('area', () => {

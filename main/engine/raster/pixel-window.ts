@@ -37,9 +37,8 @@ export function clampWindow(w: PixelWindow, width: number, height: number): Pixe
   return intersectWindows(w, rasterWindow(width, height));
 }
 
-/** Whether every pixel of `inner` lies in `outer` (an empty `inner` lies anywhere). */
+/** Whether `inner`'s bounds lie within `outer`'s (edges may touch). */
 export function containsWindow(outer: PixelWindow, inner: PixelWindow): boolean {
-  if (inner.width === 0 || inner.height === 0) return true;
   return (
     inner.colOff >= outer.colOff &&
     inner.rowOff >= outer.rowOff &&
@@ -60,6 +59,11 @@ export function windowRelativeTo(w: PixelWindow, origin: Pick<PixelWindow, 'colO
 /** Grows a window by `marginPx` on every side (may leave the raster: callers clamp or pad). */
 export function expandWindow(w: PixelWindow, marginPx: number): PixelWindow {
   return { colOff: w.colOff - marginPx, rowOff: w.rowOff - marginPx, width: w.width + 2 * marginPx, height: w.height + 2 * marginPx };
+}
+
+/** A multiple of `step` near `value / step`, never −0 (Math.ceil(−0.5) is −0, which would leak into offsets). */
+function gridLine(value: number, step: number, round: (x: number) => number): number {
+  return round(value / step) * step + 0;
 }
 
 function checkFactor(factor: number): void {
@@ -84,10 +88,21 @@ export function scaleUpWindow(w: PixelWindow, factor: number): PixelWindow {
 /** The smallest window on a grid of step `step` (lines at multiples of it) that holds `w`. */
 export function snapWindowOut(w: PixelWindow, step: number): PixelWindow {
   checkFactor(step);
-  const col0 = Math.floor(w.colOff / step) * step;
-  const row0 = Math.floor(w.rowOff / step) * step;
-  const col1 = Math.ceil((w.colOff + w.width) / step) * step;
-  const row1 = Math.ceil((w.rowOff + w.height) / step) * step;
+  const col0 = gridLine(w.colOff, step, Math.floor);
+  const row0 = gridLine(w.rowOff, step, Math.floor);
+  const col1 = gridLine(w.colOff + w.width, step, Math.ceil);
+  const row1 = gridLine(w.rowOff + w.height, step, Math.ceil);
+  return { colOff: col0, rowOff: row0, width: col1 - col0, height: row1 - row0 };
+}
+
+/** The largest window on a grid of step `step` that lies inside `w`, or null when it holds no whole cell. */
+export function snapWindowIn(w: PixelWindow, step: number): PixelWindow | null {
+  checkFactor(step);
+  const col0 = gridLine(w.colOff, step, Math.ceil);
+  const row0 = gridLine(w.rowOff, step, Math.ceil);
+  const col1 = gridLine(w.colOff + w.width, step, Math.floor);
+  const row1 = gridLine(w.rowOff + w.height, step, Math.floor);
+  if (col1 <= col0 || row1 <= row0) return null;
   return { colOff: col0, rowOff: row0, width: col1 - col0, height: row1 - row0 };
 }
 
