@@ -205,6 +205,7 @@ async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo,
   return { dataset, gt, width, height, ratio, note };
 }
 
+// Long: one sequence of checks on the two inputs, each with its own message, sharing what the earlier ones found.
 export async function openScene(files: SceneFiles): Promise<Scene> {
   const panDataset = await openRaster(files.panPath, 'PAN');
   let msDataset: Dataset | null = null;

@@ -157,6 +157,8 @@ function restrictRegion(scene: Scene, window: PixelWindow | undefined): PixelWin
   return restricted;
 }
 
+// Long: the job's one sequence (checks, scene, method, memory budget, passes with retry, cleanup) shares its state
+// through closures; the steps that stand alone are the functions above.
 export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Promise<SharpenResult> {
   const emit = ctx.onEvent ?? (() => undefined);
   const log = (message: string) => emit({ type: 'log', message });

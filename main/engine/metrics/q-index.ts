@@ -48,6 +48,7 @@ export function uiqiFromSums(n: number, s1s: number, s2s: number, s11s: number, 
  * r0 … r0 + window − 1, so the block must reach `window − 1` pixels below and right of `positions`. `mask`
  * (1 = invalid pixel) may be null. Window sums are kept by running updates, recomputed from scratch every `window`
  * rows/columns so rounding cannot drift on float data.
+ * Long: one hot loop over running window sums, which a split would have to pass around.
  */
 export function uiqiBandSum(
   x: Float64Array,
