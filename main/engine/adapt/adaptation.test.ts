@@ -18,7 +18,7 @@ import { applyCorrection, panDetail } from './scene-correction.ts';
 import { fitAdaptation, runOnWindows } from './scene-adaptation.ts';
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
 import { readWaldWindows, SceneTooSmallError, type WaldWindowSet } from './wald-windows.ts';
-import { coreRect, scoreWindows } from './window-scores.ts';
+import { coreWindow, scoreWindows } from './window-scores.ts';
 
 const root = tempFolder('adapt');
 let scene: SyntheticScene;
@@ -55,7 +55,7 @@ test('the guard never keeps a correction that worsens the held-back windows (sev
       const method = resolveMethod(id, 4, 4);
       const outputs = await runOnWindows(method, windows, { valueMax: 2047, device: 'cpu', log: () => undefined });
       const record = fitAdaptation(method, windows, outputs);
-      const rect = coreRect(windows.sidePx, windows.contextPx);
+      const rect = coreWindow(windows.sidePx, windows.contextPx);
       // Recompute the held-back score of what would be written, independently of the record's numbers.
       const applied = record.correction ? outputs.guard.map((f, i) => applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4), panDetail(windows.guard[i]!.pan, 4))) : outputs.guard;
       const before = scoreWindows(windows.guard, outputs.guard, rect, 4);

@@ -12,12 +12,13 @@ import { fullResolutionIndices, type FullResolutionIndices } from '../metrics/fu
 import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
 import { listMethods, resolveMethod } from '../methods/registry.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
-import type { BandBlock } from '../raster/band-block.ts';
+import { type BandBlock, cropBlock, toFloat64 } from '../raster/band-block.ts';
+import { pixelWindow, scaleUpWindow, translateWindow } from '../raster/pixel-window.ts';
 import { readTile } from '../tiling/read-tile.ts';
 import { adaptedMethod } from './adapted-method.ts';
 import { type AdaptationRecord, fitAdaptation, runOnWindows } from './scene-adaptation.ts';
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
-import { coreRect, scoreWindows, type WindowScores } from './window-scores.ts';
+import { coreWindow, scoreWindows, type WindowScores } from './window-scores.ts';
 
 /** Methods given the full-resolution check [default]. */
 export const FULL_RESOLUTION_TOP = 3;
@@ -105,15 +106,9 @@ export function recommendCandidates(scene: Scene, methods: readonly string[] | n
   return { candidates, skipped };
 }
 
+/** The `side`-px square `offset` px in from the top-left of `block`, as Float64. */
 function crop(block: BandBlock, offset: number, side: number): BandBlock<Float64Array> {
-  const data = new Float64Array(block.bands * side * side);
-  for (let b = 0; b < block.bands; b++) {
-    for (let r = 0; r < side; r++) {
-      const from = (b * block.height + r + offset) * block.width + offset;
-      data.set(block.data.subarray(from, from + side), (b * side + r) * side);
-    }
-  }
-  return { bands: block.bands, width: side, height: side, data };
+  return toFloat64(cropBlock(block, pixelWindow(offset, offset, side, side)));
 }
 
 /** QNR/HQNR of `method` on the first windows' areas at full resolution, averaged. */
@@ -125,7 +120,7 @@ async function fullResolutionOnWindows(scene: Scene, sample: SceneSample, window
   try {
     for (const w of used) {
       throwIfAborted(options.signal);
-      const read = { colOff: region.colOff + w.msCol * ratio, rowOff: region.rowOff + w.msRow * ratio, width: windows.sidePx * ratio, height: windows.sidePx * ratio };
+      const read = translateWindow(scaleUpWindow(pixelWindow(w.msCol, w.msRow, windows.sidePx, windows.sidePx), ratio), region.colOff, region.rowOff);
       const tile = await readTile(scene, { index: 0, row: 0, col: 0, core: read, read });
       const fused = await prepared.fuse({ pan: tile.pan, ms: tile.ms }, options.signal);
       const coreMs = windows.sidePx - 2 * windows.contextPx;
@@ -153,7 +148,7 @@ export async function recommendOnScene(scene: Scene, sample: SceneSample, valueM
   if (candidates.length === 0) throw new InputError('no-method', `no installed method fits this scene (${skipped.map((s) => `${s.method}: ${s.reason}`).join('; ')})`, {});
   const windows = await readWaldWindows({ scene, sample, sensor: options.sensor, seed: options.seed, signal: options.signal });
   if (windows.sensor.warning) log(windows.sensor.warning);
-  const rect = coreRect(windows.sidePx, windows.contextPx);
+  const rect = coreWindow(windows.sidePx, windows.contextPx);
   type Unranked = Omit<RankedMethod, 'rank'> & { readonly base: FusionMethod; readonly record?: AdaptationRecord };
   const entries: Unranked[] = [];
   const adaptations: Record<string, AdaptationRecord> = {};

@@ -17,7 +17,7 @@ import type { BandBlock } from '../raster/band-block.ts';
 import { softwareVersion } from '../version.ts';
 import { applyCorrection, CORRECTION_KINDS, type CorrectionKind, type CorrectionSample, fitCorrection, panDetail, rowLength, type SceneCorrection } from './scene-correction.ts';
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
-import { coreRect, fuseWindows, scoreWindows, type WindowScores } from './window-scores.ts';
+import { coreWindow, fuseWindows, scoreWindows, type WindowScores } from './window-scores.ts';
 
 export const ADAPTATION_FORMAT = 'panforge-adaptation/1';
 /** GeoTIFF metadata item holding the record (compact JSON). */
@@ -52,20 +52,20 @@ export interface WindowOutputs {
 }
 
 function samplesOf(windows: WaldWindowSet, which: 'fit' | 'guard', fused: readonly BandBlock[]): CorrectionSample[] {
-  const rect = coreRect(windows.sidePx, windows.contextPx);
+  const rect = coreWindow(windows.sidePx, windows.contextPx);
   return windows[which].map((w, i) => ({
     fused: fused[i]!,
     msUp: upsampleBicubic(w.ms, windows.ratio),
     panDetail: panDetail(w.pan, windows.ratio),
     reference: w.reference,
-    rect: { colOff: rect.c0, rowOff: rect.r0, width: rect.c1 - rect.c0, height: rect.r1 - rect.r0 },
+    rect,
   }));
 }
 
 /** Fits every correction shape on the fit windows, scores each on the held-back windows, and keeps the one with
  * the lowest ERGAS among those that lower ERGAS there without raising SAM; none such: unadapted. */
 export function fitAdaptation(method: FusionMethod, windows: WaldWindowSet, outputs: WindowOutputs, started = performance.now()): AdaptationRecord {
-  const rect = coreRect(windows.sidePx, windows.contextPx);
+  const rect = coreWindow(windows.sidePx, windows.contextPx);
   const fitSamples = samplesOf(windows, 'fit', outputs.fit);
   const guardSamples = samplesOf(windows, 'guard', outputs.guard);
   const unadapted = scoreWindows(windows.guard, outputs.guard, rect, windows.ratio);

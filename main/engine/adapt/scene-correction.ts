@@ -11,6 +11,7 @@
  */
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
 import type { BandBlock, PixelArray } from '../raster/band-block.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 
 export type CorrectionKind = 'gain' | 'cross' | 'cross-pan';
 export const CORRECTION_KINDS: readonly CorrectionKind[] = ['gain', 'cross', 'cross-pan'];
@@ -105,13 +106,13 @@ class NormalEquations {
 }
 
 /** One training window: the method's output, the up-sampled MS, the PAN detail and the reference, all on one
- * grid, plus the rectangle (inside them) whose pixels count. */
+ * grid, plus the window (inside them) whose pixels count. */
 export interface CorrectionSample {
   readonly fused: BandBlock<PixelArray>;
   readonly msUp: BandBlock<PixelArray>;
   readonly panDetail: BandBlock<PixelArray>;
   readonly reference: BandBlock<PixelArray>;
-  readonly rect: { readonly colOff: number; readonly rowOff: number; readonly width: number; readonly height: number };
+  readonly rect: PixelWindow;
 }
 
 /** The coefficients that leave every output unchanged. */

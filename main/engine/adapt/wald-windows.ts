@@ -12,7 +12,8 @@ import { canonicalSensor, nyquistGains } from '../dsp/sensor-mtf.ts';
 import { InputError, throwIfAborted } from '../errors.ts';
 import type { Scene } from '../io/open-scene.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
-import { type BandBlock, createBlock, toFloat64 } from '../raster/band-block.ts';
+import { type BandBlock, createBlock, cropBlock, toFloat64 } from '../raster/band-block.ts';
+import { expandWindow, pixelWindow, scaleUpWindow, translateWindow } from '../raster/pixel-window.ts';
 import { readTile } from '../tiling/read-tile.ts';
 import { PAN_NYQUIST_GAIN } from '../evaluate/wald-degrade.ts';
 
@@ -156,15 +157,9 @@ function candidates(scene: Scene, sample: SceneSample, side: number): Candidate[
   return out.sort((a, b) => b.salience - a.salience || a.msRow - b.msRow || a.msCol - b.msCol);
 }
 
+/** The `side`-px square `offset` px in from the top-left of `block`. */
 function crop(block: BandBlock, offset: number, side: number): BandBlock {
-  const out = createBlock(block.bands, side, side);
-  for (let b = 0; b < block.bands; b++) {
-    for (let r = 0; r < side; r++) {
-      const from = (b * block.height + r + offset) * block.width + offset;
-      out.data.set(block.data.subarray(from, from + side), (b * side + r) * side);
-    }
-  }
-  return out;
+  return cropBlock(block, pixelWindow(offset, offset, side, side));
 }
 
 function toFloat32(block: BandBlock<Float64Array>): BandBlock {
@@ -175,13 +170,8 @@ async function readWaldWindow(scene: Scene, candidate: Candidate, side: number, 
   const { ratio, region } = scene;
   // Context for the MTF filter (its radius), in whole MS pixels of the degraded grid: the filters see real pixels.
   const halo = Math.ceil((MTF_KERNEL_SIZE - 1) / 2 / ratio) * ratio;
-  const msSide = side + 2 * halo;
-  const read = {
-    colOff: region.colOff + (candidate.msCol - halo) * ratio,
-    rowOff: region.rowOff + (candidate.msRow - halo) * ratio,
-    width: msSide * ratio,
-    height: msSide * ratio,
-  };
+  const withHalo = expandWindow(pixelWindow(candidate.msCol, candidate.msRow, side, side), halo);
+  const read = translateWindow(scaleUpWindow(withHalo, ratio), region.colOff, region.rowOff);
   const data = await readTile(scene, { index: 0, row: 0, col: 0, core: read, read });
   if (data.invalid && data.invalid.some((v) => v !== 0)) return null;
   const panLow = mtfDegrade(toFloat64(data.pan), [panGain], ratio);

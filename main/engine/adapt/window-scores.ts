@@ -5,11 +5,11 @@
  * cores' 32×32 blocks — the toolbox's definitions, on a sample of the scene instead of all of it.
  */
 import { ergasFromSums, addErgasSums, createErgasSums } from '../metrics/ergas.ts';
-import type { PixelRect } from '../metrics/pixel-rect.ts';
 import { q2nMap } from '../metrics/q2n.ts';
 import { samFromSum, samSum, type AngleSum } from '../metrics/sam.ts';
 import type { PreparedMethod } from '../methods/method.ts';
-import { type BandBlock, type PixelArray, toFloat64 } from '../raster/band-block.ts';
+import { type BandBlock, cropBlock, type PixelArray, toFloat64 } from '../raster/band-block.ts';
+import { pixelWindow, type PixelWindow } from '../raster/pixel-window.ts';
 import { throwIfAborted } from '../errors.ts';
 
 export interface WindowScores {
@@ -35,25 +35,13 @@ export async function fuseWindows(prepared: PreparedMethod, windows: readonly { 
   return out;
 }
 
-export function coreRect(side: number, context: number): PixelRect {
-  return { r0: context, r1: side - context, c0: context, c1: side - context };
-}
-
-function cropRect(block: BandBlock<Float64Array>, rect: PixelRect): BandBlock<Float64Array> {
-  const w = rect.c1 - rect.c0;
-  const h = rect.r1 - rect.r0;
-  const data = new Float64Array(block.bands * w * h);
-  for (let b = 0; b < block.bands; b++) {
-    for (let r = 0; r < h; r++) {
-      const from = (b * block.height + rect.r0 + r) * block.width + rect.c0;
-      data.set(block.data.subarray(from, from + w), (b * h + r) * w);
-    }
-  }
-  return { bands: block.bands, width: w, height: h, data };
+/** The scored core of a `side`-px window with `context` px around it on every side. */
+export function coreWindow(side: number, context: number): PixelWindow {
+  return pixelWindow(context, context, side - 2 * context, side - 2 * context);
 }
 
 /** SAM/ERGAS/Q2n of `outputs[i]` against `windows[i].reference` over `rect` of every window. */
-export function scoreWindows(windows: readonly ScoredWindow[], outputs: readonly BandBlock<PixelArray>[], rect: PixelRect, ratio: number): WindowScores {
+export function scoreWindows(windows: readonly ScoredWindow[], outputs: readonly BandBlock<PixelArray>[], rect: PixelWindow, ratio: number): WindowScores {
   const bands = windows[0]!.reference.bands;
   const ergasSums = createErgasSums(bands);
   const angles: AngleSum = { sum: 0, count: 0, dropped: 0 };
@@ -64,7 +52,7 @@ export function scoreWindows(windows: readonly ScoredWindow[], outputs: readonly
     const fused = toFloat64(outputs[i]!);
     addErgasSums(ref, fused, null, ergasSums, rect);
     samSum(ref, fused, angles, rect);
-    for (const v of q2nMap(cropRect(ref, rect), cropRect(fused, rect)).data) {
+    for (const v of q2nMap(cropBlock(ref, rect), cropBlock(fused, rect)).data) {
       if (Number.isNaN(v)) continue;
       qSum += v;
       qCount++;

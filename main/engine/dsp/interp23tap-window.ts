@@ -8,7 +8,7 @@
  */
 import { InputError } from '../errors.ts';
 import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { containsWindow, type PixelWindow, rasterWindow } from '../raster/pixel-window.ts';
 import { interp23tap } from './interp23tap.ts';
 
 /** Low-resolution pixels of context on each side (9 are needed; see the module note). */
@@ -17,7 +17,8 @@ export const INTERP23TAP_HALO = 10;
 /** Gathers low-resolution pixels: result pixel (r, c) is image pixel (rows[r], cols[c]). */
 export type Gather = (rows: Int32Array, cols: Int32Array) => Promise<BandBlock<Float64Array>>;
 
-function wrappedRange(start: number, count: number, n: number): Int32Array {
+/** Indices start … start + count − 1, wrapped modulo n (the toolbox's circular border). */
+export function wrappedRange(start: number, count: number, n: number): Int32Array {
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) out[i] = (((start + i) % n) + n) % n;
   return out;
@@ -36,7 +37,7 @@ export interface Interp23tapWindowOptions {
 
 export async function interp23tapWindow(options: Interp23tapWindowOptions): Promise<BandBlock<Float64Array>> {
   const { gather, width, height, window, ratio } = options;
-  if (window.colOff < 0 || window.rowOff < 0 || window.colOff + window.width > width || window.rowOff + window.height > height) {
+  if (!containsWindow(rasterWindow(width, height), window)) {
     throw new InputError('window-outside', `interp23tap window ${JSON.stringify(window)} leaves the ${width}×${height} image`, { window, width, height });
   }
   const h = INTERP23TAP_HALO;

@@ -9,6 +9,7 @@
  */
 import { Fft2D } from './fft2d.ts';
 import type { Kernel2D } from './mtf-kernel.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 
 /** FFT block side: 256 keeps the working set in cache and wastes 40/256 of each side on overlap. */
 export const FFT_BLOCK = 256;
@@ -41,27 +42,20 @@ function kernelSpectrum(kernel: Kernel2D, size: number): Float64Array {
   return re;
 }
 
-/** Output region [r0, r1) × [c0, c1) of the band, in its own coordinates. */
-export interface OutputRect {
-  readonly r0: number;
-  readonly r1: number;
-  readonly c0: number;
-  readonly c1: number;
-}
-
 /**
  * Correlates `src` (row-major width×height) with the symmetric `kernel`, replicated borders, writing the samples
- * of `rect` into `out` (row-major, rect-sized).
+ * of `rect` (the band's own coordinates) into `out` (row-major, rect-sized).
  */
-export function correlateReplicateFft(src: Float64Array, width: number, height: number, kernel: Kernel2D, rect: OutputRect, out: Float64Array, blockSize = FFT_BLOCK): void {
+export function correlateReplicateFft(src: Float64Array, width: number, height: number, kernel: Kernel2D, rect: PixelWindow, out: Float64Array, blockSize = FFT_BLOCK): void {
   const R = (kernel.size - 1) / 2;
   const useful = blockSize - 2 * R;
   if (useful < 1) throw new RangeError(`FFT block ${blockSize} is too small for a ${kernel.size}-tap kernel`);
   const fft = fftOf(blockSize);
   const spec = kernelSpectrum(kernel, blockSize);
-  const outW = rect.c1 - rect.c0;
+  const outW = rect.width;
+  const [rectR0, rectR1, rectC0, rectC1] = [rect.rowOff, rect.rowOff + rect.height, rect.colOff, rect.colOff + rect.width];
   const tiles: [number, number][] = [];
-  for (let r = rect.r0; r < rect.r1; r += useful) for (let c = rect.c0; c < rect.c1; c += useful) tiles.push([r, c]);
+  for (let r = rectR0; r < rectR1; r += useful) for (let c = rectC0; c < rectC1; c += useful) tiles.push([r, c]);
   const re = new Float64Array(blockSize * blockSize);
   const im = new Float64Array(blockSize * blockSize);
   const load = (buf: Float64Array, tile: [number, number] | undefined) => {
@@ -84,11 +78,11 @@ export function correlateReplicateFft(src: Float64Array, width: number, height: 
   const store = (buf: Float64Array, tile: [number, number] | undefined) => {
     if (!tile) return;
     const [r0, c0] = tile;
-    const h = Math.min(useful, rect.r1 - r0);
-    const w = Math.min(useful, rect.c1 - c0);
+    const h = Math.min(useful, rectR1 - r0);
+    const w = Math.min(useful, rectC1 - c0);
     for (let i = 0; i < h; i++) {
       const o = (i + R) * blockSize + R;
-      const d = (r0 - rect.r0 + i) * outW + (c0 - rect.c0);
+      const d = (r0 - rectR0 + i) * outW + (c0 - rectC0);
       for (let j = 0; j < w; j++) out[d + j] = buf[o + j]!;
     }
   };

@@ -5,7 +5,8 @@
  * only where the decimation keeps a sample (1/ratio² of the work), and an FFT path for whole scenes.
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import { correlateReplicateFft, type OutputRect } from './mtf-filter-fft.ts';
+import { correlateReplicateFft } from './mtf-filter-fft.ts';
+import { type PixelWindow, rasterWindow } from '../raster/pixel-window.ts';
 import { type Kernel2D, mtfKernels } from './mtf-kernel.ts';
 import type { MtfSource } from './sensor-mtf.ts';
 
@@ -119,19 +120,18 @@ export function correlateRegion(
   width: number,
   height: number,
   kernel: Kernel2D,
-  rect: OutputRect,
+  rect: PixelWindow,
   out: Float64Array,
   method: FilterMethod = 'auto',
   padded?: Float64Array,
 ): void {
-  const outWidth = rect.c1 - rect.c0;
-  const outHeight = rect.r1 - rect.r0;
+  const { width: outWidth, height: outHeight } = rect;
   if (method === 'fft' || (method === 'auto' && outWidth * outHeight >= FFT_MIN_PIXELS)) {
     correlateReplicateFft(src, width, height, kernel, rect, out);
   } else {
-    correlateReplicate(src, width, height, kernel, { row0: rect.r0, col0: rect.c0, step: 1, outWidth, outHeight }, out, padded);
+    correlateReplicate(src, width, height, kernel, { row0: rect.rowOff, col0: rect.colOff, step: 1, outWidth, outHeight }, out, padded);
   }
-  markNonFinite(src, width, height, (kernel.size - 1) / 2, { row0: rect.r0, col0: rect.c0, step: 1, outWidth, outHeight }, out);
+  markNonFinite(src, width, height, (kernel.size - 1) / 2, { row0: rect.rowOff, col0: rect.colOff, step: 1, outWidth, outHeight }, out);
 }
 
 /**
@@ -165,7 +165,7 @@ export function filterBands(block: BandBlock<Float64Array>, kernels: readonly Ke
   if (kernels.length !== bands) throw new Error(`${kernels.length} kernels for ${bands} bands`);
   const size = width * height;
   const data = new Float64Array(bands * size);
-  const rect: OutputRect = { r0: 0, r1: height, c0: 0, c1: width };
+  const rect = rasterWindow(width, height);
   let padded: Float64Array | undefined;
   for (let b = 0; b < bands; b++) {
     const k = kernels[b]!;

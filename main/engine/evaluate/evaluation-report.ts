@@ -4,6 +4,7 @@
  * sensor, protocols, date and software version; per protocol and method the indices, what the NaN/nodata rule left
  * out, timings and the paths of the output and its maps (relative to the report's folder, so it can be moved).
  */
+import type { PixelWindow } from '../raster/pixel-window.ts';
 
 export type Protocol = 'rr' | 'fr';
 
@@ -55,7 +56,7 @@ export interface ProtocolResult {
   /** What was assessed, in words (area, reference, degradation). */
   readonly description: string;
   /** The assessed area: PAN pixels for fr, MS pixels (= the reference's grid) for rr. */
-  readonly area: { readonly colOff: number; readonly rowOff: number; readonly width: number; readonly height: number; readonly grid: 'PAN' | 'MS' };
+  readonly area: PixelWindow & { readonly grid: 'PAN' | 'MS' };
   readonly methods: readonly MethodResult[];
   /** Degraded inputs (rr only), relative paths. */
   readonly inputs?: { readonly panPath: string; readonly msPath: string };

@@ -16,6 +16,7 @@ import type { MtfSource } from '../dsp/sensor-mtf.ts';
 import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
 import { FullResolutionAccumulator, type FullResolutionResult, type FullResolutionState } from '../metrics/full-resolution-accumulator.ts';
 import type { BandBlock } from '../raster/band-block.ts';
+import { pixelWindow, translateWindow } from '../raster/pixel-window.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import { computeTiles, sharedBlock, type ThreadingOptions, transferable, usesWorkers } from './assessment-pool.ts';
 import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork, msGatherIndices } from './full-resolution-tile.ts';
@@ -64,7 +65,7 @@ export async function panLowResolution(pan: RasterSource, width: number, height:
     width,
     height,
     scale: 1 / ratio,
-    readRows: async (r0, r1) => (await readWindow64(pan, { colOff: 0, rowOff: r0, width, height: r1 - r0 })).data,
+    readRows: async (r0, r1) => (await readWindow64(pan, pixelWindow(0, r0, width, r1 - r0))).data,
     onStrip: () => throwIfAborted(ctx.signal),
   });
 }
@@ -95,7 +96,7 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
   const done = async (i: number, output: FullResolutionTileOutput) => {
     const { core } = tiles[i]!;
     states[i] = output.state;
-    if (options.samMap && output.sam) await options.samMap.write({ ...core, colOff: core.colOff + offset.colOff, rowOff: core.rowOff + offset.rowOff }, output.sam);
+    if (options.samMap && output.sam) await options.samMap.write(translateWindow(core, offset.colOff, offset.rowOff), output.sam);
     meter.tileDone(core.width * core.height);
   };
   await computeTiles<FullResolutionTileInput, FullResolutionTileOutput>(

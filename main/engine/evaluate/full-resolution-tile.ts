@@ -6,13 +6,12 @@
  * border); output: the tile's partial sums (one state per tile, so merging them in tile order gives the same bits
  * whichever thread ran which tile) and, if asked, its spectral angle map to the upsampled MS.
  */
-import { gatherFromBlock, INTERP23TAP_HALO, interp23tapWindow } from '../dsp/interp23tap-window.ts';
+import { gatherFromBlock, INTERP23TAP_HALO, interp23tapWindow, wrappedRange } from '../dsp/interp23tap-window.ts';
 import type { MtfSource } from '../dsp/sensor-mtf.ts';
 import { FullResolutionAccumulator, type FullResolutionState } from '../metrics/full-resolution-accumulator.ts';
 import { spectralAngleMap } from '../metrics/spectral-angle-map.ts';
-import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
-import { cropWindow } from './metric-tiles.ts';
+import { type BandBlock, cropBlock } from '../raster/band-block.ts';
+import { type PixelWindow, scaleDownWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 
 export interface FullResolutionTileSetup {
   readonly bands: number;
@@ -49,26 +48,15 @@ export interface GatherIndices {
   readonly cols: Int32Array;
 }
 
-function wrapped(start: number, count: number, n: number): Int32Array {
-  const out = new Int32Array(count);
-  for (let i = 0; i < count; i++) out[i] = (((start + i) % n) + n) % n;
-  return out;
-}
-
-/** The tile's read window on the MS grid. */
-export function lowResWindow(read: PixelWindow, ratio: number): PixelWindow {
-  return { colOff: read.colOff / ratio, rowOff: read.rowOff / ratio, width: read.width / ratio, height: read.height / ratio };
-}
-
 /**
  * The MS rows and columns `interp23tapWindow` gathers for a read window: its low-resolution pixels plus
  * INTERP23TAP_HALO on each side, wrapped modulo the MS size (the toolbox's circular border). The gather below
  * checks them against the ones it is asked for, so the two can never drift apart silently.
  */
 export function msGatherIndices(read: PixelWindow, setup: Pick<FullResolutionTileSetup, 'width' | 'height' | 'ratio'>): GatherIndices {
-  const lr = lowResWindow(read, setup.ratio);
+  const lr = scaleDownWindow(read, setup.ratio);
   const h = INTERP23TAP_HALO;
-  return { rows: wrapped(lr.rowOff - h, lr.height + 2 * h, setup.height / setup.ratio), cols: wrapped(lr.colOff - h, lr.width + 2 * h, setup.width / setup.ratio) };
+  return { rows: wrappedRange(lr.rowOff - h, lr.height + 2 * h, setup.height / setup.ratio), cols: wrappedRange(lr.colOff - h, lr.width + 2 * h, setup.width / setup.ratio) };
 }
 
 const sameIndices = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -88,9 +76,9 @@ export class FullResolutionTileWork {
   }
 
   async run(input: FullResolutionTileInput): Promise<FullResolutionTileOutput> {
-    const { bands, width, height, ratio } = this.setup;
+    const { width, height, ratio } = this.setup;
     const { core, read } = input;
-    const window = lowResWindow(read, ratio);
+    const window = scaleDownWindow(read, ratio);
     const expected = msGatherIndices(read, this.setup);
     const msGather = async (rows: Int32Array, cols: Int32Array) => {
       if (!sameIndices(rows, expected.rows) || !sameIndices(cols, expected.cols)) throw new Error(`full-resolution tile ${JSON.stringify(read)}: interp23tap asked for other MS pixels than were read`);
@@ -102,9 +90,8 @@ export class FullResolutionTileWork {
     this.acc.add({ core, read, fused: input.fused, msExp, pan: input.pan, panLp });
     let sam: BandBlock<Float32Array> | null = null;
     if (this.setup.samMap) {
-      const a = { bands, width: core.width, height: core.height, data: cropWindow(input.fused.data, bands, read, core) };
-      const b = { bands, width: core.width, height: core.height, data: cropWindow(msExp.data, bands, read, core) };
-      sam = spectralAngleMap(a, b);
+      const coreInRead = windowRelativeTo(core, read);
+      sam = spectralAngleMap(cropBlock(input.fused, coreInRead), cropBlock(msExp, coreInRead));
     }
     return { state: this.acc.takeState(), sam };
   }

@@ -7,7 +7,7 @@
 import { InputError } from '../errors.ts';
 import type { Dataset } from '../io/gdal.ts';
 import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { containsWindow, pixelWindow, type PixelWindow, rasterWindow, translateWindow } from '../raster/pixel-window.ts';
 
 /** A dataset, the file it came from (for messages), and the origin of the area being evaluated on it. */
 export interface RasterSource {
@@ -26,7 +26,7 @@ export function checkSource(source: RasterSource, role: string, bands: number, w
     throw new InputError('band-count', `${role} ${source.path} has ${got} bands; expected ${bands} (the same bands as the image it is compared with)`, { path: source.path, got, expected: bands });
   }
   const { x, y } = ds.rasterSize;
-  if (source.colOff + width > x || source.rowOff + height > y || source.colOff < 0 || source.rowOff < 0) {
+  if (!containsWindow(rasterWindow(x, y), pixelWindow(source.colOff, source.rowOff, width, height))) {
     throw new InputError(
       'shape-mismatch',
       `${role} ${source.path} is ${x}×${y} px; expected a ${width}×${height} px area at pixel (${source.colOff}, ${source.rowOff}) (the grid of the image it is compared with)`,
@@ -35,11 +35,13 @@ export function checkSource(source: RasterSource, role: string, bands: number, w
   }
 }
 
-async function readRect(source: RasterSource, bandNumber: number, col: number, row: number, width: number, height: number, into: Float64Array): Promise<void> {
+/** Reads `window` (relative to the source's origin) of one band into `into`. */
+async function readRect(source: RasterSource, bandNumber: number, window: PixelWindow, into: Float64Array): Promise<void> {
+  const { colOff, rowOff, width, height } = translateWindow(window, source.colOff, source.rowOff);
   try {
-    await source.dataset.bands.get(bandNumber).pixels.readAsync(source.colOff + col, source.rowOff + row, width, height, into, { data_type: 'Float64' });
+    await source.dataset.bands.get(bandNumber).pixels.readAsync(colOff, rowOff, width, height, into, { data_type: 'Float64' });
   } catch (err) {
-    throw new InputError('read-failed', `cannot read band ${bandNumber} of ${source.path} at pixel (${source.colOff + col}, ${source.rowOff + row}) size ${width}×${height}: ${err instanceof Error ? err.message.trim() : String(err)}`, {
+    throw new InputError('read-failed', `cannot read band ${bandNumber} of ${source.path} at pixel (${colOff}, ${rowOff}) size ${width}×${height}: ${err instanceof Error ? err.message.trim() : String(err)}`, {
       path: source.path,
       bandNumber,
     });
@@ -58,7 +60,7 @@ export async function readWindow64(source: RasterSource, window: PixelWindow): P
   const data = new Float64Array(bands * plane);
   for (let b = 0; b < bands; b++) {
     const view = data.subarray(b * plane, (b + 1) * plane);
-    await readRect(source, b + 1, window.colOff, window.rowOff, window.width, window.height, view);
+    await readRect(source, b + 1, window, view);
     noDataToNaN(view, source.dataset.bands.get(b + 1).noDataValue);
   }
   return { bands, width: window.width, height: window.height, data };
@@ -94,7 +96,7 @@ export async function gatherWindow64(source: RasterSource, rowIndices: Int32Arra
     for (const [r0, rowStart, rowCount] of rowRuns) {
       for (const [c0, colStart, colCount] of colRuns) {
         const rect = new Float64Array(rowCount * colCount);
-        await readRect(source, b + 1, colStart, rowStart, colCount, rowCount, rect);
+        await readRect(source, b + 1, pixelWindow(colStart, rowStart, colCount, rowCount), rect);
         for (let r = 0; r < rowCount; r++) plane.set(rect.subarray(r * colCount, (r + 1) * colCount), (r0 + r) * width + c0);
       }
     }

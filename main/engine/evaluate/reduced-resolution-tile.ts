@@ -6,8 +6,8 @@
  */
 import { type MetricTile, ReducedResolutionAccumulator, type ReducedResolutionState } from '../metrics/accumulators.ts';
 import { spectralAngleMap } from '../metrics/spectral-angle-map.ts';
-import type { BandBlock } from '../raster/band-block.ts';
-import { cropWindow } from './metric-tiles.ts';
+import { type BandBlock, cropBlock } from '../raster/band-block.ts';
+import { windowRelativeTo } from '../raster/pixel-window.ts';
 
 export interface ReducedResolutionTileSetup {
   readonly bands: number;
@@ -44,11 +44,8 @@ export class ReducedResolutionTileWork {
     this.acc.add(tile);
     let sam: BandBlock<Float32Array> | null = null;
     if (this.setup.samMap) {
-      const { core, read } = tile;
-      const { bands } = this.setup;
-      const a = { bands, width: core.width, height: core.height, data: cropWindow(tile.ref.data, bands, read, core) };
-      const b = { bands, width: core.width, height: core.height, data: cropWindow(tile.fused.data, bands, read, core) };
-      sam = spectralAngleMap(a, b);
+      const core = windowRelativeTo(tile.core, tile.read);
+      sam = spectralAngleMap(cropBlock(tile.ref, core), cropBlock(tile.fused, core));
     }
     return { state: this.acc.takeState(), sam };
   }

@@ -14,6 +14,7 @@ import type { MtfSource } from '../dsp/sensor-mtf.ts';
 import type { JobContext } from '../jobs/job-events.ts';
 import { ProgressMeter } from '../jobs/job-events.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
+import { pixelWindow } from '../raster/pixel-window.ts';
 import { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import { readWindow64, type RasterSource } from './read-raster-window.ts';
 
@@ -72,12 +73,12 @@ async function degradeOne(
     ratio,
     readRows: async (r0, r1) => {
       throwIfAborted(ctx.signal);
-      return readWindow64(source, { colOff: 0, rowOff: r0, width, height: r1 - r0 });
+      return readWindow64(source, pixelWindow(0, r0, width, r1 - r0));
     },
     writeRows: async (row0, block) => {
       const data = Float32Array.from(block.data);
       if (noData !== null) for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i])) data[i] = noData;
-      await writer.write({ colOff: 0, rowOff: row0, width: block.width, height: block.height }, { ...block, data });
+      await writer.write(pixelWindow(0, row0, block.width, block.height), { ...block, data });
       meter.tileDone(block.width * block.height * ratio * ratio);
     },
   });

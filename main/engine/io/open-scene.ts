@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { extentOf, isNorthUp, windowTransform, type GeoTransform } from '../raster/geo-transform.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { intersectWindows, pixelWindow, type PixelWindow, rasterWindow, scaleDownWindow, snapWindowIn, translateWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 import { applyBandLayout, inferBandLayout, type BandLayout, type BandLayoutOverride } from './band-layout.ts';
 import { gdal, type Dataset } from './gdal.ts';
 import { openRaster, readRasterInfoFromDataset, type RasterInfo } from './raster-info.ts';
@@ -205,6 +205,7 @@ async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo,
   return { dataset, gt, width, height, ratio, note };
 }
 
+// Long: one sequence of checks on the two inputs, each with its own message, sharing what the earlier ones found.
 export async function openScene(files: SceneFiles): Promise<Scene> {
   const panDataset = await openRaster(files.panPath, 'PAN');
   let msDataset: Dataset | null = null;
@@ -254,17 +255,11 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
     const ratio = grid.ratio;
     const msColInPan = Math.round((grid.gt[0] - panGeo.gt[0]) / panGeo.gt[1]);
     const msRowInPan = Math.round((grid.gt[3] - panGeo.gt[3]) / panGeo.gt[5]);
-    const col0 = Math.max(0, msColInPan);
-    const row0 = Math.max(0, msRowInPan);
-    const col1 = Math.min(pan.width, msColInPan + grid.width * ratio);
-    const row1 = Math.min(pan.height, msRowInPan + grid.height * ratio);
-    const snapUp = (v: number, origin: number) => origin + Math.ceil((v - origin) / ratio) * ratio;
-    const snapDown = (v: number, origin: number) => origin + Math.floor((v - origin) / ratio) * ratio;
-    const rc0 = snapUp(col0, msColInPan);
-    const rr0 = snapUp(row0, msRowInPan);
-    const rc1 = snapDown(col1, msColInPan);
-    const rr1 = snapDown(row1, msRowInPan);
-    if (rc1 - rc0 < MIN_MS_PIXELS * ratio || rr1 - rr0 < MIN_MS_PIXELS * ratio) {
+    const msInPan = pixelWindow(msColInPan, msRowInPan, grid.width * ratio, grid.height * ratio);
+    const overlap = intersectWindows(msInPan, rasterWindow(pan.width, pan.height));
+    // Whole MS pixels of the overlap, on the MS grid (origin at msInPan's).
+    const onMsGrid = overlap && snapWindowIn(windowRelativeTo(overlap, msInPan), ratio);
+    if (!onMsGrid || onMsGrid.width < MIN_MS_PIXELS * ratio || onMsGrid.height < MIN_MS_PIXELS * ratio) {
       const panExtent = extentOf(panGeo.gt, pan.width, pan.height).map((v) => +v.toFixed(3));
       const msExtent = extentOf(grid.gt, grid.width, grid.height).map((v) => +v.toFixed(3));
       throw new InputError(
@@ -273,13 +268,8 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
         { panExtent, msExtent },
       );
     }
-    const region: PixelWindow = { colOff: rc0, rowOff: rr0, width: rc1 - rc0, height: rr1 - rr0 };
-    const msRegion: PixelWindow = {
-      colOff: (rc0 - msColInPan) / ratio,
-      rowOff: (rr0 - msRowInPan) / ratio,
-      width: region.width / ratio,
-      height: region.height / ratio,
-    };
+    const region = translateWindow(onMsGrid, msColInPan, msRowInPan);
+    const msRegion = scaleDownWindow(onMsGrid, ratio);
     if (region.width !== pan.width || region.height !== pan.height) {
       notes.push(
         `PAN and MS do not cover the same area: processing their ${region.width}×${region.height} PAN-pixel intersection at PAN pixel (${region.colOff}, ${region.rowOff})`,

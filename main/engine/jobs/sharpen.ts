@@ -15,8 +15,9 @@ import { openScene, type Scene } from '../io/open-scene.ts';
 import type { BatchFusion, DeviceRequest, FuseInput, FusionMethod, PreparedMethod } from '../methods/method.ts';
 import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
-import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { type BandBlock, cropBlock } from '../raster/band-block.ts';
+import { windowTransform } from '../raster/geo-transform.ts';
+import { intersectWindows, type PixelWindow, snapWindowOut, translateWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 import { readTile, type TileData } from '../tiling/read-tile.ts';
 import { planTiles } from '../tiling/tile-plan.ts';
 import { softwareVersion } from '../version.ts';
@@ -114,26 +115,19 @@ function outputTypeFor(scene: Scene, requested: 'source' | 'Float32'): OutputDat
 
 /** Copies the core of a fused read-window block (and applies the nodata mask). */
 function cropToCore(fused: BandBlock, data: TileData, noData: number | null): BandBlock {
-  const { core, read } = data.tile;
-  const dx = core.colOff - read.colOff;
-  const dy = core.rowOff - read.rowOff;
-  const out = new Float32Array(fused.bands * core.width * core.height);
+  const { read } = data.tile;
+  const core = windowRelativeTo(data.tile.core, read);
+  const cropped = cropBlock(fused, core);
+  const out = cropped.data;
   const plane = core.width * core.height;
-  for (let b = 0; b < fused.bands; b++) {
-    const src = b * fused.width * fused.height;
-    for (let r = 0; r < core.height; r++) {
-      const from = src + (dy + r) * fused.width + dx;
-      out.set(fused.data.subarray(from, from + core.width), b * plane + r * core.width);
-    }
-  }
   if (data.invalid && noData !== null) {
     for (let r = 0; r < core.height; r++) {
       for (let c = 0; c < core.width; c++) {
-        if (data.invalid[(dy + r) * read.width + dx + c]) for (let b = 0; b < fused.bands; b++) out[b * plane + r * core.width + c] = noData;
+        if (data.invalid[(core.rowOff + r) * read.width + core.colOff + c]) for (let b = 0; b < fused.bands; b++) out[b * plane + r * core.width + c] = noData;
       }
     }
   }
-  return { bands: fused.bands, width: core.width, height: core.height, data: out };
+  return cropped;
 }
 
 /** A per-tile method (the baselines) seen as batches: inference is `fuse` on each tile, in order. */
@@ -154,17 +148,17 @@ function restrictRegion(scene: Scene, window: PixelWindow | undefined): PixelWin
   if (!window) return scene.region;
   const r = scene.ratio;
   const { region } = scene;
-  // Snap to whole MS pixels inside the region.
-  const c0 = Math.max(region.colOff, region.colOff + Math.floor((window.colOff - region.colOff) / r) * r);
-  const r0 = Math.max(region.rowOff, region.rowOff + Math.floor((window.rowOff - region.rowOff) / r) * r);
-  const c1 = Math.min(region.colOff + region.width, region.colOff + Math.ceil((window.colOff + window.width - region.colOff) / r) * r);
-  const r1 = Math.min(region.rowOff + region.height, region.rowOff + Math.ceil((window.rowOff + window.height - region.rowOff) / r) * r);
-  if (c1 - c0 < 2 * r || r1 - r0 < 2 * r) {
+  // Snap outward to whole MS pixels (the region's origin is an MS pixel corner), then keep what is inside the region.
+  const snapped = translateWindow(snapWindowOut(windowRelativeTo(window, region), r), region.colOff, region.rowOff);
+  const restricted = intersectWindows(snapped, region);
+  if (!restricted || restricted.width < 2 * r || restricted.height < 2 * r) {
     throw new RangeError(`window ${JSON.stringify(window)} does not overlap the scene's processing region ${JSON.stringify(region)}`);
   }
-  return { colOff: c0, rowOff: r0, width: c1 - c0, height: r1 - r0 };
+  return restricted;
 }
 
+// Long: the job's one sequence (checks, scene, method, memory budget, passes with retry, cleanup) shares its state
+// through closures; the steps that stand alone are the functions above.
 export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Promise<SharpenResult> {
   const emit = ctx.onEvent ?? (() => undefined);
   const log = (message: string) => emit({ type: 'log', message });
@@ -248,14 +242,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
         height: region.height,
         bandDescriptions: scene.bandDescriptions,
         dataType,
-        geoTransform: [
-          scene.geoTransform[0] + (region.colOff - scene.region.colOff) * scene.geoTransform[1],
-          scene.geoTransform[1],
-          0,
-          scene.geoTransform[3] + (region.rowOff - scene.region.rowOff) * scene.geoTransform[5],
-          0,
-          scene.geoTransform[5],
-        ],
+        geoTransform: windowTransform(windowRelativeTo(region, scene.region), scene.geoTransform),
         crsWkt: scene.crsWkt,
         noData,
         compression: options.compression ?? 'ZSTD',
@@ -296,7 +283,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
             decode: (result, batch) => fusion.decode(result, batch.map((d) => ({ ms: d.ms, pan: d.pan }))).map((block, i) => cropToCore(block, batch[i]!, noData)),
             write: async (block, data) => {
               const { core } = data.tile;
-              await writer.write({ colOff: core.colOff - region.colOff, rowOff: core.rowOff - region.rowOff, width: core.width, height: core.height }, block);
+              await writer.write(windowRelativeTo(core, region), block);
               meter.tileDone(core.width * core.height);
             },
           },

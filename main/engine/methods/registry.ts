@@ -14,6 +14,9 @@ import { classicalMethods } from './classical/index.ts';
 import type { FusionMethod, MethodInfo } from './method.ts';
 import { networkMethod } from './network-method.ts';
 
+/** The networks the project ships (models/onnx), in the order reports list them when their models are missing. */
+export const SHIPPED_NETWORKS: readonly string[] = ['ggpnet', 'premix', 'cf2n'];
+
 export function modelsFolder(): string {
   return modelsFolderPath();
 }
@@ -45,6 +48,12 @@ export function listMethods(folder = modelsFolder()): MethodEntry[] {
     entries.push({ id, kind: 'network', label: first.label, description: `${first.label} deep network (variants: ${variants.map((v) => v.model?.name).join(', ')})`, variants });
   }
   return entries;
+}
+
+/** The shipped networks with no manifest in `folder`. */
+export function uninstalledNetworks(folder = modelsFolder()): string[] {
+  const installed = new Set(loadNetworkMethods(folder).map((m) => m.id));
+  return SHIPPED_NETWORKS.filter((id) => !installed.has(id));
 }
 
 /** The method variant for a scene with `bandCount` bands and this ratio; clear errors when none fits. */

@@ -19,16 +19,15 @@
  * disjoint tiles can be accumulated apart (worker threads): `state()` hands out plain numbers, `merge()` adds them.
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { clampWindow, containsWindow, expandWindow, intersectWindows, type PixelWindow, rasterWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 import { addErgasSums, createErgasSums, ergasFromSums } from './ergas.ts';
-import { countMasked, type PixelRect } from './pixel-rect.ts';
 import { addSquaredError, psnrFromSum, psnrPeak, type SquaredErrorSum } from './psnr.ts';
 import { Q2nBlockKernel } from './q2n.ts';
 import { UIQI_WINDOW, uiqiBandSum, type UiqiSum } from './q-index.ts';
 import type { ReducedResolutionIndices } from './reduced-resolution.ts';
 import { type AngleSum, samFromSum, samSum } from './sam.ts';
 import { addSccSums, sccFromSums, type SccSums } from './scc.ts';
-import { invalidMask } from './valid-pixels.ts';
+import { countMasked, invalidMask } from './valid-pixels.ts';
 
 /** Bands and size of the full image pair. */
 export interface ImageShape {
@@ -65,26 +64,21 @@ export interface IndexAccumulator<R = number> {
 }
 
 /** Checks a tile against the image and the halo it must carry; a violation is a tiling bug (plain Error). */
-function checkTile(tile: MetricTile, shape: ImageShape, haloPx: number, index: string): PixelRect {
+function checkTile(tile: MetricTile, shape: ImageShape, haloPx: number, index: string): PixelWindow {
   const { core, read, ref, fused } = tile;
   for (const [name, b] of [['ref', ref], ['fused', fused]] as const) {
     if (b.bands !== shape.bands || b.width !== read.width || b.height !== read.height) {
       throw new Error(`${index}: tile ${name} is ${b.bands}×${b.height}×${b.width}, expected ${shape.bands}×${read.height}×${read.width} (its read window)`);
     }
   }
-  const need = {
-    r0: Math.max(0, core.rowOff - haloPx),
-    c0: Math.max(0, core.colOff - haloPx),
-    r1: Math.min(shape.height, core.rowOff + core.height + haloPx),
-    c1: Math.min(shape.width, core.colOff + core.width + haloPx),
-  };
-  if (read.rowOff > need.r0 || read.colOff > need.c0 || read.rowOff + read.height < need.r1 || read.colOff + read.width < need.c1) {
+  const need = clampWindow(expandWindow(core, haloPx), shape.width, shape.height);
+  if (!need || !containsWindow(read, need)) {
     throw new Error(`${index}: tile read window ${JSON.stringify(read)} does not cover core ${JSON.stringify(core)} plus a ${haloPx}-px halo (clipped to ${shape.height}×${shape.width})`);
   }
-  if (read.rowOff < 0 || read.colOff < 0 || read.rowOff + read.height > shape.height || read.colOff + read.width > shape.width) {
+  if (!containsWindow(rasterWindow(shape.width, shape.height), read)) {
     throw new Error(`${index}: tile read window ${JSON.stringify(read)} leaves the ${shape.height}×${shape.width} image`);
   }
-  return { r0: core.rowOff - read.rowOff, r1: core.rowOff - read.rowOff + core.height, c0: core.colOff - read.colOff, c1: core.colOff - read.colOff + core.width };
+  return windowRelativeTo(core, read);
 }
 
 abstract class TileAccumulator<R = number> implements IndexAccumulator<R> {
@@ -122,7 +116,7 @@ abstract class TileAccumulator<R = number> implements IndexAccumulator<R> {
   }
 
   /** `core` in the tile's own coordinates; `mask` over the whole tile (null: all valid). */
-  abstract addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void;
+  abstract addChecked(tile: MetricTile, core: PixelWindow, mask: Uint8Array | null): void;
   abstract result(): R;
   excluded(): number {
     return this.dropped;
@@ -139,7 +133,7 @@ export class SamAccumulator extends TileAccumulator {
   protected setSums([sum, count, dropped]: readonly number[]): void {
     Object.assign(this.acc, { sum, count, dropped });
   }
-  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+  addChecked(tile: MetricTile, core: PixelWindow, mask: Uint8Array | null): void {
     samSum(tile.ref, tile.fused, this.acc, core);
     this.dropped += countMasked(mask, tile.read.width, core);
   }
@@ -165,7 +159,7 @@ export class ErgasAccumulator extends TileAccumulator {
     this.ergas.refSum.set(values.slice(n, 2 * n));
     this.ergas.count = values[2 * n]!;
   }
-  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+  addChecked(tile: MetricTile, core: PixelWindow, mask: Uint8Array | null): void {
     addErgasSums(tile.ref, tile.fused, mask, this.ergas, core);
     this.dropped += countMasked(mask, tile.read.width, core);
   }
@@ -188,7 +182,7 @@ export class PsnrAccumulator extends TileAccumulator {
   protected setSums([sum, count]: readonly number[]): void {
     Object.assign(this.acc, { sum, count });
   }
-  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+  addChecked(tile: MetricTile, core: PixelWindow, mask: Uint8Array | null): void {
     addSquaredError(tile.ref, tile.fused, mask, this.acc, core);
     this.dropped += countMasked(mask, tile.read.width, core);
   }
@@ -207,18 +201,15 @@ export class SccAccumulator extends TileAccumulator {
   protected setSums([fg, ff, gg]: readonly number[]): void {
     Object.assign(this.scc, { fg, ff, gg });
   }
-  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+  addChecked(tile: MetricTile, core: PixelWindow, mask: Uint8Array | null): void {
     const { read } = tile;
     const { width, height } = this.shape;
     // The whole image's cropped extent [1, H−1) × [1, W−1), in tile coordinates and clipped to the tile.
-    const crop: PixelRect = {
-      r0: Math.max(0, 1 - read.rowOff),
-      r1: Math.min(read.height, height - 1 - read.rowOff),
-      c0: Math.max(0, 1 - read.colOff),
-      c1: Math.min(read.width, width - 1 - read.colOff),
-    };
-    const out: PixelRect = { r0: Math.max(core.r0, crop.r0), r1: Math.min(core.r1, crop.r1), c0: Math.max(core.c0, crop.c0), c1: Math.min(core.c1, crop.c1) };
-    addSccSums(tile.fused, tile.ref, crop, out, mask, this.scc);
+    const interior = { colOff: 1, rowOff: 1, width: width - 2, height: height - 2 };
+    const crop = clampWindow(windowRelativeTo(interior, read), read.width, read.height);
+    const out = crop && intersectWindows(core, crop);
+    // No core pixel inside the cropped image: nothing to add.
+    if (crop && out) addSccSums(tile.fused, tile.ref, crop, out, mask, this.scc);
   }
   result(): number {
     return sccFromSums(this.scc);
@@ -239,15 +230,12 @@ export class QAccumulator extends TileAccumulator {
   protected setSums(values: readonly number[]): void {
     this.perBand.forEach((b, i) => Object.assign(b, { sum: values[3 * i]!, count: values[3 * i + 1]!, dropped: values[3 * i + 2]! }));
   }
-  addChecked(tile: MetricTile, core: PixelRect, mask: Uint8Array | null): void {
+  addChecked(tile: MetricTile, core: PixelWindow, mask: Uint8Array | null): void {
     const { read } = tile;
-    // Window top-left corners in the core that are valid positions of the whole image.
-    const positions: PixelRect = {
-      r0: core.r0,
-      r1: Math.min(core.r1, this.shape.height - UIQI_WINDOW + 1 - read.rowOff),
-      c0: core.c0,
-      c1: Math.min(core.c1, this.shape.width - UIQI_WINDOW + 1 - read.colOff),
-    };
+    // Window top-left corners in the core that are valid positions of the whole image; none: nothing to add.
+    const valid = { colOff: 0, rowOff: 0, width: this.shape.width - UIQI_WINDOW + 1, height: this.shape.height - UIQI_WINDOW + 1 };
+    const positions = intersectWindows(core, windowRelativeTo(valid, read));
+    if (!positions) return;
     const plane = read.width * read.height;
     for (let b = 0; b < this.shape.bands; b++) {
       const acc = this.perBand[b]!;
@@ -280,7 +268,7 @@ export class Q2nAccumulator extends TileAccumulator {
   protected setSums([sum, count]: readonly number[]): void {
     [this.sum, this.count] = [sum!, count!];
   }
-  addChecked(tile: MetricTile, _core: PixelRect, _mask: Uint8Array | null): void {
+  addChecked(tile: MetricTile, _core: PixelWindow, _mask: Uint8Array | null): void {
     const { core, read } = tile;
     const bs = this.blockSize;
     const at = { rowOff: read.rowOff, colOff: read.colOff, imageWidth: this.shape.width, imageHeight: this.shape.height };

@@ -7,7 +7,7 @@
  * NaN handling: blocks with a non-finite pixel in `mask` are left out of the mean.
  */
 import { InputError } from '../errors.ts';
-import type { PixelRect } from './pixel-rect.ts';
+import { type PixelWindow, rasterWindow } from '../raster/pixel-window.ts';
 
 /** Sum and count of block values (so tiles can be merged). */
 export interface BlockQSum {
@@ -48,9 +48,9 @@ export interface CentredBlocks {
  * Centres the blocks of one band (row-major, `width` wide) that tile `rect` (default: the whole band; its sides must
  * be multiples of `blockSize`).
  */
-export function centreBlocks(band: Float64Array, width: number, height: number, blockSize: number, rect: PixelRect = { r0: 0, r1: height, c0: 0, c1: width }): CentredBlocks {
-  const blocksX = (rect.c1 - rect.c0) / blockSize;
-  const blocksY = (rect.r1 - rect.r0) / blockSize;
+export function centreBlocks(band: Float64Array, width: number, height: number, blockSize: number, rect: PixelWindow = rasterWindow(width, height)): CentredBlocks {
+  const blocksX = rect.width / blockSize;
+  const blocksY = rect.height / blockSize;
   if (!Number.isInteger(blocksX) || !Number.isInteger(blocksY)) throw new Error(`block Q area ${JSON.stringify(rect)} is not a whole number of ${blockSize}-px blocks`);
   const P = blockSize * blockSize;
   const centred = new Float64Array(blocksX * blocksY * P);
@@ -62,7 +62,7 @@ export function centreBlocks(band: Float64Array, width: number, height: number, 
       const o = k * P;
       let s = 0;
       for (let r = 0; r < blockSize; r++) {
-        const src = (rect.r0 + by * blockSize + r) * width + rect.c0 + bx * blockSize;
+        const src = (rect.rowOff + by * blockSize + r) * width + rect.colOff + bx * blockSize;
         for (let c = 0; c < blockSize; c++) {
           const v = band[src + c]!;
           centred[o + r * blockSize + c] = v;
@@ -103,12 +103,12 @@ export function blockQSum(a: CentredBlocks, b: CentredBlocks, blockValid: Uint8A
 }
 
 /** Which blocks of `rect` (default: whole) have no invalid pixel; null when the mask is null (all valid). */
-export function validBlocks(mask: Uint8Array | null, width: number, height: number, blockSize: number, rect: PixelRect = { r0: 0, r1: height, c0: 0, c1: width }): Uint8Array | null {
+export function validBlocks(mask: Uint8Array | null, width: number, height: number, blockSize: number, rect: PixelWindow = rasterWindow(width, height)): Uint8Array | null {
   if (!mask) return null;
-  const bx = (rect.c1 - rect.c0) / blockSize;
-  const valid = new Uint8Array(bx * ((rect.r1 - rect.r0) / blockSize)).fill(1);
-  for (let r = rect.r0; r < rect.r1; r++) {
-    for (let c = rect.c0; c < rect.c1; c++) if (mask[r * width + c]) valid[Math.floor((r - rect.r0) / blockSize) * bx + Math.floor((c - rect.c0) / blockSize)] = 0;
+  const bx = rect.width / blockSize;
+  const valid = new Uint8Array(bx * (rect.height / blockSize)).fill(1);
+  for (let r = rect.rowOff; r < rect.rowOff + rect.height; r++) {
+    for (let c = rect.colOff; c < rect.colOff + rect.width; c++) if (mask[r * width + c]) valid[Math.floor((r - rect.rowOff) / blockSize) * bx + Math.floor((c - rect.colOff) / blockSize)] = 0;
   }
   return valid;
 }

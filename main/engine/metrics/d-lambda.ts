@@ -8,7 +8,7 @@
  */
 import type { BandBlock } from '../raster/band-block.ts';
 import { assertBlockMultiple, blockQSum, type BlockQSum, centreBlocks, validBlocks } from './block-q.ts';
-import type { PixelRect } from './pixel-rect.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 import { assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -24,7 +24,7 @@ export interface DLambdaOptions {
 }
 
 /** Inter-band block-Q sums over the blocks of `rect` for all pairs i < j (row-major upper triangle); tiles add into them. */
-export function addInterBandQ(img: BandBlock<Float64Array>, valid: Uint8Array | null, blockSize: number, sums: BlockQSum[], rect?: PixelRect): void {
+export function addInterBandQ(img: BandBlock<Float64Array>, valid: Uint8Array | null, blockSize: number, sums: BlockQSum[], rect?: PixelWindow): void {
   const plane = img.width * img.height;
   const centred = Array.from({ length: img.bands }, (_, b) => centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), img.width, img.height, blockSize, rect));
   let k = 0;

@@ -9,7 +9,7 @@ import type { BandBlock } from '../raster/band-block.ts';
 import { imresizeBicubic } from '../dsp/imresize-bicubic.ts';
 import { interp23tap } from '../dsp/interp23tap.ts';
 import { assertBlockMultiple, blockQSum, type BlockQSum, centreBlocks, validBlocks } from './block-q.ts';
-import type { PixelRect } from './pixel-rect.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 import { assertBandCount, assertSameGrid, assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -43,7 +43,7 @@ export function addDsSums(
   blockSize: number,
   high: BlockQSum[],
   low: BlockQSum[],
-  rect?: PixelRect,
+  rect?: PixelWindow,
 ): void {
   const { width, height } = fused;
   const plane = width * height;

@@ -6,9 +6,9 @@
  * NaN handling: pixels with a non-finite value in any band of either image are left out of every mean.
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import { countMasked, type PixelRect, wholeRect } from './pixel-rect.ts';
+import { type PixelWindow, rasterWindow } from '../raster/pixel-window.ts';
 import { assertSameShape } from './shape-check.ts';
-import { invalidMask } from './valid-pixels.ts';
+import { countMasked, invalidMask } from './valid-pixels.ts';
 
 /** Per-band sums that ERGAS needs; tiles add into the same object. */
 export interface ErgasSums {
@@ -28,16 +28,17 @@ export function createErgasSums(bands: number): ErgasSums {
  * Adds the sums over `rect` (default: the whole block) of one image or tile pair; `mask` (1 = invalid pixel, over
  * the whole block) as from valid-pixels.ts.
  */
-export function addErgasSums(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, mask: Uint8Array | null, sums: ErgasSums, rect: PixelRect = wholeRect(ref)): void {
+export function addErgasSums(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, mask: Uint8Array | null, sums: ErgasSums, rect: PixelWindow = rasterWindow(ref.width, ref.height)): void {
   const { width } = ref;
+  const [c0, c1] = [rect.colOff, rect.colOff + rect.width];
   const plane = width * ref.height;
   for (let b = 0; b < ref.bands; b++) {
     let se = 0;
     let sr = 0;
-    for (let row = rect.r0; row < rect.r1; row++) {
+    for (let row = rect.rowOff; row < rect.rowOff + rect.height; row++) {
       const o = b * plane + row * width;
       if (!mask) {
-        for (let i = o + rect.c0; i < o + rect.c1; i++) {
+        for (let i = o + c0; i < o + c1; i++) {
           const r = ref.data[i]!;
           const e = r - fused.data[i]!;
           se += e * e;
@@ -45,7 +46,7 @@ export function addErgasSums(ref: BandBlock<Float64Array>, fused: BandBlock<Floa
         }
         continue;
       }
-      for (let i = o + rect.c0; i < o + rect.c1; i++) {
+      for (let i = o + c0; i < o + c1; i++) {
         if (mask[i - b * plane]) continue;
         const r = ref.data[i]!;
         const e = r - fused.data[i]!;
@@ -56,7 +57,7 @@ export function addErgasSums(ref: BandBlock<Float64Array>, fused: BandBlock<Floa
     sums.sqErr[b] = sums.sqErr[b]! + se;
     sums.refSum[b] = sums.refSum[b]! + sr;
   }
-  sums.count += (rect.r1 - rect.r0) * (rect.c1 - rect.c0) - countMasked(mask, width, rect);
+  sums.count += rect.width * rect.height - countMasked(mask, width, rect);
 }
 
 export function ergasFromSums(sums: ErgasSums, ratio: number): number {

@@ -2,19 +2,18 @@
 // tiles) and on a larger synthetic scene.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BandBlock } from '../raster/band-block.ts';
+import { type BandBlock, cropBlock } from '../raster/band-block.ts';
 import { expandWindow, intersectWindows, type PixelWindow } from '../raster/pixel-window.ts';
 import { interp23tap } from '../dsp/interp23tap.ts';
 import { lowPassPan } from './d-s.ts';
 import { FullResolutionAccumulator, type FullResolutionTile } from './full-resolution-accumulator.ts';
 import { fullResolutionIndices } from './full-resolution.ts';
 import { caseSkip, loadInput, loadVectors, relErr } from './metric-vectors.ts';
-import { cropBlock } from './pixel-rect.ts';
 
 const TOL = 1e-12;
 
 function window(b: BandBlock<Float64Array>, w: PixelWindow): BandBlock<Float64Array> {
-  return cropBlock(b, { r0: w.rowOff, r1: w.rowOff + w.height, c0: w.colOff, c1: w.colOff + w.width });
+  return cropBlock(b, w);
 }
 
 function streamed(fused: BandBlock<Float64Array>, msLr: BandBlock<Float64Array>, pan: BandBlock<Float64Array>, sensor: string, tilePx: number) {

@@ -13,8 +13,8 @@
  * hands out the partial sums (plain numbers, structured-cloneable), `merge()` adds another accumulator's.
  */
 import { InputError } from '../errors.ts';
-import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { cropBlock, type BandBlock } from '../raster/band-block.ts';
+import { clampWindow, containsWindow, expandWindow, type PixelWindow, rasterWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 import { correlateRegion } from '../dsp/mtf-filter.ts';
 import { type Kernel2D, MTF_KERNEL_SIZE, mtfKernels } from '../dsp/mtf-kernel.ts';
 import type { MtfSource } from '../dsp/sensor-mtf.ts';
@@ -23,7 +23,6 @@ import { assertBlockMultiple, blockQSum, type BlockQSum, centreBlocks, countInva
 import { dLambdaFromSums, pairSums } from './d-lambda.ts';
 import { dsFromSums } from './d-s.ts';
 import type { FullResolutionIndices } from './full-resolution.ts';
-import { cropBlock, type PixelRect } from './pixel-rect.ts';
 import { Q2nBlockKernel } from './q2n.ts';
 import { hqnr, qnr } from './qnr.ts';
 import { invalidMask } from './valid-pixels.ts';
@@ -170,8 +169,7 @@ export class FullResolutionAccumulator {
     }
     this.dropped.dSBlocks += countInvalid(vs);
     // D_λ,K: Q2n(msExp, MTF(fused)) over the core; the filter reads the halo and is evaluated on the core only.
-    const cw = core.c1 - core.c0;
-    const ch = core.r1 - core.r0;
+    const { width: cw, height: ch } = core;
     const filtered: BandBlock<Float64Array> = { bands: fused.bands, width: cw, height: ch, data: new Float64Array(fused.bands * cw * ch) };
     for (let b = 0; b < fused.bands; b++) {
       correlateRegion(fused.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, this.kernels[b]!, core, filtered.data.subarray(b * cw * ch, (b + 1) * cw * ch));
@@ -198,16 +196,15 @@ export class FullResolutionAccumulator {
   }
 
   /** Tile geometry: a violation is a tiling bug (plain Error). Returns the core in tile coordinates. */
-  private check(tile: FullResolutionTile): PixelRect {
+  private check(tile: FullResolutionTile): PixelWindow {
     const { core, read } = tile;
     const { width, height, bands } = this.shape;
     if (core.rowOff % BLOCK || core.colOff % BLOCK || core.width % BLOCK || core.height % BLOCK) {
       throw new Error(`full-resolution tile core ${JSON.stringify(core)} is not on the ${BLOCK}-px block grid`);
     }
     const h = this.haloPx;
-    const need = [Math.max(0, core.rowOff - h), Math.max(0, core.colOff - h), Math.min(height, core.rowOff + core.height + h), Math.min(width, core.colOff + core.width + h)];
-    const outside = read.rowOff < 0 || read.colOff < 0 || read.rowOff + read.height > height || read.colOff + read.width > width;
-    if (outside || read.rowOff > need[0]! || read.colOff > need[1]! || read.rowOff + read.height < need[2]! || read.colOff + read.width < need[3]!) {
+    const need = clampWindow(expandWindow(core, h), width, height);
+    if (!containsWindow(rasterWindow(width, height), read) || !need || !containsWindow(read, need)) {
       // Where the read window stops inside the image, the filter's replicated border must stay ≥ the halo from the core.
       throw new Error(`full-resolution tile read window ${JSON.stringify(read)} must cover core ${JSON.stringify(core)} plus ${h} px, clipped to the ${height}×${width} image`);
     }
@@ -216,6 +213,6 @@ export class FullResolutionAccumulator {
         throw new Error(`full-resolution tile ${name} is ${b.bands}×${b.height}×${b.width}, expected ${nb}×${read.height}×${read.width}`);
       }
     }
-    return { r0: core.rowOff - read.rowOff, r1: core.rowOff - read.rowOff + core.height, c0: core.colOff - read.colOff, c1: core.colOff - read.colOff + core.width };
+    return windowRelativeTo(core, read);
   }
 }

@@ -7,9 +7,9 @@
  */
 import { InputError } from '../errors.ts';
 import type { BandBlock } from '../raster/band-block.ts';
-import { countMasked, type PixelRect, wholeRect } from './pixel-rect.ts';
+import { type PixelWindow, rasterWindow } from '../raster/pixel-window.ts';
 import { assertSameShape } from './shape-check.ts';
-import { invalidMask } from './valid-pixels.ts';
+import { countMasked, invalidMask } from './valid-pixels.ts';
 
 export interface PsnrOptions {
   /** Bits per sample of the product (e.g. 11): peak = 2^bitDepth − 1. */
@@ -30,14 +30,15 @@ export interface SquaredErrorSum {
 }
 
 /** Adds Σ squared error over `rect` (default: the whole block); `mask` (1 = invalid pixel) over the whole block. */
-export function addSquaredError(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, mask: Uint8Array | null, acc: SquaredErrorSum, rect: PixelRect = wholeRect(ref)): void {
+export function addSquaredError(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, mask: Uint8Array | null, acc: SquaredErrorSum, rect: PixelWindow = rasterWindow(ref.width, ref.height)): void {
   const { width } = ref;
+  const [c0, c1] = [rect.colOff, rect.colOff + rect.width];
   const plane = width * ref.height;
   for (let b = 0; b < ref.bands; b++) {
     let s = 0;
-    for (let row = rect.r0; row < rect.r1; row++) {
+    for (let row = rect.rowOff; row < rect.rowOff + rect.height; row++) {
       const o = b * plane + row * width;
-      for (let i = o + rect.c0; i < o + rect.c1; i++) {
+      for (let i = o + c0; i < o + c1; i++) {
         if (mask && mask[i - b * plane]) continue;
         const e = ref.data[i]! - fused.data[i]!;
         s += e * e;
@@ -45,7 +46,7 @@ export function addSquaredError(ref: BandBlock<Float64Array>, fused: BandBlock<F
     }
     acc.sum += s;
   }
-  acc.count += ((rect.r1 - rect.r0) * (rect.c1 - rect.c0) - countMasked(mask, width, rect)) * ref.bands;
+  acc.count += (rect.width * rect.height - countMasked(mask, width, rect)) * ref.bands;
 }
 
 export function psnrFromSum(acc: SquaredErrorSum, bitDepth: number): number {

@@ -14,7 +14,7 @@
  * NaN handling: windows that contain a non-finite pixel (any band, either image) are left out.
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelRect } from './pixel-rect.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 import { assertMinSize, assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -48,6 +48,7 @@ export function uiqiFromSums(n: number, s1s: number, s2s: number, s11s: number, 
  * r0 … r0 + window − 1, so the block must reach `window − 1` pixels below and right of `positions`. `mask`
  * (1 = invalid pixel) may be null. Window sums are kept by running updates, recomputed from scratch every `window`
  * rows/columns so rounding cannot drift on float data.
+ * Long: one hot loop over running window sums, which a split would have to pass around.
  */
 export function uiqiBandSum(
   x: Float64Array,
@@ -56,11 +57,11 @@ export function uiqiBandSum(
   height: number,
   mask: Uint8Array | null,
   acc: UiqiSum,
-  positions: PixelRect = { r0: 0, r1: height - UIQI_WINDOW + 1, c0: 0, c1: width - UIQI_WINDOW + 1 },
+  positions: PixelWindow = { colOff: 0, rowOff: 0, width: width - UIQI_WINDOW + 1, height: height - UIQI_WINDOW + 1 },
   window = UIQI_WINDOW,
 ): void {
   const n = window * window;
-  const { r0: pr0, r1: pr1, c0: pc0, c1: pc1 } = positions;
+  const [pr0, pr1, pc0, pc1] = [positions.rowOff, positions.rowOff + positions.height, positions.colOff, positions.colOff + positions.width];
   if (pr1 <= pr0 || pc1 <= pc0) return;
   if (pr1 - 1 + window > height || pc1 - 1 + window > width) {
     throw new Error(`UIQI positions rows ${pr0}…${pr1 - 1}, cols ${pc0}…${pc1 - 1} need a ${window - 1}-px margin below/right; block is ${height}×${width}`);

@@ -7,7 +7,7 @@
  * index is NaN (the toolbox would divide 0 by 0 as well).
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import { type PixelRect, wholeRect } from './pixel-rect.ts';
+import { type PixelWindow, rasterWindow } from '../raster/pixel-window.ts';
 import { assertSameShape } from './shape-check.ts';
 
 /** Running sum of angles (radians), count of pixels that had one, and count of pixels dropped. */
@@ -60,13 +60,13 @@ export function spectralMomentsRow(
 }
 
 /** Adds the spectral angles (radians) of the pixels of `rect` (default: all) of `ref` vs `fused` to `acc`. */
-export function samSum(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, acc: AngleSum, rect: PixelRect = wholeRect(ref)): void {
-  const w = rect.c1 - rect.c0;
+export function samSum(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, acc: AngleSum, rect: PixelWindow = rasterWindow(ref.width, ref.height)): void {
+  const w = rect.width;
   const dot = new Float64Array(w);
   const n1 = new Float64Array(w);
   const n2 = new Float64Array(w);
-  for (let r = rect.r0; r < rect.r1; r++) {
-    spectralMomentsRow(ref, fused, r, rect.c0, rect.c1, dot, n1, n2);
+  for (let r = rect.rowOff; r < rect.rowOff + rect.height; r++) {
+    spectralMomentsRow(ref, fused, r, rect.colOff, rect.colOff + w, dot, n1, n2);
     for (let i = 0; i < w; i++) {
       const angle = spectralAngle(dot[i]!, n1[i]!, n2[i]!);
       if (Number.isNaN(angle)) {

@@ -9,7 +9,7 @@
  * neighbourhood inside the cropped image holds a non-finite pixel (any band, either image).
  */
 import type { BandBlock } from '../raster/band-block.ts';
-import type { PixelRect } from './pixel-rect.ts';
+import { type PixelWindow, pixelWindow } from '../raster/pixel-window.ts';
 import { assertMinSize, assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
@@ -25,16 +25,18 @@ export interface SccSums {
  * coordinates: pixels outside it read as 0 (the zero padding). For a whole image both are [1, H−1) × [1, W−1); a
  * tile passes its core as `out` and needs a one-pixel halo around it unless the core touches the crop border.
  */
-export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array>, crop: PixelRect, out: PixelRect, mask: Uint8Array | null, sums: SccSums): void {
+export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array>, crop: PixelWindow, out: PixelWindow, mask: Uint8Array | null, sums: SccSums): void {
   const { width, height, bands } = f;
   const plane = width * height;
-  const inside = (r: number, c: number) => r >= crop.r0 && r < crop.r1 && c >= crop.c0 && c < crop.c1;
+  const [cropR0, cropR1, cropC0, cropC1] = [crop.rowOff, crop.rowOff + crop.height, crop.colOff, crop.colOff + crop.width];
+  const [outR0, outR1, outC0, outC1] = [out.rowOff, out.rowOff + out.height, out.colOff, out.colOff + out.width];
+  const inside = (r: number, c: number) => r >= cropR0 && r < cropR1 && c >= cropC0 && c < cropC1;
   // Skip list for the NaN rule, built once for all bands.
   let skip: Uint8Array | null = null;
   if (mask) {
     skip = new Uint8Array(plane);
-    for (let r = out.r0; r < out.r1; r++) {
-      for (let c = out.c0; c < out.c1; c++) {
+    for (let r = outR0; r < outR1; r++) {
+      for (let c = outC0; c < outC1; c++) {
         let bad = 0;
         for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) if (inside(r + dr, c + dc) && mask[(r + dr) * width + c + dc]) bad = 1;
         skip[r * width + c] = bad;
@@ -43,8 +45,8 @@ export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array
   }
   // Each band's (out + 1-pixel ring) region is copied into a zero-padded buffer (0 outside the crop), so the
   // gradient loop below has no border branches. Buffers are reused across bands.
-  const ow = out.c1 - out.c0;
-  const oh = out.r1 - out.r0;
+  const ow = out.width;
+  const oh = out.height;
   if (ow <= 0 || oh <= 0) return;
   const pw = ow + 2;
   const pf = new Float64Array(pw * (oh + 2));
@@ -54,12 +56,12 @@ export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array
     pf.fill(0);
     pg.fill(0);
     for (let pr = 0; pr < oh + 2; pr++) {
-      const r = out.r0 - 1 + pr;
-      if (r < crop.r0 || r >= crop.r1) continue;
+      const r = outR0 - 1 + pr;
+      if (r < cropR0 || r >= cropR1) continue;
       // Columns of this padded row that fall inside the crop; the rest stay 0.
-      const cFrom = Math.max(out.c0 - 1, crop.c0);
-      const cTo = Math.min(out.c1 + 1, crop.c1);
-      const d = pr * pw - (out.c0 - 1);
+      const cFrom = Math.max(outC0 - 1, cropC0);
+      const cTo = Math.min(outC1 + 1, cropC1);
+      const d = pr * pw - (outC0 - 1);
       const sRow = o + r * width;
       for (let c = cFrom; c < cTo; c++) {
         if (mask && mask[r * width + c]) continue;
@@ -69,7 +71,7 @@ export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array
     }
     for (let r = 0; r < oh; r++) {
       for (let c = 0; c < ow; c++) {
-        if (skip?.[(r + out.r0) * width + c + out.c0]) continue;
+        if (skip?.[(r + outR0) * width + c + outC0]) continue;
         const t = r * pw + c; // top-left of the 3×3 neighbourhood
         const m = t + pw;
         const d = m + pw;
@@ -96,7 +98,7 @@ export function sccFromSums(s: SccSums): number {
 export function scc(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>): number {
   assertSameShape(ref, fused, ['reference', 'fused'], 'SCC');
   assertMinSize(ref, 3, 3, 'SCC', 'a one-pixel border is cropped');
-  const crop: PixelRect = { r0: 1, r1: ref.height - 1, c0: 1, c1: ref.width - 1 };
+  const crop = pixelWindow(1, 1, ref.width - 2, ref.height - 2);
   const sums: SccSums = { fg: 0, ff: 0, gg: 0 };
   addSccSums(fused, ref, crop, crop, invalidMask(ref, fused), sums);
   return sccFromSums(sums);

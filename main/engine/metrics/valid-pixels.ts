@@ -9,6 +9,7 @@
  * When nothing is left the index is NaN. `countInvalidPixels` / `countInvalidBlocks` give the numbers to report.
  */
 import type { BandBlock, PixelArray } from '../raster/band-block.ts';
+import type { PixelWindow } from '../raster/pixel-window.ts';
 
 /**
  * A mask of invalid pixels (1 = invalid) over the common grid of `blocks` (all the same width×height),
@@ -31,6 +32,14 @@ export function invalidMask(...blocks: BandBlock<PixelArray>[]): Uint8Array | nu
     }
   }
   return mask;
+}
+
+/** Invalid pixels of `mask` (1 = invalid, row-major over `width`) inside `window`; 0 without a mask. */
+export function countMasked(mask: Uint8Array | null, width: number, window: PixelWindow): number {
+  if (!mask) return 0;
+  let n = 0;
+  for (let r = window.rowOff; r < window.rowOff + window.height; r++) for (let c = window.colOff; c < window.colOff + window.width; c++) n += mask[r * width + c]!;
+  return n;
 }
 
 /** Number of invalid pixels (a pixel counts once however many of its bands are invalid). */

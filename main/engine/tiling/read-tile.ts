@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import type { Dataset } from '../io/gdal.ts';
 import type { Scene } from '../io/open-scene.ts';
 import { createBlock, type BandBlock } from '../raster/band-block.ts';
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { type PixelWindow, scaleDownWindow, translateWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 import { mirrorIndices } from './mirror.ts';
 import type { Tile } from './tile-plan.ts';
 
@@ -22,8 +22,8 @@ export interface TileData {
 }
 
 /**
- * Reads `window` (coordinates relative to `regionOrigin`, which lies on `dataset`'s grid) mirror-padded against a
- * region of `regionWidth`×`regionHeight`, for the given 1-based bands, into a band-major Float32 block.
+ * Reads `window` (on `dataset`'s grid) mirror-padded against `region` (same grid) for the given 1-based bands,
+ * into a band-major Float32 block.
  */
 async function readMirrored(
   dataset: Dataset,
@@ -32,8 +32,9 @@ async function readMirrored(
   window: PixelWindow,
   path: string,
 ): Promise<BandBlock> {
-  const colIdx = mirrorIndices(window.colOff - region.colOff, window.width, region.width);
-  const rowIdx = mirrorIndices(window.rowOff - region.rowOff, window.height, region.height);
+  const inRegion = windowRelativeTo(window, region);
+  const colIdx = mirrorIndices(inRegion.colOff, window.width, region.width);
+  const rowIdx = mirrorIndices(inRegion.rowOff, window.height, region.height);
   let c0 = Infinity, c1 = -Infinity, r0 = Infinity, r1 = -Infinity;
   for (const c of colIdx) { c0 = Math.min(c0, c); c1 = Math.max(c1, c); }
   for (const r of rowIdx) { r0 = Math.min(r0, r); r1 = Math.max(r1, r); }
@@ -80,12 +81,9 @@ function markNoData(invalid: Uint8Array, values: Float32Array, noData: number, r
 
 export async function readTile(scene: Scene, tile: Tile): Promise<TileData> {
   const { ratio, region, msRegion } = scene;
-  const msWindow: PixelWindow = {
-    colOff: msRegion.colOff + (tile.read.colOff - region.colOff) / ratio,
-    rowOff: msRegion.rowOff + (tile.read.rowOff - region.rowOff) / ratio,
-    width: tile.read.width / ratio,
-    height: tile.read.height / ratio,
-  };
+  // Read windows step from the region's origin (an MS pixel corner) in whole MS pixels (tile-plan.ts).
+  const msInRegion = scaleDownWindow(windowRelativeTo(tile.read, region), ratio);
+  const msWindow = translateWindow(msInRegion, msRegion.colOff, msRegion.rowOff);
   const msBands = scene.ms.bands.map((b) => b.bandNumber);
   const [pan, ms] = await Promise.all([
     readMirrored(scene.panDataset, [1], region, tile.read, scene.pan.path),

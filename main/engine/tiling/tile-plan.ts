@@ -6,7 +6,7 @@
  * window outside the region are filled by mirror padding (read-tile.ts). Tiles step from the region's origin (an MS
  * pixel corner) in multiples of the ratio, so each MS window is exactly its PAN window divided by the ratio.
  */
-import type { PixelWindow } from '../raster/pixel-window.ts';
+import { expandWindow, intersectWindows, pixelWindow, type PixelWindow } from '../raster/pixel-window.ts';
 
 export interface TilePlanOptions {
   /** The processing region on the PAN grid: origin on an MS pixel corner, size a multiple of `ratio`. */
@@ -75,21 +75,10 @@ export function planTiles(options: TilePlanOptions): TilePlan {
   const tiles: Tile[] = [];
   for (let row = 0; row < rows; row++) {
     for (let col = 0; col < cols; col++) {
-      const colOff = region.colOff + col * tileSizePx;
-      const rowOff = region.rowOff + row * tileSizePx;
-      const core: PixelWindow = {
-        colOff,
-        rowOff,
-        width: Math.min(tileSizePx, region.colOff + region.width - colOff),
-        height: Math.min(tileSizePx, region.rowOff + region.height - rowOff),
-      };
-      const read: PixelWindow = {
-        colOff: colOff - overlapPx,
-        rowOff: rowOff - overlapPx,
-        width: tileSizePx + 2 * overlapPx,
-        height: tileSizePx + 2 * overlapPx,
-      };
-      tiles.push({ index: tiles.length, row, col, core, read });
+      const cell = pixelWindow(region.colOff + col * tileSizePx, region.rowOff + row * tileSizePx, tileSizePx, tileSizePx);
+      // Non-null: the cell's origin lies inside the region.
+      const core = intersectWindows(cell, region)!;
+      tiles.push({ index: tiles.length, row, col, core, read: expandWindow(cell, overlapPx) });
     }
   }
   return { region, ratio, tileSizePx, overlapPx, readSizePx: tileSizePx + 2 * overlapPx, rows, cols, tiles };
