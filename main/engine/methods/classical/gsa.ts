@@ -5,21 +5,19 @@
  * g_b = cov(I, band_b) / var(I). Regression weights and gains are global, estimated on the scene sample (MS at
  * its own resolution, PAN averaged onto it) rather than on the full image.
  */
-import { interp23tap } from '../../dsp/interp23tap.ts';
-import type { FusionMethod, PreparedMethod } from '../method.ts';
+import type { FusionMethod } from '../method.ts';
+import { expInjectionMethod } from './exp-injection.ts';
 import { combinationStats, globalStats, leastSquares } from './global-stats.ts';
-import { plane, toFloat32, toFloat64 } from './tile-float64.ts';
+import { plane } from './tile-float64.ts';
 
-export const gsaMethod: FusionMethod = {
-  id: 'gsa',
-  label: 'GSA',
-  kind: 'classical',
-  description: 'Adaptive Gram–Schmidt: regression-weighted intensity, band-wise injection gains (component substitution, toolbox GSA.m)',
-  supportedRatios: [2, 4],
-  bandCount: null,
-  overlapPx: 48,
-  tileMultiplePx: 4,
-  async prepare(options): Promise<PreparedMethod> {
+export const gsaMethod: FusionMethod = expInjectionMethod(
+  {
+    id: 'gsa',
+    label: 'GSA',
+    description: 'Adaptive Gram–Schmidt: regression-weighted intensity, band-wise injection gains (component substitution, toolbox GSA.m)',
+    overlapPx: 48,
+  },
+  (options) => {
     const { sample } = options;
     const stats = globalStats(sample);
     const bands = sample.ms.bands;
@@ -45,28 +43,22 @@ export const gsaMethod: FusionMethod = {
       g[b] = cov / Math.max(1, stats.valid.length - 1) / varI;
     }
     const panGain = intensity.std / (stats.panStd || Number.EPSILON);
-    return {
-      device: 'js',
-      async fuse(input) {
-        const exp = interp23tap(toFloat64(input.ms), options.ratio);
-        const pan = input.pan.data;
-        const n = pan.length;
-        const detail = new Float64Array(n).fill(offset);
-        for (let b = 0; b < bands; b++) {
-          const p = plane(exp, b);
-          const a = alpha[b]!;
-          for (let i = 0; i < n; i++) detail[i]! += a * p[i]!;
-        }
-        // detail = PAN_eq − I
-        for (let i = 0; i < n; i++) detail[i] = (pan[i]! - stats.panMean) * panGain + intensity.mean - detail[i]!;
-        for (let b = 0; b < bands; b++) {
-          const p = plane(exp, b);
-          const gb = g[b]!;
-          for (let i = 0; i < n; i++) p[i]! += gb * detail[i]!;
-        }
-        return toFloat32(exp);
-      },
-      async dispose() {},
+    return (exp, panBlock) => {
+      const pan = panBlock.data;
+      const n = pan.length;
+      const detail = new Float64Array(n).fill(offset);
+      for (let b = 0; b < bands; b++) {
+        const p = plane(exp, b);
+        const a = alpha[b]!;
+        for (let i = 0; i < n; i++) detail[i]! += a * p[i]!;
+      }
+      // detail = PAN_eq − I
+      for (let i = 0; i < n; i++) detail[i] = (pan[i]! - stats.panMean) * panGain + intensity.mean - detail[i]!;
+      for (let b = 0; b < bands; b++) {
+        const p = plane(exp, b);
+        const gb = g[b]!;
+        for (let i = 0; i < n; i++) p[i]! += gb * detail[i]!;
+      }
     };
   },
-};
+);
