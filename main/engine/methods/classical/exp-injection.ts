@@ -7,6 +7,7 @@
 import { interp23tap } from '../../dsp/interp23tap.ts';
 import type { BandBlock } from '../../raster/band-block.ts';
 import type { FusionMethod, PrepareOptions } from '../method.ts';
+import { globalStats, type GlobalStats } from './global-stats.ts';
 import { toFloat32, toFloat64 } from './tile-float64.ts';
 
 export interface ExpInjectionInfo {
@@ -20,8 +21,11 @@ export interface ExpInjectionInfo {
 /** Adds PAN detail to the tile's EXP bands (band-major, on the PAN grid) in place. */
 export type InjectDetail = (exp: BandBlock<Float64Array>, pan: BandBlock) => void;
 
-/** A classical method from its facts and `prepareInjection`, which reads the scene sample once per scene. */
-export function expInjectionMethod(info: ExpInjectionInfo, prepareInjection: (options: PrepareOptions) => InjectDetail): FusionMethod {
+/** Estimates a method's gains once per scene, from the sample and its global statistics. */
+export type PrepareInjection = (options: PrepareOptions, stats: GlobalStats) => InjectDetail;
+
+/** A classical method from `prepareInjection` and its facts. */
+export function expInjectionMethod(prepareInjection: PrepareInjection, info: ExpInjectionInfo): FusionMethod {
   return {
     id: info.id,
     label: info.label,
@@ -32,7 +36,7 @@ export function expInjectionMethod(info: ExpInjectionInfo, prepareInjection: (op
     overlapPx: info.overlapPx,
     tileMultiplePx: 4,
     async prepare(options) {
-      const inject = prepareInjection(options);
+      const inject = prepareInjection(options, globalStats(options.sample));
       return {
         device: 'js',
         async fuse(input) {
