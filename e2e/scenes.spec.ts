@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { artifactsDir, expect, test } from './app-fixture.ts';
+import { submitExport } from './export-dialog.ts';
 import { syntheticFiles, type SyntheticCase } from './synthetic-scenes.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -55,6 +56,12 @@ async function metricsAndQualityMap(page: Page): Promise<void> {
   await expect(page.locator('[data-testid=layer-row][data-kind=quality]')).toHaveCount(1, { timeout: 60_000 });
 }
 
+/** GSA on the full scene, then its metrics and quality map. */
+async function sharpenAndMeasure(page: Page): Promise<void> {
+  await runGsa(page);
+  await metricsAndQualityMap(page);
+}
+
 /** Clicks the map centre; returns the inspector's header text and the output row's values. */
 async function inspectCentre(page: Page): Promise<{ where: string; values: string[] }> {
   const box = (await page.getByTestId('map').boundingBox())!;
@@ -71,10 +78,7 @@ async function exportGsa(page: Page): Promise<string> {
   await page.getByTestId('export-layer').selectOption(gsa);
   await page.getByTestId('export-datatype').selectOption('source');
   await page.getByTestId('export-extent-full').check();
-  await page.getByTestId('export-submit').click();
-  const done = page.getByTestId('export-done');
-  await expect(done).toBeVisible({ timeout: 60_000 });
-  const path = (await done.getAttribute('data-path'))!;
+  const path = await submitExport(page);
   await page.getByTestId('export-close').click();
   return path;
 }
@@ -95,8 +99,7 @@ test('a geographic (EPSG:4326) scene: degrees and metres, 7-decimal coordinates,
   expect(lat).toMatch(/^31\.23\d{5}$/);
   // Drawn in UTM the square-pixel scene is about 0.43 / 0.50 as wide as it is tall on screen.
   await page.screenshot({ path: join(artifactsDir, 'scene-geographic.png') });
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   const inspected = await inspectCentre(page);
   expect(inspected.where).toMatch(/^lon 121\.75\d{5}°, lat 31\.23\d{5}°$/);
   const out = await exportGsa(page);
@@ -124,8 +127,7 @@ test('float reflectance whose MS is half a pixel off: resampled with a note, lab
   const { page } = app;
   await expect(page.getByTestId('status-text')).toContainText('pixels are not aligned with PAN pixels; it is resampled (cubic)');
   await expect(page.getByTestId('scene-title')).toContainText('float reflectance');
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   const inspected = await inspectCentre(page);
   for (const v of inspected.values) expect(Number(v)).toBeLessThan(1.5);
   await expect(page.getByTestId('profile-chart')).toBeVisible();
@@ -136,8 +138,7 @@ test('ratio 2 with the MS half an MS pixel off: metrics and the quality map', as
   const { page } = app;
   await openScene(page, 'ratio2');
   await expect(page.getByTestId('scene-title')).toContainText('ratio 2');
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   await page.screenshot({ path: join(artifactsDir, 'scene-ratio2.png') });
 });
 
@@ -149,8 +150,7 @@ test('a near-integer ratio (0.498 m / 2.0 m, 4:1 pixel counts) opens, resampled 
   await expect(status).toContainText('is 4.0161 PAN pixels (PAN 0.498), not exactly 4; it is resampled (cubic)');
   // The whole message is on screen: the status line wraps instead of clipping.
   expect(await status.evaluate((n) => n.scrollWidth <= n.clientWidth + 1)).toBe(true);
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   await page.screenshot({ path: join(artifactsDir, 'scene-near-ratio.png') });
 });
 
@@ -174,8 +174,7 @@ test('8 bands without names or SENSOR: guessed order marked, true colour from it
   await expect(page.getByTestId('layout-summary')).toContainText('Sensor WorldView-3 (set by you). Bands set by you.');
   await expect(page.getByTestId('layout-guess')).toHaveCount(0);
   await page.locator('#layout-section > summary').click(); // closed: room for the runs
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   await expect(page.getByTestId('metrics-row').locator('td').first()).toHaveAttribute('title', /sensor MTF: WorldView-3/);
   const out = await exportGsa(page);
   expect(basename(out)).toMatch(/^eight-unnamed-gsa/);
