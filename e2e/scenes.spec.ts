@@ -15,7 +15,8 @@ test.describe.configure({ mode: 'serial' });
 mkdirSync(artifactsDir, { recursive: true });
 const scenes = process.env.PANFORGE_E2E_SCENES ?? '';
 
-async function openScene(page: Page, name: SyntheticCase): Promise<void> {
+/** Opens a synthetic scene and waits until it is drawn; its title names the PAN file and, when given, `title`. */
+async function openScene(page: Page, name: SyntheticCase, title?: string): Promise<void> {
   const files = syntheticFiles(scenes, name);
   if (!(await page.getByTestId('open-pan').isVisible())) await page.locator('#scene-section > summary').click();
   await page.getByTestId('open-pan').fill(files.panPath);
@@ -24,6 +25,7 @@ async function openScene(page: Page, name: SyntheticCase): Promise<void> {
   await expect(page.getByTestId('scene-title')).toContainText(basename(files.panPath), { timeout: 60_000 });
   await expect(page.getByTestId('layer-row')).toHaveCount(2);
   await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+  if (title !== undefined) await expect(page.getByTestId('scene-title')).toContainText(title);
 }
 
 /** Runs GSA on the full scene and waits for its row to be done (failing with the row's text otherwise). */
@@ -136,16 +138,14 @@ test('float reflectance whose MS is half a pixel off: resampled with a note, lab
 
 test('ratio 2 with the MS half an MS pixel off: metrics and the quality map', async ({ app }) => {
   const { page } = app;
-  await openScene(page, 'ratio2');
-  await expect(page.getByTestId('scene-title')).toContainText('ratio 2');
+  await openScene(page, 'ratio2', 'ratio 2');
   await sharpenAndMeasure(page);
   await page.screenshot({ path: join(artifactsDir, 'scene-ratio2.png') });
 });
 
 test('a near-integer ratio (0.498 m / 2.0 m, 4:1 pixel counts) opens, resampled with a message that is not cut off', async ({ app }) => {
   const { page } = app;
-  await openScene(page, 'near-ratio');
-  await expect(page.getByTestId('scene-title')).toContainText('ratio 4');
+  await openScene(page, 'near-ratio', 'ratio 4');
   const status = page.getByTestId('status-text');
   await expect(status).toContainText('is 4.0161 PAN pixels (PAN 0.498), not exactly 4; it is resampled (cubic)');
   // The whole message is on screen: the status line wraps instead of clipping.
@@ -156,8 +156,7 @@ test('a near-integer ratio (0.498 m / 2.0 m, 4:1 pixel counts) opens, resampled 
 
 test('8 bands without names or SENSOR: guessed order marked, true colour from it; the WorldView-3 preset sets sensor and names', async ({ app }) => {
   const { page } = app;
-  await openScene(page, 'eight-unnamed');
-  await expect(page.getByTestId('scene-title')).toContainText('unknown sensor');
+  await openScene(page, 'eight-unnamed', 'unknown sensor');
   await expect(page.getByTestId('layout-panel')).toBeVisible();
   await expect(page.getByTestId('layout-guess')).toHaveText('guess');
   await expect(page.getByTestId('layout-summary')).toContainText('Sensor unknown: the file names none. Bands guessed from the band count');
