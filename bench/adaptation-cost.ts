@@ -10,7 +10,6 @@
  * targets: adaptation ≤ 25 % and recommend < 10 % of sharpening a 4096² scene. `cpuS`/`sharpenCpuS`/`cpuRatioAt4096`:
  * the same in process CPU seconds. Writes bench/results/adaptation-cost.json.
  */
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,8 +20,8 @@ import { sharpen } from '../main/engine/jobs/sharpen.ts';
 import { listMethods, resolveMethod } from '../main/engine/methods/registry.ts';
 import { readSceneSample } from '../main/engine/methods/scene-sample.ts';
 import { resolveValueScale } from '../main/engine/methods/value-scale.ts';
-import { writeSyntheticScene } from '../main/engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../main/engine/testing/temp-folder.ts';
+import { benchScene } from './bench-scene.ts';
 import { machine, printTable, saveJson, type Row } from './table.ts';
 
 const TARGET_SIDE = 4096;
@@ -34,12 +33,7 @@ export async function runAdaptationCost(argv: string[]): Promise<void> {
   const size = Number(values.size ?? 2048);
   const folder = values.folder ?? tempFolder('bench-adapt');
   const name = `adapt${size}`;
-  const panPath = join(folder, `${name}_pan.tif`);
-  const msPath = join(folder, `${name}_ms.tif`);
-  if (!existsSync(panPath) || !existsSync(msPath)) {
-    process.stderr.write(`generating a ${size}×${size} scene in ${folder}…\n`);
-    await writeSyntheticScene({ folder, name, panWidth: size, panHeight: size, sensor: 'IKONOS' });
-  }
+  const { panPath, msPath } = await benchScene({ folder, name, sizePx: size, sensor: 'IKONOS' });
   const networks = values.methods ? values.methods.split(',') : listMethods().filter((e) => e.kind === 'network').map((e) => e.id);
   const areaScale = (TARGET_SIDE * TARGET_SIDE) / (size * size);
   const rows: Row[] = [];

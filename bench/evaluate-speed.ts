@@ -8,7 +8,6 @@
  * CPU seconds and peak RSS of each, `sameIndices` (the T-thread indices equal the 1-thread ones bit for bit). Prints
  * a table, writes bench/results/evaluate-speed.json. Not a test: timings depend on the machine and its load.
  */
-import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,8 +16,8 @@ import { fullResolutionPass, type FullResolutionPassOptions, panLowResolution } 
 import { gdal } from '../main/engine/io/gdal.ts';
 import { sharpen } from '../main/engine/jobs/sharpen.ts';
 import type { FullResolutionResult } from '../main/engine/metrics/full-resolution-accumulator.ts';
-import { writeSyntheticScene } from '../main/engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../main/engine/testing/temp-folder.ts';
+import { benchScene } from './bench-scene.ts';
 import { machine, printTable, saveJson, type Row } from './table.ts';
 
 function rssSampler(): { stop: () => number } {
@@ -55,12 +54,7 @@ export async function runEvaluateSpeed(argv: string[]): Promise<void> {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be an integer ≥ 1; got ${values.threads}`);
   const folder = values.folder ?? tempFolder('bench-evaluate');
   const name = `bench${size}`;
-  const panPath = join(folder, `${name}_pan.tif`);
-  const msPath = join(folder, `${name}_ms.tif`);
-  if (!existsSync(panPath) || !existsSync(msPath)) {
-    process.stderr.write(`generating a ${size}×${size} scene in ${folder}…\n`);
-    await writeSyntheticScene({ folder, name, panWidth: size, panHeight: size, sensor: 'QuickBird' });
-  }
+  const { panPath, msPath } = await benchScene({ folder, name, sizePx: size, sensor: 'QuickBird' });
   const fusedPath = join(folder, `${name}_${method}.tif`);
   process.stderr.write(`sharpening with ${method} on the CPU…\n`);
   const sampler = rssSampler();

@@ -6,11 +6,11 @@
  * Usage: npm run bench -- memory [--sizes 3000,12000] [--method exp] [--tile 512]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticScene } from '../main/engine/testing/synthetic-scene.ts';
+import { benchScene } from './bench-scene.ts';
 import { machine, printTable, saveJson, type Row } from './table.ts';
 
 export async function benchSceneMemory(options: { sizes: number[]; method: string; tileSizePx: number }): Promise<Row[]> {
@@ -18,17 +18,10 @@ export async function benchSceneMemory(options: { sizes: number[]; method: strin
   const child = fileURLToPath(new URL('./sharpen-child.ts', import.meta.url));
   for (const size of options.sizes) {
     const folder = join(tmpdir(), 'panforge-bench', `scene-${size}`);
-    const panPath = join(folder, 'bench_pan.tif');
-    if (!existsSync(panPath)) {
-      mkdirSync(folder, { recursive: true });
-      const t0 = Date.now();
-      process.stderr.write(`bench: generating a ${size}² scene in ${folder}…\n`);
-      await writeSyntheticScene({ folder, name: 'bench', panWidth: size, panHeight: size, bands: 4 });
-      process.stderr.write(`bench: generated in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-    }
+    const { panPath, msPath } = await benchScene({ folder, name: 'bench', sizePx: size, bands: 4 });
     const outPath = join(folder, `out-${options.method}.tif`);
     rmSync(outPath, { force: true });
-    const sharpenOptions = { panPath, msPath: join(folder, 'bench_ms.tif'), method: options.method, outPath, tileSizePx: options.tileSizePx, overwrite: true };
+    const sharpenOptions = { panPath, msPath, method: options.method, outPath, tileSizePx: options.tileSizePx, overwrite: true };
     const stdout = execFileSync(process.execPath, ['--import', 'tsx', child, JSON.stringify(sharpenOptions)], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const { result, peakRssMiB } = JSON.parse(stdout.trim().split('\n').pop()!);
     rmSync(outPath, { force: true });

@@ -5,17 +5,11 @@
 import gdal from 'gdal-async';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import { artifactsDir, expect, test } from './app-fixture.ts';
+import { submitExport } from './export-dialog.ts';
+import { msPath, panPath, premixModel } from './ikonos-scene.ts';
 import { imageDifference, imageStats } from './image-stats.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const data = process.env.PANFORGE_E2E_SHARED_DATA ?? join(root, '../shared/data');
-const panPath = join(data, 'ikonos_italy_pan.tif');
-const msPath = join(data, 'ikonos_italy_ms.tif');
-// Where the engine looks for networks (main/engine/methods/registry.ts): PANFORGE_MODELS_DIR, else models/onnx.
-const premixModel = join(process.env.PANFORGE_MODELS_DIR ?? join(root, 'models/onnx'), 'premix-4band.onnx');
 
 test.describe.configure({ mode: 'serial' });
 mkdirSync(artifactsDir, { recursive: true });
@@ -305,11 +299,8 @@ test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app 
   for (const b of [2, 1, 0]) await page.getByTestId(`export-band-${b}`).check();
   await expect(page.getByTestId('export-band-order')).toHaveText('written as 1: Red, 2: Green, 3: Blue');
   await page.getByTestId('export-extent-full').check();
-  await page.getByTestId('export-submit').click();
-  const done = page.getByTestId('export-done');
-  await expect(done).toBeVisible({ timeout: 60_000 });
+  const outPath = await submitExport(page);
   await shot(page, '09-export');
-  const outPath = (await done.getAttribute('data-path'))!;
   expect(outPath.startsWith(app.exportDir)).toBe(true);
   await page.getByTestId('export-close').click();
 
@@ -345,10 +336,7 @@ test('export the current view as 8-bit GeoTIFF: cropped, scaled, still georefere
   await page.getByTestId('export-datatype').selectOption('Byte');
   await page.getByTestId('export-compression').selectOption('LZW');
   await page.getByTestId('export-extent-view').check();
-  await page.getByTestId('export-submit').click();
-  const done = page.getByTestId('export-done');
-  await expect(done).toBeVisible({ timeout: 60_000 });
-  const outPath = (await done.getAttribute('data-path'))!;
+  const outPath = await submitExport(page);
   await page.getByTestId('export-close').click();
   await page.getByTestId('zoom-scene').click();
   const out = gdal.open(outPath);

@@ -3,14 +3,8 @@
 // adapted on a preview of the view, and its row says what the adaptation did. Screenshots in e2e/artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { artifactsDir, expect, test } from './app-fixture.ts';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const data = process.env.PANFORGE_E2E_SHARED_DATA ?? join(root, '../shared/data');
-const panPath = join(data, 'ikonos_italy_pan.tif');
-const msPath = join(data, 'ikonos_italy_ms.tif');
-const premixModel = join(process.env.PANFORGE_MODELS_DIR ?? join(root, 'models/onnx'), 'premix-4band.onnx');
+import { msPath, panPath, premixModel } from './ikonos-scene.ts';
 
 test.describe.configure({ mode: 'serial' });
 mkdirSync(artifactsDir, { recursive: true });

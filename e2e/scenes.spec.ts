@@ -8,13 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { artifactsDir, expect, test } from './app-fixture.ts';
+import { submitExport } from './export-dialog.ts';
 import { syntheticFiles, type SyntheticCase } from './synthetic-scenes.ts';
 
 test.describe.configure({ mode: 'serial' });
 mkdirSync(artifactsDir, { recursive: true });
 const scenes = process.env.PANFORGE_E2E_SCENES ?? '';
 
-async function openScene(page: Page, name: SyntheticCase): Promise<void> {
+/** Opens a synthetic scene and waits until it is drawn; its title names the PAN file and, when given, `title`. */
+async function openScene(page: Page, name: SyntheticCase, title?: string): Promise<void> {
   const files = syntheticFiles(scenes, name);
   if (!(await page.getByTestId('open-pan').isVisible())) await page.locator('#scene-section > summary').click();
   await page.getByTestId('open-pan').fill(files.panPath);
@@ -23,6 +25,7 @@ async function openScene(page: Page, name: SyntheticCase): Promise<void> {
   await expect(page.getByTestId('scene-title')).toContainText(basename(files.panPath), { timeout: 60_000 });
   await expect(page.getByTestId('layer-row')).toHaveCount(2);
   await expect(page.getByTestId('map')).toHaveAttribute('data-render', 'complete', { timeout: 60_000 });
+  if (title !== undefined) await expect(page.getByTestId('scene-title')).toContainText(title);
 }
 
 /** Runs GSA on the full scene and waits for its row to be done (failing with the row's text otherwise). */
@@ -55,6 +58,12 @@ async function metricsAndQualityMap(page: Page): Promise<void> {
   await expect(page.locator('[data-testid=layer-row][data-kind=quality]')).toHaveCount(1, { timeout: 60_000 });
 }
 
+/** GSA on the full scene, then its metrics and quality map. */
+async function sharpenAndMeasure(page: Page): Promise<void> {
+  await runGsa(page);
+  await metricsAndQualityMap(page);
+}
+
 /** Clicks the map centre; returns the inspector's header text and the output row's values. */
 async function inspectCentre(page: Page): Promise<{ where: string; values: string[] }> {
   const box = (await page.getByTestId('map').boundingBox())!;
@@ -71,10 +80,7 @@ async function exportGsa(page: Page): Promise<string> {
   await page.getByTestId('export-layer').selectOption(gsa);
   await page.getByTestId('export-datatype').selectOption('source');
   await page.getByTestId('export-extent-full').check();
-  await page.getByTestId('export-submit').click();
-  const done = page.getByTestId('export-done');
-  await expect(done).toBeVisible({ timeout: 60_000 });
-  const path = (await done.getAttribute('data-path'))!;
+  const path = await submitExport(page);
   await page.getByTestId('export-close').click();
   return path;
 }
@@ -95,8 +101,7 @@ test('a geographic (EPSG:4326) scene: degrees and metres, 7-decimal coordinates,
   expect(lat).toMatch(/^31\.23\d{5}$/);
   // Drawn in UTM the square-pixel scene is about 0.43 / 0.50 as wide as it is tall on screen.
   await page.screenshot({ path: join(artifactsDir, 'scene-geographic.png') });
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   const inspected = await inspectCentre(page);
   expect(inspected.where).toMatch(/^lon 121\.75\d{5}°, lat 31\.23\d{5}°$/);
   const out = await exportGsa(page);
@@ -124,8 +129,7 @@ test('float reflectance whose MS is half a pixel off: resampled with a note, lab
   const { page } = app;
   await expect(page.getByTestId('status-text')).toContainText('pixels are not aligned with PAN pixels; it is resampled (cubic)');
   await expect(page.getByTestId('scene-title')).toContainText('float reflectance');
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   const inspected = await inspectCentre(page);
   for (const v of inspected.values) expect(Number(v)).toBeLessThan(1.5);
   await expect(page.getByTestId('profile-chart')).toBeVisible();
@@ -134,30 +138,25 @@ test('float reflectance whose MS is half a pixel off: resampled with a note, lab
 
 test('ratio 2 with the MS half an MS pixel off: metrics and the quality map', async ({ app }) => {
   const { page } = app;
-  await openScene(page, 'ratio2');
-  await expect(page.getByTestId('scene-title')).toContainText('ratio 2');
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await openScene(page, 'ratio2', 'ratio 2');
+  await sharpenAndMeasure(page);
   await page.screenshot({ path: join(artifactsDir, 'scene-ratio2.png') });
 });
 
 test('a near-integer ratio (0.498 m / 2.0 m, 4:1 pixel counts) opens, resampled with a message that is not cut off', async ({ app }) => {
   const { page } = app;
-  await openScene(page, 'near-ratio');
-  await expect(page.getByTestId('scene-title')).toContainText('ratio 4');
+  await openScene(page, 'near-ratio', 'ratio 4');
   const status = page.getByTestId('status-text');
   await expect(status).toContainText('is 4.0161 PAN pixels (PAN 0.498), not exactly 4; it is resampled (cubic)');
   // The whole message is on screen: the status line wraps instead of clipping.
   expect(await status.evaluate((n) => n.scrollWidth <= n.clientWidth + 1)).toBe(true);
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   await page.screenshot({ path: join(artifactsDir, 'scene-near-ratio.png') });
 });
 
 test('8 bands without names or SENSOR: guessed order marked, true colour from it; the WorldView-3 preset sets sensor and names', async ({ app }) => {
   const { page } = app;
-  await openScene(page, 'eight-unnamed');
-  await expect(page.getByTestId('scene-title')).toContainText('unknown sensor');
+  await openScene(page, 'eight-unnamed', 'unknown sensor');
   await expect(page.getByTestId('layout-panel')).toBeVisible();
   await expect(page.getByTestId('layout-guess')).toHaveText('guess');
   await expect(page.getByTestId('layout-summary')).toContainText('Sensor unknown: the file names none. Bands guessed from the band count');
@@ -174,8 +173,7 @@ test('8 bands without names or SENSOR: guessed order marked, true colour from it
   await expect(page.getByTestId('layout-summary')).toContainText('Sensor WorldView-3 (set by you). Bands set by you.');
   await expect(page.getByTestId('layout-guess')).toHaveCount(0);
   await page.locator('#layout-section > summary').click(); // closed: room for the runs
-  await runGsa(page);
-  await metricsAndQualityMap(page);
+  await sharpenAndMeasure(page);
   await expect(page.getByTestId('metrics-row').locator('td').first()).toHaveAttribute('title', /sensor MTF: WorldView-3/);
   const out = await exportGsa(page);
   expect(basename(out)).toMatch(/^eight-unnamed-gsa/);

@@ -21,9 +21,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mtfDegrade } from '../main/engine/dsp/mtf-degrade.ts';
 import { loadManifest } from '../main/engine/infer/manifest.ts';
+import { readWholeRaster } from '../main/engine/io/read-raster.ts';
 import { recommend } from '../main/engine/jobs/recommend.ts';
 import type { BandBlock } from '../main/engine/raster/band-block.ts';
-import { bandGains, readAll, readWindow, runAsScript, scoreMethod, sharedDataFolder, updateModelsReadme, writeFileAtomically, writeFloat32, type RegionResult } from './model-quality.ts';
+import { writeFileAtomic } from '../main/engine/write/atomic-file.ts';
+import { bandGains, readWindow, runAsScript, scoreMethod, sharedDataFolder, updateModelsReadme, writeFloat32, type RegionResult } from './model-quality.ts';
 import { markdownTable, verdictLines, verdicts, type QualityRow } from './model-quality-table.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -61,11 +63,11 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
     const proc = spawnSync('/usr/bin/python3', ['-m', 'panforge_models.data', '--mosaic', src.patches, '--bands', bands.join(','), '--out', dir], { cwd: join(root, 'models'), env: { ...process.env, PYTHONPATH: '.' }, encoding: 'utf8' });
     if (proc.status !== 0) throw new Error(`mosaic of ${src.patches} failed: ${proc.stderr}`);
     const mosaic = { msPath: join(dir, 'ms.tif'), panPath: join(dir, 'pan.tif') };
-    return { ...mosaic, scene: mosaic, ref: await readAll(join(dir, 'ref.tif')), what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits` };
+    return { ...mosaic, scene: mosaic, ref: await readWholeRaster(join(dir, 'ref.tif')), what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits` };
   }
   const data = sharedDataFolder();
   const msFile = join(data, `${src.scene}_ms.tif`);
-  const whole = await readAll(msFile);
+  const whole = await readWholeRaster(msFile);
   const w = { colOff: 0, rowOff: 0, width: whole.width, height: whole.height };
   const ms = await readWindow(msFile, bands, w);
   const pan = await readWindow(join(data, `${src.scene}_pan.tif`), null, { colOff: 0, rowOff: 0, width: RATIO * w.width, height: RATIO * w.height });
@@ -100,7 +102,7 @@ function recordInShippedManifests(list: ReturnType<typeof verdicts>): void {
         beatsBestClassicalOnSamAndErgas: v.beatsSam && v.beatsErgas,
       })),
     };
-    writeFileAtomically(path, `${JSON.stringify(json, null, 1)}\n`);
+    writeFileAtomic(path, `${JSON.stringify(json, null, 1)}\n`);
   }
 }
 
@@ -240,7 +242,7 @@ async function main(): Promise<number> {
           check = await selfCheck(prepared, `without ${sensor} (${bandsCount} bands)`);
           if (!results.some((r) => r.method === check.pick.method)) results.push(await scoreMethod(check.pick.method, prepared, prepared.ref, dir, 11, 512));
           mkdirSync(cacheDir, { recursive: true });
-          writeFileAtomically(cachePath, JSON.stringify({ key: cacheKey, what: prepared.what, results, selfCheck: check } satisfies FoldScores, null, 1));
+          writeFileAtomic(cachePath, JSON.stringify({ key: cacheKey, what: prepared.what, results, selfCheck: check } satisfies FoldScores, null, 1));
           rmSync(dir, { recursive: true, force: true });
         }
         for (const net of nets) {
@@ -282,7 +284,7 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${body}\n`);
   if (values.json) {
-    writeFileAtomically(values.json, JSON.stringify({ command, rows, verdicts: list, adaptation }, null, 1));
+    writeFileAtomic(values.json, JSON.stringify({ command, rows, verdicts: list, adaptation }, null, 1));
   }
   const adaptBody = adaptationSection(adaptation, command);
   process.stdout.write(`\n${adaptBody}\n`);

@@ -12,7 +12,7 @@
  * output against the original MS with the engine's reduced-resolution indices (Q2n, SAM, ERGAS, SCC). Indices are
  * averaged over a model's regions. The README section between the model-quality markers is replaced.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,10 +21,12 @@ import { mtfDegrade } from '../main/engine/dsp/mtf-degrade.ts';
 import { loadManifest, type ModelManifest } from '../main/engine/infer/manifest.ts';
 import { createGeoTiff } from '../main/engine/io/create-geotiff.ts';
 import { gdal } from '../main/engine/io/gdal.ts';
+import { readWholeRaster } from '../main/engine/io/read-raster.ts';
 import { sharpen } from '../main/engine/jobs/sharpen.ts';
 import { modelsFolder } from '../main/engine/methods/registry.ts';
 import { reducedResolutionIndices, type ReducedResolutionIndices } from '../main/engine/metrics/reduced-resolution.ts';
 import type { BandBlock } from '../main/engine/raster/band-block.ts';
+import { writeFileAtomic } from '../main/engine/write/atomic-file.ts';
 import { markdownTable, modelFactsTable, replaceSection, verdictLines, verdicts, type ModelFacts, type QualityIndices, type QualityRow } from './model-quality-table.ts';
 
 const BASELINES = ['exp', 'gsa', 'mtf-glp'] as const;
@@ -126,22 +128,6 @@ export async function readWindow(path: string, bandNames: readonly string[] | nu
   }
 }
 
-export async function readAll(path: string): Promise<BandBlock<Float64Array>> {
-  const ds = await gdal.openAsync(path);
-  try {
-    const { x: width, y: height } = ds.rasterSize;
-    const bands = ds.bands.count();
-    const plane = width * height;
-    const data = new Float64Array(bands * plane);
-    for (let b = 0; b < bands; b++) {
-      await ds.bands.get(b + 1).pixels.readAsync(0, 0, width, height, data.subarray(b * plane, (b + 1) * plane), { data_type: 'Float64' });
-    }
-    return { bands, width, height, data };
-  } finally {
-    ds.close();
-  }
-}
-
 export async function writeFloat32(path: string, block: BandBlock<Float64Array>, names: readonly string[], pixelM: number, metadata: Record<string, string>): Promise<void> {
   const ds = await createGeoTiff({
     path,
@@ -191,7 +177,7 @@ export async function scoreMethod(method: string, paths: { msPath: string; panPa
   // by default one tile covering the region, so the read window is the region plus the method's overlap
   await sharpen({ ...paths, method, outPath, overwrite: true, dataType: 'Float32', device: 'cpu', tileSizePx });
   const seconds = (performance.now() - started) / 1000;
-  const fused = await readAll(outPath);
+  const fused = await readWholeRaster(outPath);
   return { method, indices: reducedResolutionIndices({ ref, fused, ratio: RATIO, bitDepth }), seconds };
 }
 
@@ -228,16 +214,10 @@ function mean(results: readonly RegionResult[]): { indices: QualityIndices; seco
   };
 }
 
-/** Writes `text` to `path` through `path.partial` and a rename, so a killed run never leaves a torn file. */
-export function writeFileAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.partial`, text);
-  renameSync(`${path}.partial`, path);
-}
-
 /** Replaces a marked section of models/README.md with `body`; returns the README's path. */
 export function updateModelsReadme(body: string, markers?: readonly [string, string]): string {
   const readmePath = join(root, 'models', 'README.md');
-  writeFileAtomically(readmePath, replaceSection(readFileSync(readmePath, 'utf8'), body, readmePath, markers));
+  writeFileAtomic(readmePath, replaceSection(readFileSync(readmePath, 'utf8'), body, readmePath, markers));
   return readmePath;
 }
 
@@ -312,7 +292,7 @@ async function main(): Promise<number> {
   ].join('\n');
   process.stdout.write(`${body}\n`);
   if (values.json) {
-    writeFileAtomically(values.json, JSON.stringify({ command, rows, perRegion }, null, 1));
+    writeFileAtomic(values.json, JSON.stringify({ command, rows, perRegion }, null, 1));
   }
   if (!values['no-readme']) {
     process.stderr.write(`model-quality: table written to ${updateModelsReadme(body)}\n`);

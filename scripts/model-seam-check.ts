@@ -13,23 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gdal } from '../main/engine/io/gdal.ts';
+import { readWholeRaster } from '../main/engine/io/read-raster.ts';
 import { sharpen } from '../main/engine/jobs/sharpen.ts';
 
+/** A Float32 output in full (as float64 the read is exact, and so is the way back). */
 async function readFloat32(path: string): Promise<Float32Array> {
-  const ds = await gdal.openAsync(path);
-  try {
-    const { x: width, y: height } = ds.rasterSize;
-    const bands = ds.bands.count();
-    const plane = width * height;
-    const data = new Float32Array(bands * plane);
-    for (let b = 0; b < bands; b++) {
-      await ds.bands.get(b + 1).pixels.readAsync(0, 0, width, height, data.subarray(b * plane, (b + 1) * plane), { data_type: 'Float32' });
-    }
-    return data;
-  } finally {
-    ds.close();
-  }
+  return Float32Array.from((await readWholeRaster(path)).data);
 }
 
 export interface SeamDifference {

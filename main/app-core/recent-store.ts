@@ -4,9 +4,10 @@
  * rename), so a crash never leaves half a file; read through the contract's schema, so a damaged or foreign file
  * is set aside (renamed `.bad`) and the app starts with an empty list instead of failing.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RecentState } from '../../preload/contract.ts';
+import { writeFileAtomic } from '../engine/write/atomic-file.ts';
 
 type RecentScene = RecentState['scenes'][number];
 type RecentRun = RecentState['runs'][number];
@@ -22,14 +23,7 @@ export interface RecentStoreOptions {
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    writeFileSync(partial, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(partial, file);
-  } catch (err) {
-    rmSync(partial, { force: true });
-    throw err;
-  }
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, `${file}.${process.pid}.partial`);
 }
 
 export class RecentStore {

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeFileTree } from '../engine/testing/file-tree.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
 import { contentTypeFor, resolveStaticFile } from './static-files.ts';
 
 const root = tempFolder('static');
 const dist = join(root, 'dist');
-mkdirSync(join(dist, 'assets'), { recursive: true });
-writeFileSync(join(dist, 'index.html'), '<!doctype html>');
-writeFileSync(join(dist, 'assets', 'app.js'), '');
-writeFileSync(join(root, 'secret.txt'), 'no');
+writeFileTree(root, { 'dist/index.html': '<!doctype html>', 'dist/assets/app.js': '', 'secret.txt': 'no' });
 symlinkSync(join(root, 'secret.txt'), join(dist, 'assets', 'link.txt'));
 
 test('index and assets resolve inside the bundle folder', () => {

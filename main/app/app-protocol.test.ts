@@ -1,19 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planRasterResponse } from '../app-core/raster-response.ts';
+import { writeFileTree } from '../engine/testing/file-tree.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
 import { APP_CSP, appProtocolResponse, outputsProtocolResponse, privilegedSchemes } from './app-protocol.ts';
 
 const root = tempFolder('app-protocol');
 const bundle = join(root, 'renderer-dist');
-mkdirSync(join(bundle, 'assets'), { recursive: true });
-writeFileSync(join(bundle, 'index.html'), '<!doctype html><title>PanForge</title>');
-writeFileSync(join(bundle, 'assets', 'main.js'), 'console.log(1)');
-writeFileSync(join(root, 'secret.txt'), 'secret');
 const raster = join(root, 'out.tif');
-writeFileSync(raster, Buffer.from(Array.from({ length: 4096 }, (_, i) => i & 0xff)));
+writeFileTree(root, {
+  'renderer-dist/index.html': '<!doctype html><title>PanForge</title>',
+  'renderer-dist/assets/main.js': 'console.log(1)',
+  'secret.txt': 'secret',
+  'out.tif': Buffer.from(Array.from({ length: 4096 }, (_, i) => i & 0xff)),
+});
 const registered: Record<string, string> = { 'j1-out': raster };
 const rasterResponse = (layerId: string | null, method: string, range: string | null) => planRasterResponse({ path: layerId ? registered[layerId] ?? null : null, method, range });
 

@@ -6,16 +6,17 @@
  * report (JSON and CSV in the output folder, one pair per shard) lists every (scene, method) with its status, and
  * the exit code says whether any failed.
  */
-import { renameSync, writeFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeError } from '../engine/errors.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
+import { writeFileAtomic } from '../engine/write/atomic-file.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { checkPattern, DEFAULT_PATTERN, outputName, parseShard, scenesInFolder, scenesInList, shardScenes, type BatchScene } from './batch-scenes.ts';
 import { parseCommandLine } from './command-line.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { checkMethodName, integerOption, listOption, oneOf } from './option-values.ts';
-import { checkOutputFormat, parseCreationOptions } from './output-format.ts';
+import { checkOutputFormat, GEOTIFF_OPTIONS, parseCreationOptions } from './output-format.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface BatchRow {
@@ -40,11 +41,7 @@ const OPTIONS = {
   shard: { type: 'string' },
   tile: { type: 'string' },
   device: { type: 'string' },
-  cog: { type: 'boolean' },
-  of: { type: 'string' },
-  co: { type: 'string', multiple: true },
-  float32: { type: 'boolean' },
-  compress: { type: 'string' },
+  ...GEOTIFF_OPTIONS,
   overwrite: { type: 'boolean' },
   quiet: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -56,13 +53,6 @@ function csvField(v: string | number): string {
 }
 
 const CSV_COLUMNS = ['scene', 'method', 'status', 'seconds', 'exitCode', 'out', 'pan', 'ms', 'error'] as const;
-
-/** Writes beside the final name, then renames: a report is never half-written. */
-function writeAtomically(path: string, text: string): void {
-  const partial = `${path}.partial`;
-  writeFileSync(partial, text);
-  renameSync(partial, path);
-}
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -200,8 +190,8 @@ export async function commandBatch(argv: string[]): Promise<number> {
     rows,
     reportPaths: { json: reportJson, csv: reportCsv },
   };
-  writeAtomically(reportJson, JSON.stringify(report, null, 2) + '\n');
-  writeAtomically(reportCsv, [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(c === 'seconds' ? r.seconds.toFixed(2) : r[c])).join(','))].join('\n') + '\n');
+  writeFileAtomic(reportJson, JSON.stringify(report, null, 2) + '\n');
+  writeFileAtomic(reportCsv, [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(c === 'seconds' ? r.seconds.toFixed(2) : r[c])).join(','))].join('\n') + '\n');
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (!values.quiet) {
     process.stderr.write(`batch: ${summary.done} done, ${summary.complete} already complete, ${summary.failed} failed${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''} in ${formatSeconds(report.seconds)}; report: ${reportJson}\n`);

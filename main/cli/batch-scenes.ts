@@ -15,13 +15,13 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { classifySceneFile, pairSceneFolder, type Candidate } from '../app-core/folder-pairing.ts';
 import { InputError } from '../engine/errors.ts';
 import { isGdalVirtualPath } from '../engine/io/gdal-path.ts';
+import type { SceneFiles } from '../engine/io/open-scene.ts';
 import { UsageError } from './usage-error.ts';
 
-export interface BatchScene {
+/** A scene's PAN/MS pair under the name the batch gives it. */
+export interface BatchScene extends Pick<SceneFiles, 'panPath' | 'msPath'> {
   /** Unique; names the outputs and the report rows. */
   readonly scene: string;
-  readonly panPath: string;
-  readonly msPath: string;
 }
 
 export interface SceneListing {

@@ -6,18 +6,18 @@
  * the truth, and what the self-check (`panforge recommend`, which never sees the truth) would have picked.
  * Options: --out DIR (default ./demo-output), --size N (PAN side, default 1024), --device auto|cpu|cuda.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError } from '../engine/errors.ts';
-import { gdal } from '../engine/io/gdal.ts';
+import { readWholeRaster } from '../engine/io/read-raster.ts';
 import { recommend, type RecommendJobResult } from '../engine/jobs/recommend.ts';
 import { sharpen, type SharpenResult } from '../engine/jobs/sharpen.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import { listMethods } from '../engine/methods/registry.ts';
 import { reducedResolutionIndices, type ReducedResolutionIndices } from '../engine/metrics/reduced-resolution.ts';
-import type { BandBlock } from '../engine/raster/band-block.ts';
 import { writeSyntheticScene } from '../engine/testing/synthetic-scene.ts';
+import { writeFileAtomic } from '../engine/write/atomic-file.ts';
 import { ProgressBar } from './progress-bar.ts';
 
 /** Why the networks can trail the baselines here: said in the report, so nobody reads the demo as the models' quality. */
@@ -30,21 +30,6 @@ const SELF_CHECK_CAVEAT =
   "The self-check assumes Wald's protocol with the sensor's MTF (this scene's sensor is unknown: generic Nyquist gain 0.3). " +
   'This synthetic MS is a plain 4×4 block average of the truth (a Nyquist gain of about 0.65), so its reduced-resolution ranking ' +
   'favours MTF-matched methods (MTF-GLP) and corrections fitted for a softer sensor; on real scenes the MTF table matches the sensor.';
-
-async function readFloat64(path: string): Promise<BandBlock<Float64Array>> {
-  const ds = await gdal.openAsync(path);
-  try {
-    const { x: width, y: height } = ds.rasterSize;
-    const bands = ds.bands.count();
-    const data = new Float64Array(bands * width * height);
-    for (let b = 0; b < bands; b++) {
-      await ds.bands.get(b + 1).pixels.readAsync(0, 0, width, height, data.subarray(b * width * height, (b + 1) * width * height), { data_type: 'Float64' });
-    }
-    return { bands, width, height, data };
-  } finally {
-    ds.close();
-  }
-}
 
 interface DemoRow {
   readonly method: string;
@@ -78,7 +63,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   process.stderr.write(`demo: generating a ${size}×${size} synthetic 4-band scene (11-bit, ratio 4) with its truth in ${outDir}/scene\n`);
   const scene = await writeSyntheticScene({ folder: join(outDir, 'scene'), name: 'demo', panWidth: size, panHeight: size, bands: 4, writeTruth: true, sensor: 'Synthetic' });
-  const truth = await readFloat64(scene.truthPath!);
+  const truth = await readWholeRaster(scene.truthPath!);
   const rows: DemoRow[] = [];
   const runs = listMethods().flatMap((entry) => {
     const variant = entry.variants.find((v) => v.bandCount === null || v.bandCount === 4);
@@ -104,7 +89,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       continue;
     }
     bar.finish();
-    const fused = await readFloat64(outPath);
+    const fused = await readWholeRaster(outPath);
     const indices = reducedResolutionIndices({ ref: truth, fused, ratio: 4, bitDepth: 11 });
     const status = !adapt ? (variant.model?.status ?? 'classical') : result.adaptation?.accepted ? `adapted (${result.adaptation.correction!.kind} correction)` : 'adaptation declined by the guard: same as unadapted';
     rows.push({ method: name, model: result.modelName, status, output: outPath, seconds: result.elapsedMs / 1000, indices, error: null });
@@ -131,13 +116,10 @@ export async function runDemo(argv: string[]): Promise<number> {
     generated: new Date().toISOString(),
   };
   const jsonPath = join(outDir, 'report.json');
-  writeFileSync(`${jsonPath}.partial`, JSON.stringify(report, null, 2));
-  renameSync(`${jsonPath}.partial`, jsonPath);
+  writeFileAtomic(jsonPath, JSON.stringify(report, null, 2));
   const table = markdownTable(rows);
   const mdPath = join(outDir, 'report.md');
-  writeFileSync(`${mdPath}.partial`, `# PanForge demo\n\nSynthetic ${size}×${size} scene, 4 bands, indices against the known truth (Q2n = Q4).\n\n${table}\n\n${recommendationText}\n\n${SYNTHETIC_CAVEAT}\n`);
-  renameSync(`${mdPath}.partial`, mdPath);
-  rmSync(`${mdPath}.partial`, { force: true });
+  writeFileAtomic(mdPath, `# PanForge demo\n\nSynthetic ${size}×${size} scene, 4 bands, indices against the known truth (Q2n = Q4).\n\n${table}\n\n${recommendationText}\n\n${SYNTHETIC_CAVEAT}\n`);
   process.stdout.write(`${table}\n\n${recommendationText}\n\n${SYNTHETIC_CAVEAT}\n\nGeoTIFFs (COG) and report.json / report.md in ${outDir}\n`);
   return rows.some((r) => r.error) ? 1 : 0;
 }

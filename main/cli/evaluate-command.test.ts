@@ -1,15 +1,12 @@
 // `panforge evaluate` as scripts use it: files, JSON, plausible numbers, exit codes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
+import { runCli } from './testing/cli-process.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(repo, 'bin/panforge.mjs');
 const root = tempFolder('cli-evaluate');
 let scene: SyntheticScene;
 
@@ -18,7 +15,7 @@ before(async () => {
 });
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, [cli, 'evaluate', ...args], { cwd: repo, encoding: 'utf8', timeout: 300_000 });
+  return runCli(['evaluate', ...args], { timeoutMs: 300_000 });
 }
 
 test('evaluate exp,gsa both protocols --json: report files, finite numbers, gsa beats exp on ERGAS, exit 0', () => {

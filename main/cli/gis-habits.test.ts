@@ -6,12 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gdal } from '../engine/io/gdal.ts';
 import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
+import { runCli } from './testing/cli-process.ts';
 
-const cli = fileURLToPath(new URL('../../bin/panforge.mjs', import.meta.url));
 const root = tempFolder('gis');
 let scene: SyntheticScene;
 
@@ -20,8 +19,8 @@ before(async () => {
 });
 
 /** From the temporary folder, not the repository: the CLI must find its engine and models from its own package. */
-function run(args: string[], timeout = 180_000) {
-  return spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', timeout });
+function run(args: string[], timeoutMs = 180_000) {
+  return runCli(args, { cwd: root, timeoutMs });
 }
 
 test('every command answers --help with its usage (exit 0); --version names PanForge, GDAL, ONNX Runtime and the models', () => {

@@ -1,16 +1,14 @@
 // The CLI as scripts use it: exit codes, --json, progress, Ctrl-C, and a read-only output folder.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
 import { sampleScenesMissing, sharedDataFolder } from '../engine/testing/sample-scenes.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
+import { cliPath, repoRoot, runCli } from './testing/cli-process.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(repo, 'bin/panforge.mjs');
 const root = tempFolder('cli');
 let scene: SyntheticScene;
 
@@ -19,8 +17,29 @@ before(async () => {
   scene = await writeSyntheticScene({ folder: join(root, 'scene'), panWidth: 1024, panHeight: 1024 });
 });
 
-function run(args: string[], options: { uid?: number; gid?: number } = {}) {
-  return spawnSync(process.execPath, [cli, ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000, ...options });
+function run(args: string[], user: { uid?: number; gid?: number } = {}) {
+  return runCli(args, { timeoutMs: 120_000, ...user });
+}
+
+/**
+ * Sharpens a 2048² synthetic scene into the empty folder `<root>/<name>` in a child CLI and, once tile progress
+ * shows on stderr, calls `interrupt` on each stderr chunk until it returns true. Resolves when the child exits.
+ */
+async function sharpenAndInterrupt(name: string, interrupt: (child: ChildProcess) => boolean) {
+  const big = await writeSyntheticScene({ folder: join(root, `${name}-scene`), panWidth: 2048, panHeight: 2048 });
+  const folder = join(root, name);
+  mkdirSync(folder);
+  const child = spawn(process.execPath, [cliPath, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'], { cwd: repoRoot });
+  let stderr = '';
+  let interrupted = false;
+  const status = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!interrupted && / tiles /.test(stderr)) interrupted = interrupt(child);
+    });
+    child.on('exit', (code) => resolve(code));
+  });
+  return { status, stderr, folder };
 }
 
 test('--help documents the commands and exit codes', () => {
@@ -86,18 +105,7 @@ test('output folder read-only: exit 5, nothing written', () => {
 });
 
 test('Ctrl-C cancels: exit 130 and no partial file', async () => {
-  const big = await writeSyntheticScene({ folder: join(root, 'big'), panWidth: 2048, panHeight: 2048 });
-  const folder = join(root, 'sigint');
-  mkdirSync(folder);
-  const child = spawn(process.execPath, [cli, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'], { cwd: repo });
-  let stderr = '';
-  const status = await new Promise<number | null>((resolve) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (/ tiles /.test(stderr) && !child.killed) child.kill('SIGINT');
-    });
-    child.on('exit', (code) => resolve(code));
-  });
+  const { status, stderr, folder } = await sharpenAndInterrupt('sigint', (child) => child.kill('SIGINT'));
   assert.equal(status, 130, stderr);
   assert.match(stderr, /cancelling/);
   assert.deepEqual(readdirSync(folder), []);
@@ -114,21 +122,11 @@ function engineChild(cliPid: number): number | null {
 }
 
 test('the engine child crashing (killed) fails the job: exit 6, a clear message, no output file', async () => {
-  const big = await writeSyntheticScene({ folder: join(root, 'crash-scene'), panWidth: 2048, panHeight: 2048 });
-  const folder = join(root, 'crash');
-  mkdirSync(folder);
-  const child = spawn(process.execPath, [cli, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'], { cwd: repo });
-  let stderr = '';
   let killed: number | null = null;
-  const status = await new Promise<number | null>((resolve) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (killed === null && / tiles /.test(stderr)) {
-        killed = engineChild(child.pid!);
-        if (killed) process.kill(killed, 'SIGKILL');
-      }
-    });
-    child.on('exit', (code) => resolve(code));
+  const { status, stderr, folder } = await sharpenAndInterrupt('crash', (child) => {
+    killed = engineChild(child.pid!);
+    if (killed) process.kill(killed, 'SIGKILL');
+    return killed !== null;
   });
   assert.ok(killed, `found the engine child (stderr: ${stderr})`);
   assert.equal(status, 6, stderr);

@@ -14,7 +14,7 @@ import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { BATCH_HELP } from './batch-help.ts';
 import { EVALUATE_HELP } from './evaluate-help.ts';
 import { inputPath, outputPath } from './gdal-paths.ts';
-import { checkOutputFormat, parseCreationOptions, SHARPEN_FORMAT_HELP } from './output-format.ts';
+import { checkOutputFormat, GEOTIFF_OPTIONS, parseCreationOptions, SHARPEN_FORMAT_HELP } from './output-format.ts';
 import { checkMethodName, integerOption, oneOf, required } from './option-values.ts';
 import { handleInterrupts } from './interrupts.ts';
 import { RECOMMEND_HELP } from './recommend-help.ts';
@@ -158,11 +158,7 @@ const SHARPEN_OPTIONS = {
   tile: { type: 'string' },
   device: { type: 'string' },
   batch: { type: 'string' },
-  cog: { type: 'boolean' },
-  of: { type: 'string' },
-  co: { type: 'string', multiple: true },
-  float32: { type: 'boolean' },
-  compress: { type: 'string' },
+  ...GEOTIFF_OPTIONS,
   'max-pixels': { type: 'string' },
   'max-memory': { type: 'string' },
   adapt: { type: 'boolean' },

@@ -18,6 +18,16 @@ export const SHARPEN_FORMAT_HELP = `        --of FORMAT       GTiff (default) | 
                           -co BIGTIFF=YES -co BLOCKSIZE=512 (overrides PanForge's defaults: tiled 256 px,
                           ZSTD with a predictor, BIGTIFF=IF_SAFER)`;
 
+/** How the commands that write fused rasters (sharpen, batch) take the GeoTIFF's format, creation options,
+ * compression and data type. */
+export const GEOTIFF_OPTIONS = {
+  cog: { type: 'boolean' },
+  of: { type: 'string' },
+  co: { type: 'string', multiple: true },
+  float32: { type: 'boolean' },
+  compress: { type: 'string' },
+} as const;
+
 export function checkOutputFormat(outPath: string, of: string | undefined, cog: boolean): OutputFormat {
   let format: OutputFormat = cog ? 'COG' : 'GTiff';
   if (of !== undefined) {

@@ -1,15 +1,12 @@
 // `panforge recommend` and the adaptation flags of `sharpen` as scripts use them: --json shape, exit codes, errors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
+import { runCli } from './testing/cli-process.ts';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(repo, 'bin/panforge.mjs');
 const root = tempFolder('cli-recommend');
 let scene: SyntheticScene;
 
@@ -18,7 +15,7 @@ before(async () => {
 });
 
 function run(args: string[]) {
-  return spawnSync(process.execPath, [cli, ...args], { cwd: repo, encoding: 'utf8', timeout: 180_000 });
+  return runCli(args, { timeoutMs: 180_000 });
 }
 
 test('recommend --json: recommended is a --method value, ranking sorted by ERGAS, the same for the same seed', () => {

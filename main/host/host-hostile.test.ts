@@ -111,62 +111,47 @@ async function stillServes(): Promise<void> {
   assert.equal(exited, null);
 }
 
-test('a text frame with invalid UTF-8 closes that socket with 1007; the host lives', async () => {
+/** Opens a socket, lets `misbehave` write to it, and checks that the host closes it with `expected` and lives. */
+async function assertClosedWith(expected: number, misbehave: (ws: WebSocket) => void): Promise<void> {
   const ws = await open();
   const code = closed(ws);
-  writeRaw(ws, rawFrame(0x1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])));
-  assert.equal(await code, 1007);
+  misbehave(ws);
+  assert.equal(await code, expected);
   await stillServes();
+}
+
+test('a text frame with invalid UTF-8 closes that socket with 1007; the host lives', async () => {
+  await assertClosedWith(1007, (ws) => writeRaw(ws, rawFrame(0x1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))));
 });
 
 test('invalid UTF-8 split across a fragmented message: 1007, host lives', async () => {
-  const ws = await open();
-  const code = closed(ws);
-  writeRaw(ws, rawFrame(0x1, Buffer.from('{"a":"'), false));
-  writeRaw(ws, rawFrame(0x0, Buffer.from([0xc3, 0x28, 0x22, 0x7d])));
-  assert.equal(await code, 1007);
-  await stillServes();
+  await assertClosedWith(1007, (ws) => {
+    writeRaw(ws, rawFrame(0x1, Buffer.from('{"a":"'), false));
+    writeRaw(ws, rawFrame(0x0, Buffer.from([0xc3, 0x28, 0x22, 0x7d])));
+  });
 });
 
 test('a frame over 1 MiB closes that socket with 1009; the host lives', async () => {
-  const ws = await open();
-  const code = closed(ws);
-  writeRaw(ws, rawFrame(0x1, Buffer.alloc((1 << 20) + 10, 0x20)));
-  assert.equal(await code, 1009);
-  await stillServes();
+  await assertClosedWith(1009, (ws) => writeRaw(ws, rawFrame(0x1, Buffer.alloc((1 << 20) + 10, 0x20))));
 });
 
 test('a frame header declaring 2^62 bytes: 1009 at once, nothing allocated, host lives', async () => {
-  const ws = await open();
-  const code = closed(ws);
-  const header = Buffer.from([0x81, 0x80 | 127, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
-  writeRaw(ws, header);
-  assert.equal(await code, 1009);
-  await stillServes();
+  await assertClosedWith(1009, (ws) => {
+    const header = Buffer.from([0x81, 0x80 | 127, 0x40, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
+    writeRaw(ws, header);
+  });
 });
 
 test('a reserved opcode closes that socket with 1002; the host lives', async () => {
-  const ws = await open();
-  const code = closed(ws);
-  writeRaw(ws, rawFrame(0x3, Buffer.from('x')));
-  assert.equal(await code, 1002);
-  await stillServes();
+  await assertClosedWith(1002, (ws) => writeRaw(ws, rawFrame(0x3, Buffer.from('x'))));
 });
 
 test('an unmasked client frame (protocol error): closed, host lives', async () => {
-  const ws = await open();
-  const code = closed(ws);
-  writeRaw(ws, Buffer.from([0x81, 0x02, 0x7b, 0x7d]));
-  assert.equal(await code, 1002);
-  await stillServes();
+  await assertClosedWith(1002, (ws) => writeRaw(ws, Buffer.from([0x81, 0x02, 0x7b, 0x7d])));
 });
 
 test('a binary frame closes with 1003 (JSON text expected); host lives', async () => {
-  const ws = await open();
-  const code = closed(ws);
-  ws.send(Buffer.from([1, 2, 3]));
-  assert.equal(await code, 1003);
-  await stillServes();
+  await assertClosedWith(1003, (ws) => ws.send(Buffer.from([1, 2, 3])));
 });
 
 test('text that is not JSON closes with 1003; a message without an id with 1008', async () => {

@@ -1,6 +1,5 @@
 // The browser host over real HTTP and a real WebSocket, with the real engine process on a synthetic scene.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,15 +8,17 @@ import { callMessage, parseFromHost, replyFor, type FromHost } from '../../prelo
 import type { CallName, CallValue, JobEvent, Reply } from '../../preload/contract.ts';
 import { forkEngine } from '../engine/service/fork-engine.ts';
 import { writeSyntheticScene, type SyntheticScene } from '../engine/testing/synthetic-scene.ts';
+import { writeFileTree } from '../engine/testing/file-tree.ts';
 import { tempFolder } from '../engine/testing/temp-folder.ts';
 import { startHost, type RunningHost } from './host-server.ts';
 
 const root = tempFolder('host');
 const rendererDir = join(root, 'dist');
-mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><script type="module" src="/assets/app.js"></script>');
-writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {};');
-writeFileSync(join(root, 'outside.txt'), 'secret');
+writeFileTree(root, {
+  'dist/index.html': '<!doctype html><script type="module" src="/assets/app.js"></script>',
+  'dist/assets/app.js': 'export {};',
+  'outside.txt': 'secret',
+});
 
 let host: RunningHost;
 let scene: SyntheticScene;

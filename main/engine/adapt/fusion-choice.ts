@@ -4,12 +4,12 @@
  * (`--method auto`), adapted to the scene when asked (`--adapt`, `--adapt-from FILE`) or when adaptation won the
  * self-check. It also says what to record with the output (GeoTIFF metadata; the sidecar JSON beside it).
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Scene } from '../io/open-scene.ts';
 import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
 import { resolveMethod } from '../methods/registry.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
+import { writeFileAtomic } from '../write/atomic-file.ts';
 import { adaptedMethod } from './adapted-method.ts';
 import { recommendOnScene, type RecommendResult } from './recommend-on-scene.ts';
 import { ADAPTATION_METADATA_KEY, adaptToScene, type AdaptationRecord, loadAdaptationRecord } from './scene-adaptation.ts';
@@ -50,14 +50,7 @@ export function adaptationSidecarPath(outPath: string): string {
 /** Writes the sidecar beside the output, whole or not at all. */
 export function writeAdaptationSidecar(outPath: string, record: AdaptationRecord): string {
   const target = adaptationSidecarPath(outPath);
-  const partial = `${target}.partial`;
-  try {
-    writeFileSync(partial, `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(partial, target);
-  } catch (err) {
-    rmSync(partial, { force: true });
-    throw err;
-  }
+  writeFileAtomic(target, `${JSON.stringify(record, null, 2)}\n`);
   return target;
 }
 

@@ -11,6 +11,7 @@
  */
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
 import type { BandBlock, PixelArray } from '../raster/band-block.ts';
+import { solveAugmented } from '../numeric/linear-system.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
 
 export type CorrectionKind = 'gain' | 'cross' | 'cross-pan';
@@ -83,25 +84,8 @@ class NormalEquations {
       m[r * (n + 1) + r]! += penalty;
       m[r * (n + 1) + n] = this.xty[r]! + penalty * prior[r]!;
     }
-    for (let col = 0; col < n; col++) {
-      let pivot = col;
-      for (let r = col + 1; r < n; r++) if (Math.abs(m[r * (n + 1) + col]!) > Math.abs(m[pivot * (n + 1) + col]!)) pivot = r;
-      if (pivot !== col) for (let c = 0; c <= n; c++) [m[col * (n + 1) + c], m[pivot * (n + 1) + c]] = [m[pivot * (n + 1) + c]!, m[col * (n + 1) + c]!];
-      const d = m[col * (n + 1) + col]!;
-      if (Math.abs(d) < 1e-300) continue;
-      for (let r = 0; r < n; r++) {
-        if (r === col) continue;
-        const f = m[r * (n + 1) + col]! / d;
-        if (f !== 0) for (let c = col; c <= n; c++) m[r * (n + 1) + c]! -= f * m[col * (n + 1) + c]!;
-      }
-    }
-    const x = new Float64Array(n);
     // A singular direction (a constant band) keeps its prior value.
-    for (let r = 0; r < n; r++) {
-      const d = m[r * (n + 1) + r]!;
-      x[r] = Math.abs(d) < 1e-300 ? prior[r]! : m[r * (n + 1) + n]! / d;
-    }
-    return x;
+    return solveAugmented(m, n, prior);
   }
 }
 

@@ -47,34 +47,13 @@ export class Fft2D {
     for (let offset = 0; offset < n * n; offset += n) {
       for (let i = 0; i < n; i++) {
         const j = rev[i]!;
-        if (j > i) {
-          const a = offset + i;
-          const b = offset + j;
-          const tr = re[a]!;
-          re[a] = re[b]!;
-          re[b] = tr;
-          const ti = im[a]!;
-          im[a] = im[b]!;
-          im[b] = ti;
-        }
+        if (j > i) swap(re, im, offset + i, offset + j);
       }
       for (let half = 1; half < n; half <<= 1) {
         for (let i = 0; i < n; i += 2 * half) {
           for (let j = 0; j < half; j++) {
-            const wr = twRe[half + j]!;
-            const wi = twIm[half + j]!;
             const a = offset + i + j;
-            const b = a + half;
-            const br = re[b]!;
-            const bi = im[b]!;
-            const tr = wr * br - wi * bi;
-            const ti = wr * bi + wi * br;
-            const ar = re[a]!;
-            const ai = im[a]!;
-            re[b] = ar - tr;
-            im[b] = ai - ti;
-            re[a] = ar + tr;
-            im[a] = ai + ti;
+            butterfly(re, im, a, a + half, twRe[half + j]!, twIm[half + j]!);
           }
         }
       }
@@ -89,14 +68,7 @@ export class Fft2D {
     for (let i = 0; i < n; i++) {
       const j = rev[i]!;
       if (j > i) {
-        for (let c = 0, a = i * n, b = j * n; c < n; c++, a++, b++) {
-          const tr = re[a]!;
-          re[a] = re[b]!;
-          re[b] = tr;
-          const ti = im[a]!;
-          im[a] = im[b]!;
-          im[b] = ti;
-        }
+        for (let c = 0, a = i * n, b = j * n; c < n; c++, a++, b++) swap(re, im, a, b);
       }
     }
     for (let half = 1; half < n; half <<= 1) {
@@ -104,18 +76,7 @@ export class Fft2D {
         for (let j = 0; j < half; j++) {
           const wr = twRe[half + j]!;
           const wi = twIm[half + j]!;
-          for (let c = 0, a = (i + j) * n, b = a + half * n; c < n; c++, a++, b++) {
-            const br = re[b]!;
-            const bi = im[b]!;
-            const tr = wr * br - wi * bi;
-            const ti = wr * bi + wi * br;
-            const ar = re[a]!;
-            const ai = im[a]!;
-            re[b] = ar - tr;
-            im[b] = ai - ti;
-            re[a] = ar + tr;
-            im[a] = ai + ti;
-          }
+          for (let c = 0, a = (i + j) * n, b = a + half * n; c < n; c++, a++, b++) butterfly(re, im, a, b, wr, wi);
         }
       }
     }
@@ -137,4 +98,28 @@ export class Fft2D {
       im[i] = im[i]! * s;
     }
   }
+}
+
+/** Exchanges complex elements a and b (the bit-reversal permutation's step). */
+function swap(re: Float64Array, im: Float64Array, a: number, b: number): void {
+  const tr = re[a]!;
+  re[a] = re[b]!;
+  re[b] = tr;
+  const ti = im[a]!;
+  im[a] = im[b]!;
+  im[b] = ti;
+}
+
+/** One radix-2 butterfly in place: (a, b) ← (a + w·b, a − w·b), with twiddle w = wr + i·wi. */
+function butterfly(re: Float64Array, im: Float64Array, a: number, b: number, wr: number, wi: number): void {
+  const br = re[b]!;
+  const bi = im[b]!;
+  const tr = wr * br - wi * bi;
+  const ti = wr * bi + wi * br;
+  const ar = re[a]!;
+  const ai = im[a]!;
+  re[b] = ar - tr;
+  im[b] = ai - ti;
+  re[a] = ar + tr;
+  im[a] = ai + ti;
 }

@@ -6,12 +6,8 @@ import { canonicalSensor, GENERIC_NYQUIST_GAIN, nyquistGains } from './sensor-mt
 
 describe('sensor MTF gains', () => {
   it('resolves names and aliases case-insensitively', () => {
-    assert.equal(canonicalSensor('wv2'), 'WorldView-2');
-    assert.equal(canonicalSensor('WorldView2'), 'WorldView-2');
-    assert.equal(canonicalSensor('QB'), 'QuickBird');
-    assert.equal(canonicalSensor('GeoEye1'), 'GeoEye-1');
-    assert.equal(canonicalSensor('WV4'), 'GeoEye-1');
-    assert.equal(canonicalSensor('nonesuch'), undefined);
+    const names = { wv2: 'WorldView-2', WorldView2: 'WorldView-2', QB: 'QuickBird', GeoEye1: 'GeoEye-1', WV4: 'GeoEye-1', nonesuch: undefined };
+    for (const [alias, name] of Object.entries(names)) assert.equal(canonicalSensor(alias), name, alias);
     assert.deepEqual(nyquistGains('WV2', 8), [0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.27]);
   });
   it('Pleiades and GF-2 carry the toolboxes\' 0.3 per band and, unlike an unknown sensor, a band count', () => {

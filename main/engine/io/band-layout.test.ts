@@ -26,11 +26,8 @@ function msInfo(descriptions: string[], colorInterp: (string | null)[] = [], sen
 const pan = msInfo(['Pan']);
 
 test('product codes name their sensor', () => {
-  assert.equal(sensorName('WV03'), 'WorldView-3');
-  assert.equal(sensorName('GE01'), 'GeoEye-1');
-  assert.equal(sensorName('QB02'), 'QuickBird');
-  assert.equal(sensorName('LC09'), 'Landsat-8/9');
-  assert.equal(sensorName('Sentinel-2A'), 'Sentinel-2A');
+  const sensors = { WV03: 'WorldView-3', GE01: 'GeoEye-1', QB02: 'QuickBird', LC09: 'Landsat-8/9', 'Sentinel-2A': 'Sentinel-2A' };
+  for (const [code, name] of Object.entries(sensors)) assert.equal(sensorName(code), name, code);
 });
 
 test('names come from descriptions, else ColorInterp (3–4 bands), else the band count, marked as guesses', () => {

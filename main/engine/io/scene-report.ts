@@ -13,13 +13,8 @@ import { openScene, type SceneFiles } from './open-scene.ts';
 import { groundPixelSize } from './ground-size.ts';
 import type { RasterInfo } from './raster-info.ts';
 
-export interface RasterReport {
-  readonly path: string;
-  readonly driver: string;
-  readonly width: number;
-  readonly height: number;
-  readonly bandCount: number;
-  readonly dataType: string;
+/** One raster of the pair: RasterInfo's plain facts as read, its georeference and bands in readable form. */
+export interface RasterReport extends Pick<RasterInfo, 'path' | 'driver' | 'width' | 'height' | 'bandCount' | 'dataType' | 'declaredBitDepth' | 'sensor'> {
   readonly crs: string | null;
   readonly crsCode: string | null;
   /** In the CRS's units (see crsUnits). */
@@ -29,8 +24,6 @@ export interface RasterReport {
   readonly groundPixelM: readonly [number, number] | null;
   readonly extent: readonly [number, number, number, number] | null;
   readonly bands: readonly { readonly number: number; readonly description: string; readonly noData: number | null }[];
-  readonly declaredBitDepth: number | null;
-  readonly sensor: string | null;
 }
 
 export interface SceneReport {

@@ -10,30 +10,12 @@ export async function* mapStage<I, O>(source: AsyncIterable<I>, fn: (item: I) =>
   for await (const item of source) yield await fn(item);
 }
 
+const END: unique symbol = Symbol('end');
+
 export async function* prefetch<T>(source: AsyncIterable<T>, depth: number): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  const queue: Promise<IteratorResult<T>>[] = [];
-  const pull = () => {
-    const next = iterator.next();
-    // A prefetched item may fail after the consumer has already stopped; its error is reported by the first
-    // await that reaches it, never as an unhandled rejection.
-    next.catch(() => undefined);
-    queue.push(next);
-  };
-  for (let i = 0; i < Math.max(1, depth); i++) pull();
-  try {
-    for (;;) {
-      const result = await queue.shift()!;
-      if (result.done) return;
-      pull();
-      yield result.value;
-    }
-  } finally {
-    await iterator.return?.(undefined)?.catch(() => undefined);
-  }
+  yield* inOrderAhead(iterator, depth, () => iterator.next().then<T | typeof END>((r) => (r.done ? END : r.value)));
 }
-
-const END: unique symbol = Symbol('end');
 
 /**
  * `fn` over the items, up to `concurrency` calls running at once, results in input order. At most `concurrency`
@@ -41,14 +23,25 @@ const END: unique symbol = Symbol('end');
  */
 export async function* parallelMap<I, O>(source: AsyncIterable<I> | Iterable<I>, fn: (item: I) => Promise<O>, concurrency: number): AsyncGenerator<O> {
   const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source)[Symbol.asyncIterator]();
+  // Async generators serve next() calls one at a time, so slots fill in order even when pulled together.
+  yield* inOrderAhead(iterator, concurrency, () => iterator.next().then<O | typeof END>((r) => (r.done ? END : fn(r.value))));
+}
+
+/**
+ * What prefetch and parallelMap share: `ahead` slots (at least one) pulled from `iterator` before the consumer asks,
+ * yielded in the order pulled, one more pulled per value handed on, until a slot holds END. The iterator is closed
+ * however the consumer stops.
+ */
+async function* inOrderAhead<O>(iterator: AsyncIterator<unknown>, ahead: number, pullSlot: () => Promise<O | typeof END>): AsyncGenerator<O> {
   const window: Promise<O | typeof END>[] = [];
   const pull = () => {
-    // Async generators serve next() calls one at a time, so slots fill in order even when pulled together.
-    const slot = iterator.next().then<O | typeof END>((r) => (r.done ? END : fn(r.value)));
+    const slot = pullSlot();
+    // A slot may fail after the consumer has already stopped; its error is reported by the first await that
+    // reaches it, never as an unhandled rejection.
     slot.catch(() => undefined);
     window.push(slot);
   };
-  for (let i = 0; i < Math.max(1, concurrency); i++) pull();
+  for (let i = 0; i < Math.max(1, ahead); i++) pull();
   try {
     for (;;) {
       const value = await window.shift()!;

@@ -4,6 +4,7 @@
  * static facts (ratios, bands, overlap), prepared once per scene from a bounded sample (global statistics,
  * ONNX session), then fuses tiles of DNs: MS at low resolution + PAN → fused MS on the PAN grid, Float32 DNs.
  */
+import type { ModelManifest } from '../infer/manifest.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { SceneSample } from './scene-sample.ts';
 
@@ -21,16 +22,8 @@ export interface MethodInfo {
   readonly overlapPx: number;
   /** Read windows must be a multiple of this, PAN pixels. */
   readonly tileMultiplePx: number;
-  /** For networks: version, sha256, manifest path, training status. */
-  readonly model?: {
-    readonly name: string;
-    readonly version: string;
-    readonly sha256: string;
-    readonly manifestPath: string;
-    readonly status: string;
-    readonly sensors: readonly string[];
-    readonly bandOrder: readonly string[];
-  };
+  /** For networks: version, sha256, manifest path, training status, as the model's manifest gives them. */
+  readonly model?: Pick<ModelManifest, 'name' | 'version' | 'sha256' | 'manifestPath' | 'status' | 'sensors' | 'bandOrder'>;
 }
 
 export interface FuseInput {

@@ -5,6 +5,7 @@
  * means and deviations, PAN mean and deviation (from nearest samples: the full-resolution distribution), and the
  * PAN-at-MS-resolution the adaptive Gram–Schmidt regression needs. Pixels with NaN (nodata) anywhere are skipped.
  */
+import { solveAugmented } from '../../numeric/linear-system.ts';
 import type { SceneSample } from '../scene-sample.ts';
 
 export interface GlobalStats {
@@ -72,23 +73,6 @@ export function leastSquares(columns: readonly Float64Array[], y: Float64Array):
     for (let k = 0; k < y.length; k++) s += columns[r]![k]! * y[k]!;
     m[r * (n + 1) + n] = s;
   }
-  // Gaussian elimination with partial pivoting.
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(m[r * (n + 1) + col]!) > Math.abs(m[pivot * (n + 1) + col]!)) pivot = r;
-    if (pivot !== col) for (let c = 0; c <= n; c++) [m[col * (n + 1) + c], m[pivot * (n + 1) + c]] = [m[pivot * (n + 1) + c]!, m[col * (n + 1) + c]!];
-    const d = m[col * (n + 1) + col]!;
-    if (Math.abs(d) < 1e-300) continue; // singular (e.g. constant band): leave that weight at 0
-    for (let r = 0; r < n; r++) {
-      if (r === col) continue;
-      const f = m[r * (n + 1) + col]! / d;
-      if (f !== 0) for (let c = col; c <= n; c++) m[r * (n + 1) + c]! -= f * m[col * (n + 1) + c]!;
-    }
-  }
-  const x = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    const d = m[r * (n + 1) + r]!;
-    x[r] = Math.abs(d) < 1e-300 ? 0 : m[r * (n + 1) + n]! / d;
-  }
-  return x;
+  // A singular weight (e.g. a constant band) stays 0.
+  return solveAugmented(m, n, new Float64Array(n));
 }

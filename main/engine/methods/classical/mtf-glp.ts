@@ -6,47 +6,38 @@
  */
 import { interp23tap } from '../../dsp/interp23tap.ts';
 import { mtfDegrade } from '../../dsp/mtf-degrade.ts';
-import type { FusionMethod, PreparedMethod } from '../method.ts';
-import { globalStats } from './global-stats.ts';
-import { plane, toFloat32, toFloat64 } from './tile-float64.ts';
+import type { FusionMethod, PrepareOptions } from '../method.ts';
+import { expInjectionMethod, type InjectDetail } from './exp-injection.ts';
+import type { GlobalStats } from './global-stats.ts';
+import { plane } from './tile-float64.ts';
 
-export const mtfGlpMethod: FusionMethod = {
+function prepareMtfGlp(options: PrepareOptions, stats: GlobalStats): InjectDetail {
+  const bands = options.sample.ms.bands;
+  const sensor = options.sensor ?? 'generic';
+  const gains = Float64Array.from(stats.msStd, (s) => s / (stats.panStd || Number.EPSILON));
+  return (exp, pan) => {
+    const { width, height } = pan;
+    const n = width * height;
+    const panEq = new Float64Array(bands * n);
+    for (let b = 0; b < bands; b++) {
+      const dst = panEq.subarray(b * n, (b + 1) * n);
+      for (let i = 0; i < n; i++) dst[i] = (pan.data[i]! - stats.panMean) * gains[b]! + stats.msMean[b]!;
+    }
+    const panEqBlock = { bands, width, height, data: panEq };
+    const panLow = interp23tap(mtfDegrade(panEqBlock, sensor, options.ratio), options.ratio);
+    for (let b = 0; b < bands; b++) {
+      const e = plane(exp, b);
+      const hi = plane(panEqBlock, b);
+      const lo = plane(panLow, b);
+      for (let i = 0; i < n; i++) e[i] = e[i]! * (hi[i]! / (lo[i]! + Number.EPSILON));
+    }
+  };
+}
+
+export const mtfGlpMethod: FusionMethod = expInjectionMethod(prepareMtfGlp, {
   id: 'mtf-glp',
   label: 'MTF-GLP-HPM',
-  kind: 'classical',
   description: 'MTF-matched generalized Laplacian pyramid with high-pass modulation (multiresolution analysis, toolbox MTF_GLP_HPM.m)',
-  supportedRatios: [2, 4],
-  bandCount: null,
   // 41-tap MTF filter (20 px) plus the interpolator's circular reach (33 px) at ratio 4.
   overlapPx: 64,
-  tileMultiplePx: 4,
-  async prepare(options): Promise<PreparedMethod> {
-    const stats = globalStats(options.sample);
-    const bands = options.sample.ms.bands;
-    const sensor = options.sensor ?? 'generic';
-    const gains = Float64Array.from(stats.msStd, (s) => s / (stats.panStd || Number.EPSILON));
-    return {
-      device: 'js',
-      async fuse(input) {
-        const exp = interp23tap(toFloat64(input.ms), options.ratio);
-        const { width, height } = input.pan;
-        const n = width * height;
-        const panEq = new Float64Array(bands * n);
-        for (let b = 0; b < bands; b++) {
-          const dst = panEq.subarray(b * n, (b + 1) * n);
-          for (let i = 0; i < n; i++) dst[i] = (input.pan.data[i]! - stats.panMean) * gains[b]! + stats.msMean[b]!;
-        }
-        const panEqBlock = { bands, width, height, data: panEq };
-        const panLow = interp23tap(mtfDegrade(panEqBlock, sensor, options.ratio), options.ratio);
-        for (let b = 0; b < bands; b++) {
-          const e = plane(exp, b);
-          const hi = plane(panEqBlock, b);
-          const lo = plane(panLow, b);
-          for (let i = 0; i < n; i++) e[i] = e[i]! * (hi[i]! / (lo[i]! + Number.EPSILON));
-        }
-        return toFloat32(exp);
-      },
-      async dispose() {},
-    };
-  },
-};
+});
