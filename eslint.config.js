@@ -7,6 +7,32 @@ function restrict(patterns, message) {
   return { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }] };
 }
 
+// The engine's layers, lowest first: a module may import its own layer and the layers below it (and
+// preload/contract.ts, the common vocabulary), never one above; `testing` is test support, for tests only.
+// "core" is main/engine/*.ts (errors, job events, version). ARCHITECTURE.md draws the same order.
+const ENGINE_LAYERS = ['core', 'rpc', 'raster', 'numeric', 'dsp', 'io', 'tiling', 'write', 'raster-stats', 'metrics', 'infer', 'methods', 'adapt', 'jobs', 'evaluate', 'service'];
+const ENGINE_OUTSIDE = ['electron', 'electron/*', '**/main/app/**', '**/app/**', '**/renderer/**', '**/preload/index*'];
+const OUTSIDE_MESSAGE = 'Bad layering: engine and CLI run in plain Node; allowed layers are main/engine and preload/contract.';
+
+/** One config per engine layer: the layers above it and `testing` are forbidden imports of its modules. */
+function engineLayerConfigs() {
+  return ENGINE_LAYERS.flatMap((layer, i) => {
+    const below = ENGINE_LAYERS.slice(0, i + 1);
+    const message = (forbidden) => `Bad layering: main/engine/${layer === 'core' ? '*.ts' : layer} may import ${below.join(', ')} and preload/contract; not ${forbidden}. Engine layers, lowest first: ${ENGINE_LAYERS.join(' → ')}.`;
+    const higher = ENGINE_LAYERS.slice(i + 1);
+    const rules = {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...ENGINE_OUTSIDE.map((group) => ({ group: [group], message: OUTSIDE_MESSAGE })),
+          ...[...higher, 'testing'].map((name) => ({ regex: `^(\\.\\.?/)+${name}/`, message: message(name) })),
+        ],
+      }],
+    };
+    // Tests are exempt: some drive a module through a higher layer (e.g. the sharpen job) to check what a user sees.
+    return [{ files: [layer === 'core' ? 'main/engine/*.ts' : `main/engine/${layer}/**/*.ts`], ignores: ['**/*.test.ts'], rules }];
+  });
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'models/', 'renderer/dist/', 'e2e/artifacts/', 'test-results/'] },
   ...tseslint.configs.recommended,
@@ -17,11 +43,9 @@ export default tseslint.config(
   },
   {
     files: ['main/engine/**/*.ts', 'main/cli/**/*.ts'],
-    rules: restrict(
-      ['electron', 'electron/*', '**/main/app/**', '**/app/**', '**/renderer/**', '**/preload/index*'],
-      'Bad layering: engine and CLI run in plain Node; allowed layers are main/engine and preload/contract.',
-    ),
+    rules: restrict(ENGINE_OUTSIDE, OUTSIDE_MESSAGE),
   },
+  ...engineLayerConfigs(),
   {
     files: ['main/app/**/*.ts'],
     rules: restrict(['**/renderer/**', '**/main/cli/**', '**/cli/**'], 'Bad layering: main/app may use electron, main/engine and preload/contract.'),

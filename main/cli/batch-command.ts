@@ -99,7 +99,7 @@ export async function commandBatch(argv: string[]): Promise<number> {
     process.stderr.write(`${shardText}${mine.length} of ${listing.scenes.length} scene(s) × ${methods.length} method(s) → ${outDir}\n`);
   }
 
-  const { sharpenInChild } = await import('../engine/jobs/sharpen-process.ts');
+  const { sharpenInChild } = await import('../engine/service/sharpen-process.ts');
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {

@@ -1,11 +1,11 @@
 /**
  * @module main/cli/evaluate-command
  * `panforge evaluate`: runs methods on a scene under Wald's protocol (rr) and/or at full resolution (fr), prints the
- * index table and writes the report folder (engine: jobs/evaluate.ts). One progress bar per step.
+ * index table and writes the report folder (engine: evaluate/evaluate-job.ts). One progress bar per step.
  */
 import { join, resolve } from 'node:path';
 import { INDEX_INFO, type Protocol } from '../engine/evaluate/evaluation-report.ts';
-import { evaluate, type EvaluateEvent } from '../engine/jobs/evaluate.ts';
+import { evaluate, type EvaluateEvent } from '../engine/evaluate/evaluate-job.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import { DEFAULT_MAX_PIXELS } from '../engine/jobs/preflight.ts';
 import { removeOwnPartials } from '../engine/write/output-path.ts';

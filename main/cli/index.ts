@@ -5,7 +5,7 @@
  */
 import { describeError } from '../engine/errors.ts';
 import { BAND_PRESETS, type BandLayoutOverride } from '../engine/io/band-layout.ts';
-import type { JobEvent } from '../engine/jobs/job-events.ts';
+import type { JobEvent } from '../engine/job-events.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { parseCommandLine } from './command-line.ts';
@@ -104,7 +104,7 @@ async function commandInfo(argv: string[]): Promise<number> {
   if (parsed.help) return printHelp('info');
   const { values } = parsed;
   const files = { panPath: inputPath(required(values, 'pan')), msPath: inputPath(required(values, 'ms')) };
-  const { describeScene, formatSceneReport } = await import('../engine/io/scene-report.ts');
+  const { describeScene, formatSceneReport } = await import('../engine/jobs/scene-report.ts');
   const report = await describeScene({ ...files, ...layoutOption(values) });
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatSceneReport(report)) + '\n');
   return ExitCode.ok;
@@ -186,7 +186,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const creationOptions = parseCreationOptions(values.co ?? []);
   const methodArg = required(values, 'method');
   const method = methodArg.toLowerCase() === 'auto' ? 'auto' : await checkMethodName(methodArg);
-  const { sharpenInChild } = await import('../engine/jobs/sharpen-process.ts');
+  const { sharpenInChild } = await import('../engine/service/sharpen-process.ts');
   const { DEFAULT_MAX_PIXELS } = await import('../engine/jobs/preflight.ts');
   const { parseMemorySize } = await import('../engine/jobs/memory-budget.ts');
   const maxPixels = values['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : Number(values['max-pixels']);

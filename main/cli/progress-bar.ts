@@ -3,7 +3,7 @@
  * A one-line progress bar on stderr (tiles, MP/s, ETA). On a terminal it redraws in place; otherwise it prints a
  * line every 10 % so logs stay readable.
  */
-import type { JobProgressEvent } from '../engine/jobs/job-events.ts';
+import type { JobProgressEvent } from '../engine/job-events.ts';
 
 function formatSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '--:--';

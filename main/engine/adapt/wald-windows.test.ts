@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mtfDegrade } from '../dsp/mtf-degrade.ts';
 import { nyquistGains } from '../dsp/sensor-mtf.ts';
-import { PAN_NYQUIST_GAIN } from '../evaluate/wald-degrade.ts';
+import { GENERIC_PAN_NYQUIST_GAIN } from '../dsp/sensor-mtf.ts';
 import { gdal } from '../io/gdal.ts';
 import { openScene } from '../io/open-scene.ts';
 import { readSceneSample } from '../methods/scene-sample.ts';
@@ -43,7 +43,7 @@ test('a Wald window is the same degraded pair as degrading the whole scene (filt
     const set = await readWaldWindows({ scene, sample: await readSceneSample(scene), seed: 1 });
     assert.equal(set.sensor.name, 'IKONOS');
     assert.equal(set.fit.length + set.guard.length, 4, 'a 192² MS scene offers four 96² windows');
-    const pan = mtfDegrade(await readWhole(files.panPath), [PAN_NYQUIST_GAIN], 4);
+    const pan = mtfDegrade(await readWhole(files.panPath), [GENERIC_PAN_NYQUIST_GAIN], 4);
     const msWhole = await readWhole(files.msPath);
     const ms = mtfDegrade(msWhole, nyquistGains('IKONOS', 4), 4);
     // The window away from every scene edge has real pixels under its whole filter support: equal up to Float32.

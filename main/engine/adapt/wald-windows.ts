@@ -8,14 +8,13 @@
  */
 import { mtfDegrade } from '../dsp/mtf-degrade.ts';
 import { MTF_KERNEL_SIZE } from '../dsp/mtf-kernel.ts';
-import { canonicalSensor, nyquistGains } from '../dsp/sensor-mtf.ts';
+import { canonicalSensor, GENERIC_PAN_NYQUIST_GAIN, nyquistGains } from '../dsp/sensor-mtf.ts';
 import { InputError, throwIfAborted } from '../errors.ts';
 import type { Scene } from '../io/open-scene.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
 import { type BandBlock, createBlock, cropBlock, toFloat64 } from '../raster/band-block.ts';
 import { expandWindow, pixelWindow, scaleUpWindow, translateWindow } from '../raster/pixel-window.ts';
 import { readTile } from '../tiling/read-tile.ts';
-import { PAN_NYQUIST_GAIN } from '../evaluate/wald-degrade.ts';
 
 /** Scored core of a window, on the MS grid (= the degraded PAN grid). */
 export const WINDOW_CORE_PX = 64;
@@ -249,7 +248,7 @@ export async function readWaldWindows(options: WaldWindowOptions): Promise<WaldW
   for (const candidate of pool) {
     if (windows.length >= count) break;
     throwIfAborted(options.signal);
-    const w = await readWaldWindow(scene, candidate, side, sensor, PAN_NYQUIST_GAIN);
+    const w = await readWaldWindow(scene, candidate, side, sensor, GENERIC_PAN_NYQUIST_GAIN);
     if (w) windows.push(w);
   }
   if (windows.length < 2) throw tooSmall(`it offers ${windows.length} window(s) of ${side}×${side} MS px free of nodata; at least 2 are needed (one to fit, one to check)`);

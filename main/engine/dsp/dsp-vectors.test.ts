@@ -3,7 +3,7 @@
 // pan_lp) and MTF filtering (FR fused_mtf).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { caseSkip, fingerprintError, loadInput, loadVectors, relErr } from '../metrics/metric-vectors.ts';
+import { caseSkip, fingerprintError, loadInput, loadVectors, relErr } from '../testing/metric-vectors.ts';
 import { imresizeBicubic } from './imresize-bicubic.ts';
 import { interp23tap } from './interp23tap.ts';
 import { mtfDegrade } from './mtf-degrade.ts';

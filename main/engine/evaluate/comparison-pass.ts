@@ -4,7 +4,7 @@
  * same grid, written as two maps, tile by tile; plus the mean of each over the valid pixels for the report.
  */
 import { throwIfAborted } from '../errors.ts';
-import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
+import { ProgressMeter, type JobContext } from '../job-events.ts';
 import { relativeDifferenceMap } from '../metrics/relative-difference-map.ts';
 import { spectralAngleMap } from '../metrics/spectral-angle-map.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';

@@ -8,7 +8,7 @@
 import { relative } from 'node:path';
 import { type Dataset, gdal } from '../io/gdal.ts';
 import type { Scene } from '../io/open-scene.ts';
-import type { JobContext } from '../jobs/job-events.ts';
+import type { JobContext } from '../job-events.ts';
 import { sharpen, type SharpenResult } from '../jobs/sharpen.ts';
 import type { FullResolutionResult } from '../metrics/full-resolution-accumulator.ts';
 import type { ReducedResolutionIndices } from '../metrics/reduced-resolution.ts';

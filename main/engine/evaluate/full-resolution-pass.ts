@@ -13,7 +13,7 @@
 import { InputError, throwIfAborted } from '../errors.ts';
 import { imresizeBicubicStrips } from '../dsp/imresize-bicubic-strips.ts';
 import type { MtfSource } from '../dsp/sensor-mtf.ts';
-import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
+import { ProgressMeter, type JobContext } from '../job-events.ts';
 import { FullResolutionAccumulator, type FullResolutionResult, type FullResolutionState } from '../metrics/full-resolution-accumulator.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import { pixelWindow, translateWindow } from '../raster/pixel-window.ts';

@@ -7,7 +7,7 @@
  * next ones; each tile's sums are merged in tile order, so the indices are the same bits whatever the thread count.
  */
 import { throwIfAborted } from '../errors.ts';
-import { ProgressMeter, type JobContext } from '../jobs/job-events.ts';
+import { ProgressMeter, type JobContext } from '../job-events.ts';
 import { type MetricTile, ReducedResolutionAccumulator, type ReducedResolutionState } from '../metrics/accumulators.ts';
 import type { ReducedResolutionIndices } from '../metrics/reduced-resolution.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';

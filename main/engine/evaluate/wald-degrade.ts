@@ -10,16 +10,13 @@
 import { throwIfAborted } from '../errors.ts';
 import { mtfDegradeStrips } from '../dsp/mtf-degrade-strips.ts';
 import { type Kernel2D, mtfKernel, mtfKernels } from '../dsp/mtf-kernel.ts';
-import type { MtfSource } from '../dsp/sensor-mtf.ts';
-import type { JobContext } from '../jobs/job-events.ts';
-import { ProgressMeter } from '../jobs/job-events.ts';
+import { GENERIC_PAN_NYQUIST_GAIN, type MtfSource } from '../dsp/sensor-mtf.ts';
+import type { JobContext } from '../job-events.ts';
+import { ProgressMeter } from '../job-events.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 import { pixelWindow } from '../raster/pixel-window.ts';
 import { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import { readWindow64, type RasterSource } from './read-raster-window.ts';
-
-/** PAN Nyquist gain: the toolbox's generic MTF_PAN value, and the training code's default (models/.../mtf.py). */
-export const PAN_NYQUIST_GAIN = 0.15;
 
 export interface WaldDegradeOptions {
   readonly pan: RasterSource;
@@ -31,7 +28,7 @@ export interface WaldDegradeOptions {
   readonly msHeight: number;
   readonly ratio: number;
   readonly sensor: MtfSource;
-  /** [default PAN_NYQUIST_GAIN] */
+  /** [default GENERIC_PAN_NYQUIST_GAIN] */
   readonly panGain?: number;
   /** Georeference of the PAN area (origin, PAN pixel size). */
   readonly panGeoTransform: GeoTransform;
@@ -86,7 +83,7 @@ async function degradeOne(
 
 export async function waldDegrade(options: WaldDegradeOptions, ctx: JobContext = {}): Promise<WaldDegradeResult> {
   const { ratio, msWidth, msHeight, bands } = options;
-  const panGain = options.panGain ?? PAN_NYQUIST_GAIN;
+  const panGain = options.panGain ?? GENERIC_PAN_NYQUIST_GAIN;
   const msKernels = mtfKernels(options.sensor, bands, ratio);
   const panKernel = mtfKernel(panGain, ratio);
   const gt = options.panGeoTransform;

@@ -6,7 +6,7 @@
  * device request → device and reason) and `run` (a batch → the fused batch, its buffer transferred back).
  */
 import { parentPort } from 'node:worker_threads';
-import type { DeviceRequest } from '../methods/method.ts';
+import type { DeviceRequest } from './ort-session.ts';
 import { serveRpc } from '../rpc/rpc-server.ts';
 import type { InferenceBackend, TileBatch, TileShape } from './batch-runner.ts';
 import { loadManifest } from './manifest.ts';

@@ -4,7 +4,7 @@
  * (one per model and device); its input and output names are checked against the manifest once, at open.
  */
 import { ModelError } from '../errors.ts';
-import type { DeviceRequest } from '../methods/method.ts';
+import type { DeviceRequest } from './ort-session.ts';
 import type { InferenceBackend, TileBatch, TileShape } from './batch-runner.ts';
 import { readVerifiedModel, type ModelManifest } from './manifest.ts';
 import { getSession, ort, type InferenceSession } from './ort-session.ts';

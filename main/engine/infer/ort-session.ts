@@ -10,9 +10,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
-import type { DeviceRequest } from '../methods/method.ts';
 
 export type InferenceSession = ort.InferenceSession;
+
+/** What a caller asks for; `SessionChoice.device` says what it got. */
+export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 
 export interface SessionChoice {
   readonly session: ort.InferenceSession;

@@ -7,7 +7,7 @@
  * fail with a clear error and the next open starts a fresh worker.
  */
 import { Worker } from 'node:worker_threads';
-import type { DeviceRequest } from '../methods/method.ts';
+import type { DeviceRequest } from './ort-session.ts';
 import { RpcClient } from '../rpc/rpc-client.ts';
 import type { InferenceBackend, TileBatch, TileShape } from './batch-runner.ts';
 import type { InferenceRequests, InferenceResults } from './inference-worker.ts';

@@ -7,7 +7,7 @@ import { recommendOnScene, type RecommendOptions, type RecommendResult } from '.
 import { openScene } from '../io/open-scene.ts';
 import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale } from '../methods/value-scale.ts';
-import type { JobContext } from './job-events.ts';
+import type { JobContext } from '../job-events.ts';
 
 export interface RecommendJobOptions extends Omit<RecommendOptions, 'signal' | 'log'> {
   readonly panPath: string;

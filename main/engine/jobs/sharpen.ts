@@ -23,7 +23,7 @@ import { planTiles } from '../tiling/tile-plan.ts';
 import { softwareVersion } from '../version.ts';
 import { GeoTiffWriter, type Compression, type OutputDataType } from '../write/geotiff-writer.ts';
 import { checkOutputPath, sweepStalePartials } from '../write/output-path.ts';
-import { ProgressMeter, type JobContext } from './job-events.ts';
+import { ProgressMeter, type JobContext } from '../job-events.ts';
 import { defaultMaxMemoryBytes, fitTileBudget, isAllocationFailure, MIN_TILE_PX } from './memory-budget.ts';
 import { checkOutputs, checkSceneSize, DEFAULT_MAX_PIXELS } from './preflight.ts';
 import { runTilePipeline, type StageTimings } from './tile-pipeline.ts';

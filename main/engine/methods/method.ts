@@ -4,6 +4,7 @@
  * static facts (ratios, bands, overlap), prepared once per scene from a bounded sample (global statistics,
  * ONNX session), then fuses tiles of DNs: MS at low resolution + PAN → fused MS on the PAN grid, Float32 DNs.
  */
+import type { DeviceRequest } from '../infer/ort-session.ts';
 import type { ModelManifest } from '../infer/manifest.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { SceneSample } from './scene-sample.ts';
@@ -46,7 +47,7 @@ export interface PrepareOptions {
   readonly batchSize?: number;
 }
 
-export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
+export type { DeviceRequest } from '../infer/ort-session.ts';
 
 /**
  * A method that fuses tiles in batches, split into the pipeline's stages so they overlap: `encode` (pre-process,

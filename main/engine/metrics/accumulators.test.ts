@@ -16,7 +16,7 @@ import {
   SccAccumulator,
 } from './accumulators.ts';
 import { reducedResolutionIndices } from './reduced-resolution.ts';
-import { relErr } from './metric-vectors.ts';
+import { relErr } from '../testing/metric-vectors.ts';
 
 /** Correlated ref/fused pair with float values, so rounding differences would show. */
 function randomPair(shape: ImageShape, seed: number): [BandBlock<Float64Array>, BandBlock<Float64Array>] {

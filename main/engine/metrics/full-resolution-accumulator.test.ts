@@ -8,7 +8,7 @@ import { interp23tap } from '../dsp/interp23tap.ts';
 import { lowPassPan } from './d-s.ts';
 import { FullResolutionAccumulator, type FullResolutionTile } from './full-resolution-accumulator.ts';
 import { fullResolutionIndices } from './full-resolution.ts';
-import { caseSkip, loadInput, loadVectors, relErr } from './metric-vectors.ts';
+import { caseSkip, loadInput, loadVectors, relErr } from '../testing/metric-vectors.ts';
 
 const TOL = 1e-12;
 

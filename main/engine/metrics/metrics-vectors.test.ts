@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fullResolutionIndices } from './full-resolution.ts';
-import { caseSkip, loadInput, loadVectors, relErr } from './metric-vectors.ts';
+import { caseSkip, loadInput, loadVectors, relErr } from '../testing/metric-vectors.ts';
 import { reducedResolutionIndices } from './reduced-resolution.ts';
 
 const TOL = 1e-9;

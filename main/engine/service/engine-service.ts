@@ -18,7 +18,7 @@ import { applyBandLayout, BAND_PRESETS, inferBandLayout, type BandLayout, type B
 import type { SceneFiles } from '../io/open-scene.ts';
 import { openRaster, readRasterInfo } from '../io/raster-info.ts';
 import { cudaAvailability } from '../infer/ort-session.ts';
-import { describeScene, type SceneReport } from '../io/scene-report.ts';
+import { describeScene, type SceneReport } from '../jobs/scene-report.ts';
 import { sharpen, type SharpenOptions, type SharpenResult } from '../jobs/sharpen.ts';
 import { listMethods } from '../methods/registry.ts';
 import { extentOf, type GeoTransform } from '../raster/geo-transform.ts';

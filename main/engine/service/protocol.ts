@@ -42,7 +42,7 @@ export const ServiceMethods = {
   qualityMapCompute: method(JobRef, RasterLayer),
   recommendRun: method(RecommendRequest, RecommendReport),
   exportRun: method(ExportRequest, ExportResult),
-  /** Progress: the run's JobEvents (main/engine/jobs/job-events.ts); cancel stops it like an in-process job. */
+  /** Progress: the run's JobEvents (main/engine/job-events.ts); cancel stops it like an in-process job. */
   sharpenRun: method(SharpenRun, SharpenRunResult),
 };
 export type ServiceMethods = typeof ServiceMethods;

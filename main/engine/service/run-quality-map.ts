@@ -14,7 +14,7 @@ import { createMapWriter } from '../evaluate/map-writer.ts';
 import { gdal, type Dataset } from '../io/gdal.ts';
 import { openRunInputs, type RunInputs } from '../evaluate/run-inputs.ts';
 import type { SceneFiles } from '../io/open-scene.ts';
-import type { JobContext } from '../jobs/job-events.ts';
+import type { JobContext } from '../job-events.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
 
 export interface RunQualityMapOptions {

@@ -1,5 +1,5 @@
 /**
- * @module main/engine/jobs/job-events
+ * @module main/engine/job-events
  * Events a running job reports, a union on `type`. Progress counts PAN megapixels of tile cores.
  */
 

@@ -1,5 +1,5 @@
 /**
- * @module main/engine/jobs/evaluate
+ * @module main/engine/evaluate/evaluate-job
  * Quality assessment of several methods on one scene, the way the literature does it:
  * - rr (Wald's protocol): degrade PAN and MS by the ratio with the sensor's MTF, run each method on the degraded pair
  *   through the sharpen job, compare its output with the original MS (Q2n, Q, SAM, ERGAS, SCC, PSNR);
@@ -12,24 +12,24 @@
 import { join } from 'node:path';
 import { nyquistGains, panNyquistGain } from '../dsp/sensor-mtf.ts';
 import { InputError, RequestError } from '../errors.ts';
-import { AssessmentPool, defaultAssessmentThreads } from '../evaluate/assessment-pool.ts';
-import { comparisonMaps } from '../evaluate/comparison-maps.ts';
-import { type EvaluationReport, INDEX_INFO, type Protocol, type ProtocolResult, reportToCsv, reportToJson } from '../evaluate/evaluation-report.ts';
-import type { EvaluationRun, ProtocolOutputs } from '../evaluate/evaluation-run.ts';
-import { resolveCompare, resolveSensor, selectMethods, type SkippedMethod } from '../evaluate/evaluation-setup.ts';
-import { fullResolutionProtocol } from '../evaluate/full-resolution-protocol.ts';
-import { reducedResolutionProtocol } from '../evaluate/reduced-resolution-protocol.ts';
-import { ensureFolder, plannedFiles, refuseExisting, writeAtomic } from '../evaluate/report-folder.ts';
-import { reportToHtml } from '../evaluate/report-html.ts';
+import { AssessmentPool, defaultAssessmentThreads } from './assessment-pool.ts';
+import { comparisonMaps } from './comparison-maps.ts';
+import { type EvaluationReport, INDEX_INFO, type Protocol, type ProtocolResult, reportToCsv, reportToJson } from './evaluation-report.ts';
+import type { EvaluationRun, ProtocolOutputs } from './evaluation-run.ts';
+import { resolveCompare, resolveSensor, selectMethods, type SkippedMethod } from './evaluation-setup.ts';
+import { fullResolutionProtocol } from './full-resolution-protocol.ts';
+import { reducedResolutionProtocol } from './reduced-resolution-protocol.ts';
+import { ensureFolder, plannedFiles, refuseExisting, writeAtomic } from './report-folder.ts';
+import { reportToHtml } from './report-html.ts';
 import { openScene, type Scene } from '../io/open-scene.ts';
 import type { DeviceRequest } from '../methods/method.ts';
 import { modelsFolder } from '../methods/registry.ts';
 import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale } from '../methods/value-scale.ts';
 import { checkOutputPath, refuseOutputOverInputs, sweepStalePartials } from '../write/output-path.ts';
-import { checkSceneSize, DEFAULT_MAX_PIXELS } from './preflight.ts';
+import { checkSceneSize, DEFAULT_MAX_PIXELS } from '../jobs/preflight.ts';
 import { softwareVersion } from '../version.ts';
-import type { JobEvent } from './job-events.ts';
+import type { JobEvent } from '../job-events.ts';
 
 export interface EvaluateOptions {
   readonly panPath: string;

@@ -1,5 +1,5 @@
 /**
- * @module main/engine/jobs/sharpen-process
+ * @module main/engine/service/sharpen-process
  * `sharpen()` in a child process, for the CLI: same options, events and result, but a native crash (GDAL,
  * onnxruntime, out of memory) or a kill ends the child, not the caller. The caller then gets an
  * EngineCrashedError naming the exit, and the child's partial output is removed, so nothing half-written is left.
@@ -15,11 +15,11 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isRecord } from '../../../preload/contract.ts';
 import { EngineCrashedError } from '../errors.ts';
-import { EngineClient } from '../service/engine-client.ts';
-import { forkEngine } from '../service/fork-engine.ts';
+import { EngineClient } from './engine-client.ts';
+import { forkEngine } from './fork-engine.ts';
 import { partialPathFor, sweepStalePartials } from '../write/output-path.ts';
-import type { JobContext, JobEvent } from './job-events.ts';
-import type { SharpenOptions, SharpenResult } from './sharpen.ts';
+import type { JobContext, JobEvent } from '../job-events.ts';
+import type { SharpenOptions, SharpenResult } from '../jobs/sharpen.ts';
 
 export interface SharpenProcessHooks {
   /** Called with the child's pid once it runs (tests use it to kill the child). */

@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import { gdal } from '../io/gdal.ts';
 import { writeSyntheticScene, type SyntheticScene } from '../testing/synthetic-scene.ts';
 import { tempFolder } from '../testing/temp-folder.ts';
-import { evaluate } from './evaluate.ts';
+import { evaluate } from './evaluate-job.ts';
 
 const root = tempFolder('evaluate');
 let holed: SyntheticScene;

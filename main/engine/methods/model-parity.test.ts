@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { networkMethod } from '../methods/network-method.ts';
-import { modelsFolder } from '../methods/registry.ts';
-import type { SceneSample } from '../methods/scene-sample.ts';
-import { loadManifest, type ManifestValueScale } from './manifest.ts';
+import { networkMethod } from './network-method.ts';
+import { modelsFolder } from './registry.ts';
+import type { SceneSample } from './scene-sample.ts';
+import { loadManifest, type ManifestValueScale } from '../infer/manifest.ts';
 
 // The fixture holds model-scale inputs; the engine takes DNs. For standardised models the DNs are the fixture's
 // values mapped to a made-up scene (mean 1000, std 100): Python standardised the crop by its own statistics, so the

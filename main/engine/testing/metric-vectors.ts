@@ -1,5 +1,5 @@
 /**
- * @module main/engine/metrics/metric-vectors
+ * @module main/engine/testing/metric-vectors
  * Test support: loads the metric test vectors (`vectors.json`, computed with the toolbox's own .m files; a copy of
  * shared/metric-vectors committed under fixtures/ so a fresh clone runs them) and their input arrays as float64
  * blocks, checking each array's sha256 so a wrong window or band order fails loudly instead of as a metric mismatch.
@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import gdal from 'gdal-async';
 import type { BandBlock } from '../raster/band-block.ts';
-import { sampleScenesMissing, sharedDataFolder } from '../testing/sample-scenes.ts';
+import { sampleScenesMissing, sharedDataFolder } from './sample-scenes.ts';
 
 export function vectorsDir(): string {
   return fileURLToPath(new URL('./fixtures/metric-vectors/', import.meta.url));

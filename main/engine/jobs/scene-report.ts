@@ -1,5 +1,5 @@
 /**
- * @module main/engine/io/scene-report
+ * @module main/engine/jobs/scene-report
  * `panforge info`: what was read from a PAN + MS pair and what PanForge will do with it, as plain JSON-able data
  * and as a readable text report.
  */
@@ -8,10 +8,10 @@ import { readSceneSample } from '../methods/scene-sample.ts';
 import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
 import { extentOf } from '../raster/geo-transform.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
-import type { BandLayout } from './band-layout.ts';
-import { openScene, type SceneFiles } from './open-scene.ts';
-import { groundPixelSize } from './ground-size.ts';
-import type { RasterInfo } from './raster-info.ts';
+import type { BandLayout } from '../io/band-layout.ts';
+import { openScene, type SceneFiles } from '../io/open-scene.ts';
+import { groundPixelSize } from '../io/ground-size.ts';
+import type { RasterInfo } from '../io/raster-info.ts';
 
 /** One raster of the pair: RasterInfo's plain facts as read, its georeference and bands in readable form. */
 export interface RasterReport extends Pick<RasterInfo, 'path' | 'driver' | 'width' | 'height' | 'bandCount' | 'dataType' | 'declaredBitDepth' | 'sensor'> {
