@@ -5,7 +5,7 @@
  */
 import { describeError } from '../engine/errors.ts';
 import { BAND_PRESETS, type BandLayoutOverride } from '../engine/io/band-layout.ts';
-import type { JobEvent } from '../engine/job-events.ts';
+import type { JobRunEvent } from '../engine/job-events.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { parseCommandLine } from './command-line.ts';
@@ -200,7 +200,7 @@ async function commandSharpen(argv: string[]): Promise<number> {
   // The engine child is killed and its partial file removed by sharpenInChild's exit hook, so exiting is enough.
   const releaseInterrupts = handleInterrupts({ onCancel: () => controller.abort(), forceExit: () => process.exit(ExitCode.cancelled) });
   const bar = values.quiet || values.json ? null : new ProgressBar(method);
-  const onEvent = (e: JobEvent) => {
+  const onEvent = (e: JobRunEvent) => {
     if (e.type === 'progress') bar?.update(e);
     else if (e.type === 'log' && !values.quiet && !values.json) {
       bar?.finish();

@@ -25,11 +25,12 @@ export interface JobStageEvent {
   readonly stage: 'opening' | 'sampling' | 'preparing' | 'tiling' | 'finishing';
 }
 
-export type JobEvent = JobProgressEvent | JobLogEvent | JobStageEvent;
+/** What one engine job reports while it runs (the app's `JobEvent` in preload/contract.ts wraps these per job id). */
+export type JobRunEvent = JobProgressEvent | JobLogEvent | JobStageEvent;
 
 export interface JobContext {
   readonly signal?: AbortSignal;
-  readonly onEvent?: (event: JobEvent) => void;
+  readonly onEvent?: (event: JobRunEvent) => void;
 }
 
 /** Tracks core pixels done against the plan and turns them into progress events. */

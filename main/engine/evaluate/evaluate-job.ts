@@ -29,7 +29,7 @@ import { resolveValueScale } from '../methods/value-scale.ts';
 import { checkOutputPath, refuseOutputOverInputs, sweepStalePartials } from '../write/output-path.ts';
 import { checkSceneSize, DEFAULT_MAX_PIXELS } from '../jobs/preflight.ts';
 import { softwareVersion } from '../version.ts';
-import type { JobEvent } from '../job-events.ts';
+import type { JobRunEvent } from '../job-events.ts';
 
 export interface EvaluateOptions {
   readonly panPath: string;
@@ -67,7 +67,7 @@ export interface EvaluateStepEvent {
   readonly total: number;
 }
 
-export type EvaluateEvent = JobEvent | EvaluateStepEvent;
+export type EvaluateEvent = JobRunEvent | EvaluateStepEvent;
 
 export interface EvaluateContext {
   readonly signal?: AbortSignal;
@@ -189,7 +189,7 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
     const run: EvaluationRun = {
       ...settled,
       threading: workers.threading,
-      jobCtx: { ...(ctx.signal ? { signal: ctx.signal } : {}), onEvent: (e: JobEvent) => emit(e) },
+      jobCtx: { ...(ctx.signal ? { signal: ctx.signal } : {}), onEvent: (e: JobRunEvent) => emit(e) },
       startStep: (label) => emit({ type: 'step', label, index: ++step, total: totalSteps }),
     };
     const results: ProtocolResult[] = [];

@@ -6,6 +6,7 @@
  * grid through a GDAL warped VRT (and the scene says so).
  * The result knows the processing region: the PAN pixels covered by whole MS pixels of both images.
  */
+import type { SceneFiles as ContractSceneFiles } from '../../../preload/contract.ts';
 import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { extentOf, isNorthUp, windowTransform, type GeoTransform } from '../raster/geo-transform.ts';
@@ -14,9 +15,8 @@ import { applyBandLayout, inferBandLayout, type BandLayout, type BandLayoutOverr
 import { gdal, type Dataset } from './gdal.ts';
 import { openRaster, readRasterInfoFromDataset, type RasterInfo } from './raster-info.ts';
 
-export interface SceneFiles {
-  readonly panPath: string;
-  readonly msPath: string;
+/** The pair of files the app and the CLI name (preload/contract.ts), plus the user's band layout. */
+export interface SceneFiles extends ContractSceneFiles {
   /** The user's sensor and band names (app Scene panel, CLI --sensor/--bands); absent = as inferred. */
   readonly layout?: BandLayoutOverride;
 }

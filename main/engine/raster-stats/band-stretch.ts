@@ -4,14 +4,10 @@
  * read of the whole raster (GDAL averages down to at most `sampleSizePx` on the long side), skipping nodata and
  * non-finite values. The renderer turns these into a style; the engine never changes pixels for display.
  */
+import type { BandStats } from '../../../preload/contract.ts';
 import { openRaster } from '../io/raster-info.ts';
 
-export interface BandStats {
-  readonly p2: number;
-  readonly p98: number;
-  readonly min: number;
-  readonly max: number;
-}
+export type { BandStats };
 
 /** Percentile stretch of one band's samples; `noData` values and non-finite values are ignored. */
 export function bandStretch(samples: ArrayLike<number>, noData: number | null, lowPct = 2, highPct = 98): BandStats {

@@ -18,7 +18,7 @@ import { EngineCrashedError } from '../errors.ts';
 import { EngineClient } from './engine-client.ts';
 import { forkEngine } from './fork-engine.ts';
 import { partialPathFor, sweepStalePartials } from '../write/output-path.ts';
-import type { JobContext, JobEvent } from '../job-events.ts';
+import type { JobContext, JobRunEvent } from '../job-events.ts';
 import type { SharpenOptions, SharpenResult } from '../jobs/sharpen.ts';
 
 export interface SharpenProcessHooks {
@@ -49,7 +49,7 @@ export async function sharpenInChild(options: SharpenOptions, ctx: JobContext = 
   });
   const onProgress = (event: unknown) => {
     // The engine is our own code; the envelope was checked, the event is sharpen's own.
-    if (isRecord(event) && typeof event.type === 'string') ctx.onEvent?.(event as unknown as JobEvent);
+    if (isRecord(event) && typeof event.type === 'string') ctx.onEvent?.(event as unknown as JobRunEvent);
   };
   try {
     return await client.invoke('sharpenRun', options, { ...(ctx.signal ? { signal: ctx.signal } : {}), cancelGraceMs: hooks.cancelGraceMs ?? 1500, onProgress });
