@@ -12,7 +12,7 @@ import { type PixelWindow, windowRelativeTo } from '../raster/pixel-window.ts';
 import { readTile, type TileData } from '../tiling/read-tile.ts';
 import { planTiles, type TilePlan } from '../tiling/tile-plan.ts';
 import { GeoTiffWriter, type OutputDataType } from '../write/geotiff-writer.ts';
-import { type JobEvent, ProgressMeter } from '../job-events.ts';
+import { type JobRunEvent, ProgressMeter } from '../job-events.ts';
 import type { SharpenOptions } from './sharpen.ts';
 import { sharpenMetadata } from './sharpen-metadata.ts';
 import { runTilePipeline, type StageTimings } from './tile-pipeline.ts';
@@ -36,7 +36,7 @@ export interface ScenePassSetup {
   /** Tiles per inference call allowed by the memory budget. */
   readonly maxBatchSize: number;
   readonly readAhead: number;
-  readonly emit: (event: JobEvent) => void;
+  readonly emit: (event: JobRunEvent) => void;
   readonly signal: AbortSignal | undefined;
 }
 

@@ -16,7 +16,7 @@ import { resolveValueScale, type ValueScale } from '../methods/value-scale.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import type { PixelWindow } from '../raster/pixel-window.ts';
 import type { Compression, OutputDataType } from '../write/geotiff-writer.ts';
-import type { JobContext, JobEvent } from '../job-events.ts';
+import type { JobContext, JobRunEvent } from '../job-events.ts';
 import { retryWithSmallerTiles } from './allocation-retry.ts';
 import { defaultMaxMemoryBytes, fitTileBudget, type TileBudget, type TileBudgetRequest } from './memory-budget.ts';
 import { type ScenePass, writeScenePass } from './scene-pass.ts';
@@ -163,7 +163,7 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
 }
 
 /** Samples the scene's statistics and picks the method (and any adaptation) the tiles go through. */
-async function chooseSceneFusion(scene: Scene, options: SharpenOptions, emit: (event: JobEvent) => void, signal: AbortSignal | undefined): Promise<{ sample: SceneSample; valueScale: ValueScale; choice: FusionChoice }> {
+async function chooseSceneFusion(scene: Scene, options: SharpenOptions, emit: (event: JobRunEvent) => void, signal: AbortSignal | undefined): Promise<{ sample: SceneSample; valueScale: ValueScale; choice: FusionChoice }> {
   emit({ type: 'stage', stage: 'sampling' });
   const sample = await readSceneSample(scene);
   const valueScale = resolveValueScale(scene, sample);
