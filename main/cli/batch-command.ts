@@ -10,27 +10,16 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeError } from '../engine/errors.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
-import { writeFileAtomic } from '../engine/write/atomic-file.ts';
+import type { sharpenInChild } from '../engine/service/sharpen-process.ts';
+import type { OutputFormat } from '../engine/write/creation-options.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
-import { checkPattern, DEFAULT_PATTERN, outputName, parseShard, scenesInFolder, scenesInList, shardScenes, type BatchScene } from './batch-scenes.ts';
+import { batchReport, type BatchRow, writeBatchReport } from './batch-report.ts';
+import { checkPattern, DEFAULT_PATTERN, outputName, parseShard, scenesInFolder, scenesInList, shardScenes, type BatchScene, type SceneListing, type Shard } from './batch-scenes.ts';
 import { parseCommandLine } from './command-line.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { checkMethodName, integerOption, listOption, oneOf } from './option-values.ts';
 import { checkOutputFormat, GEOTIFF_OPTIONS, parseCreationOptions } from './output-format.ts';
 import { UsageError } from './usage-error.ts';
-
-export interface BatchRow {
-  readonly scene: string;
-  readonly method: string;
-  readonly pan: string;
-  readonly ms: string;
-  readonly out: string;
-  /** done: written now; complete: already there (skipped); failed: see error; cancelled: not run (Ctrl-C). */
-  readonly status: 'done' | 'complete' | 'failed' | 'cancelled';
-  readonly seconds: number;
-  readonly exitCode: number;
-  readonly error: string;
-}
 
 const OPTIONS = {
   input: { type: 'string' },
@@ -47,13 +36,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const CSV_COLUMNS = ['scene', 'method', 'status', 'seconds', 'exitCode', 'out', 'pan', 'ms', 'error'] as const;
-
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
   if (s < 90) return `${Math.round(s)} s`;
@@ -62,6 +44,46 @@ function formatSeconds(s: number): string {
 }
 
 export async function commandBatch(argv: string[]): Promise<number> {
+  const settings = await parseBatchSettings(argv);
+  const { listing, mine, jobs } = planBatch(settings);
+  const { sharpenInChild } = await import('../engine/service/sharpen-process.ts');
+  const started = Date.now();
+  const rows = await runBatch(settings, jobs, sharpenInChild);
+  const report = batchReport({ shard: settings.shard, listing, scenesInShard: mine.length, methods: settings.methods, outDir: settings.outDir, started, rows });
+  writeBatchReport(report);
+  const { summary } = report;
+  if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else if (!settings.quietOnly) {
+    process.stderr.write(`batch: ${summary.done} done, ${summary.complete} already complete, ${summary.failed} failed${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''} in ${formatSeconds(report.seconds)}; report: ${report.reportPaths.json}\n`);
+  }
+  if (summary.cancelled > 0) return ExitCode.cancelled;
+  return summary.failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
+}
+
+interface BatchSettings {
+  /** --input DIR, else --list FILE. */
+  readonly input: string | undefined;
+  readonly list: string | undefined;
+  readonly methods: readonly string[];
+  readonly pattern: string;
+  readonly shard: Shard;
+  readonly tileSizePx: number;
+  readonly device: DeviceRequest;
+  readonly compression: Compression;
+  readonly creationOptions: readonly string[];
+  readonly outDir: string;
+  readonly format: OutputFormat;
+  readonly float32: boolean;
+  readonly overwrite: boolean;
+  /** No progress on stderr (--quiet or --json). */
+  readonly quiet: boolean;
+  /** --quiet itself: not even the final summary line. */
+  readonly quietOnly: boolean;
+  readonly json: boolean;
+}
+
+/** The command line, checked in the order its usage errors are reported. */
+async function parseBatchSettings(argv: string[]): Promise<BatchSettings> {
   const parsed = parseCommandLine(argv, OPTIONS);
   if (parsed.help) throw new Error('batch --help is answered by the CLI entry');
   const { values } = parsed;
@@ -79,11 +101,38 @@ export async function commandBatch(argv: string[]): Promise<number> {
   const creationOptions = parseCreationOptions(values.co ?? []);
   const outDir = resolve(values['out-dir']);
   const format = checkOutputFormat(join(outDir, outputName(pattern, { scene: 'x', panPath: 'p.tif', msPath: 'm.tif' }, methods[0]!)), values.of, values.cog ?? false);
-  const quiet = values.quiet || values.json;
+  return {
+    input: values.input,
+    list: values.list,
+    methods,
+    pattern,
+    shard,
+    tileSizePx,
+    device,
+    compression,
+    creationOptions,
+    outDir,
+    format,
+    float32: values.float32 ?? false,
+    overwrite: values.overwrite ?? false,
+    quiet: (values.quiet || values.json) ?? false,
+    quietOnly: values.quiet ?? false,
+    json: values.json ?? false,
+  };
+}
 
-  const listing = values.input !== undefined ? scenesInFolder(resolve(values.input)) : scenesInList(resolve(values.list!));
+interface BatchJob {
+  readonly scene: BatchScene;
+  readonly method: string;
+  readonly out: string;
+}
+
+/** The scenes of this shard × the methods, each with its output path (distinct), and the output folder made. */
+function planBatch(settings: BatchSettings): { listing: SceneListing; mine: BatchScene[]; jobs: BatchJob[] } {
+  const { outDir, pattern, methods, shard, quiet } = settings;
+  const listing = settings.input !== undefined ? scenesInFolder(resolve(settings.input)) : scenesInList(resolve(settings.list!));
   if (!quiet) for (const why of listing.ignored) process.stderr.write(`not a scene: ${why}\n`);
-  if (listing.scenes.length === 0) throw new UsageError(`no PAN/MS scene found in ${values.input ?? values.list}`);
+  if (listing.scenes.length === 0) throw new UsageError(`no PAN/MS scene found in ${settings.input ?? settings.list}`);
   const mine: BatchScene[] = shardScenes(listing.scenes, shard);
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out-dir ${outDir} is a file`);
   mkdirSync(outDir, { recursive: true });
@@ -98,8 +147,11 @@ export async function commandBatch(argv: string[]): Promise<number> {
     const shardText = shard.count > 1 ? `shard ${shard.index}/${shard.count}: ` : '';
     process.stderr.write(`${shardText}${mine.length} of ${listing.scenes.length} scene(s) × ${methods.length} method(s) → ${outDir}\n`);
   }
+  return { listing, mine, jobs };
+}
 
-  const { sharpenInChild } = await import('../engine/service/sharpen-process.ts');
+/** Every job in turn, a row each; the first Ctrl-C / SIGTERM cancels the rest, a second one exits at once. */
+async function runBatch(settings: BatchSettings, jobs: readonly BatchJob[], sharpen: typeof sharpenInChild): Promise<BatchRow[]> {
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -111,7 +163,7 @@ export async function commandBatch(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const rows: BatchRow[] = [];
-  const started = Date.now();
+  // For the estimate of the time left: jobs that ran (done or failed), not skipped or cancelled ones.
   let workSeconds = 0;
   let worked = 0;
   try {
@@ -122,45 +174,18 @@ export async function commandBatch(argv: string[]): Promise<number> {
         rows.push({ ...base, status: 'cancelled', seconds: 0, exitCode: ExitCode.cancelled, error: '' });
         continue;
       }
-      if (existsSync(job.out) && !values.overwrite) {
+      if (existsSync(job.out) && !settings.overwrite) {
         rows.push({ ...base, status: 'complete', seconds: 0, exitCode: 0, error: '' });
-        if (!quiet) process.stderr.write(`${label}: already complete, skipped\n`);
+        if (!settings.quiet) process.stderr.write(`${label}: already complete, skipped\n`);
         continue;
       }
-      const t0 = Date.now();
-      try {
-        await sharpenInChild(
-          {
-            panPath: job.scene.panPath,
-            msPath: job.scene.msPath,
-            method: job.method,
-            outPath: job.out,
-            tileSizePx,
-            device,
-            cog: format === 'COG',
-            dataType: values.float32 ? 'Float32' : 'source',
-            compression,
-            creationOptions,
-            overwrite: values.overwrite ?? false,
-          },
-          { signal: controller.signal },
-        );
-        const seconds = (Date.now() - t0) / 1000;
-        rows.push({ ...base, status: 'done', seconds, exitCode: 0, error: '' });
-        workSeconds += seconds;
+      const row = await runJob(settings, job, sharpen, controller.signal);
+      rows.push({ ...base, ...row });
+      if (row.status === 'done' || row.status === 'failed') {
+        workSeconds += row.seconds;
         worked++;
-      } catch (err) {
-        const seconds = (Date.now() - t0) / 1000;
-        const code = exitCodeFor(err);
-        const status = code === ExitCode.cancelled ? 'cancelled' : 'failed';
-        rows.push({ ...base, status, seconds, exitCode: code, error: describeError(err).message });
-        if (status === 'failed') {
-          workSeconds += seconds;
-          worked++;
-        }
       }
-      if (!quiet) {
-        const row = rows[rows.length - 1]!;
+      if (!settings.quiet) {
         const left = jobs.length - i - 1;
         const eta = worked > 0 && left > 0 ? `, about ${formatSeconds((workSeconds / worked) * left)} left` : '';
         const what = row.status === 'done' ? `done in ${row.seconds.toFixed(1)} s` : `${row.status}: ${row.error}`;
@@ -171,31 +196,34 @@ export async function commandBatch(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+  return rows;
+}
 
-  const count = (s: BatchRow['status']) => rows.filter((r) => r.status === s).length;
-  const summary = { done: count('done'), complete: count('complete'), failed: count('failed'), cancelled: count('cancelled') };
-  const suffix = shard.count > 1 ? `-shard-${shard.index}-of-${shard.count}` : '';
-  const reportJson = join(outDir, `batch-report${suffix}.json`);
-  const reportCsv = join(outDir, `batch-report${suffix}.csv`);
-  const report = {
-    ok: summary.failed === 0 && summary.cancelled === 0,
-    shard: `${shard.index}/${shard.count}`,
-    scenesTotal: listing.scenes.length,
-    scenesInShard: mine.length,
-    methods,
-    outDir,
-    seconds: (Date.now() - started) / 1000,
-    summary,
-    ignored: listing.ignored,
-    rows,
-    reportPaths: { json: reportJson, csv: reportCsv },
-  };
-  writeFileAtomic(reportJson, JSON.stringify(report, null, 2) + '\n');
-  writeFileAtomic(reportCsv, [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(c === 'seconds' ? r.seconds.toFixed(2) : r[c])).join(','))].join('\n') + '\n');
-  if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else if (!values.quiet) {
-    process.stderr.write(`batch: ${summary.done} done, ${summary.complete} already complete, ${summary.failed} failed${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''} in ${formatSeconds(report.seconds)}; report: ${reportJson}\n`);
+/** One (scene, method) in its own engine child: its status, time, exit code and error. */
+async function runJob(settings: BatchSettings, job: BatchJob, sharpen: typeof sharpenInChild, signal: AbortSignal): Promise<Pick<BatchRow, 'status' | 'seconds' | 'exitCode' | 'error'>> {
+  const t0 = Date.now();
+  try {
+    await sharpen(
+      {
+        panPath: job.scene.panPath,
+        msPath: job.scene.msPath,
+        method: job.method,
+        outPath: job.out,
+        tileSizePx: settings.tileSizePx,
+        device: settings.device,
+        cog: settings.format === 'COG',
+        dataType: settings.float32 ? 'Float32' : 'source',
+        compression: settings.compression,
+        creationOptions: settings.creationOptions,
+        overwrite: settings.overwrite,
+      },
+      { signal },
+    );
+    return { status: 'done', seconds: (Date.now() - t0) / 1000, exitCode: 0, error: '' };
+  } catch (err) {
+    const seconds = (Date.now() - t0) / 1000;
+    const code = exitCodeFor(err);
+    const status = code === ExitCode.cancelled ? 'cancelled' : 'failed';
+    return { status, seconds, exitCode: code, error: describeError(err).message };
   }
-  if (summary.cancelled > 0) return ExitCode.cancelled;
-  return summary.failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
 }

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { INDEX_INFO, type Protocol } from '../engine/evaluate/evaluation-report.ts';
-import { evaluate, type EvaluateEvent } from '../engine/evaluate/evaluate-job.ts';
+import { evaluate, type EvaluateEvent, type EvaluateOptions, type EvaluateResult } from '../engine/evaluate/evaluate-job.ts';
 import type { DeviceRequest } from '../engine/methods/method.ts';
 import { DEFAULT_MAX_PIXELS } from '../engine/jobs/preflight.ts';
 import { removeOwnPartials } from '../engine/write/output-path.ts';
@@ -31,6 +31,54 @@ function formatValue(v: number | undefined): string {
 }
 
 export async function commandEvaluate(argv: string[]): Promise<number> {
+  const args = parseEvaluateArgs(argv);
+  const controller = new AbortController();
+  // Evaluation runs in this process: a forced exit removes this process's partial files in the report folders.
+  const releaseInterrupts = handleInterrupts({
+    onCancel: () => controller.abort(),
+    forceExit: () => {
+      for (const sub of ['', 'rr', 'fr', 'maps']) removeOwnPartials(join(args.outDir, sub));
+      process.exit(ExitCode.cancelled);
+    },
+  });
+  const progress = stepProgress(!args.quiet && !args.json);
+  try {
+    const result = await evaluate(evaluateOptions(args), { signal: controller.signal, onEvent: progress.onEvent });
+    progress.finish();
+    if (args.json) {
+      process.stdout.write(JSON.stringify({ ok: true, reportPaths: result.reportPaths, report: result.report }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
+      return ExitCode.ok;
+    }
+    printReport(result);
+    return ExitCode.ok;
+  } finally {
+    progress.finish();
+    releaseInterrupts();
+  }
+}
+
+/** The command line as checked values (paths still as given). */
+interface EvaluateArgs {
+  readonly pan: string;
+  readonly ms: string;
+  readonly methods: 'all' | string[];
+  readonly protocols: Protocol[];
+  readonly sensor: string | undefined;
+  /** Absolute. */
+  readonly outDir: string;
+  readonly compare: [string, string] | null;
+  readonly tileSizePx: number;
+  readonly device: DeviceRequest;
+  readonly threads: number | undefined;
+  readonly panGain: number | undefined;
+  readonly maxPixels: number;
+  readonly overwrite: boolean | undefined;
+  readonly quiet: boolean | undefined;
+  readonly json: boolean | undefined;
+}
+
+/** Checks the options in the order their usage errors are reported. */
+function parseEvaluateArgs(argv: string[]): EvaluateArgs {
   const parsed = parseCommandLine(argv, {
     pan: { type: 'string' },
     ms: { type: 'string' },
@@ -73,70 +121,74 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
 
   const panGain = values['pan-gain'] === undefined ? undefined : Number(values['pan-gain']);
   if (panGain !== undefined && !(panGain > 0 && panGain < 1)) throw new UsageError(`--pan-gain must be a number between 0 and 1 (exclusive); got "${values['pan-gain']}"`);
+  return {
+    pan: values.pan!,
+    ms: values.ms!,
+    methods,
+    protocols,
+    sensor: values.sensor,
+    outDir: resolve(values.out!),
+    compare,
+    tileSizePx,
+    device: device as DeviceRequest,
+    threads,
+    panGain,
+    maxPixels,
+    overwrite: values.overwrite,
+    quiet: values.quiet,
+    json: values.json,
+  };
+}
 
-  const controller = new AbortController();
-  const outDir = resolve(values.out!);
-  // Evaluation runs in this process: a forced exit removes this process's partial files in the report folders.
-  const releaseInterrupts = handleInterrupts({
-    onCancel: () => controller.abort(),
-    forceExit: () => {
-      for (const sub of ['', 'rr', 'fr', 'maps']) removeOwnPartials(join(outDir, sub));
-      process.exit(ExitCode.cancelled);
-    },
-  });
-  const showProgress = !values.quiet && !values.json;
-  const progress: { bar: ProgressBar | null } = { bar: null };
+/** The engine's options; the input paths are resolved here (GDAL virtual paths pass through). */
+function evaluateOptions(args: EvaluateArgs): EvaluateOptions {
+  return {
+    panPath: inputPath(args.pan),
+    msPath: inputPath(args.ms),
+    methods: args.methods,
+    protocols: args.protocols,
+    sensor: args.sensor ?? null,
+    outDir: args.outDir,
+    maxPixels: args.maxPixels,
+    compare: args.compare,
+    tileSizePx: args.tileSizePx,
+    device: args.device,
+    overwrite: args.overwrite ?? false,
+    ...(args.threads !== undefined ? { threads: args.threads } : {}),
+    ...(args.panGain !== undefined ? { panGain: args.panGain } : {}),
+  };
+}
+
+/** With `show`, a header and a progress bar per step on stderr, and the engine's log lines between them. */
+function stepProgress(show: boolean): { onEvent: (e: EvaluateEvent) => void; finish: () => void } {
+  let bar: ProgressBar | null = null;
   const onEvent = (e: EvaluateEvent) => {
     if (e.type === 'step') {
-      progress.bar?.finish();
-      if (showProgress) {
+      bar?.finish();
+      if (show) {
         process.stderr.write(`[${e.index}/${e.total}] ${e.label}\n`);
-        progress.bar = new ProgressBar(e.label);
+        bar = new ProgressBar(e.label);
       }
-    } else if (e.type === 'progress') progress.bar?.update(e);
-    else if (e.type === 'log' && !values.quiet && !values.json) {
-      progress.bar?.finish();
+    } else if (e.type === 'progress') bar?.update(e);
+    else if (e.type === 'log' && show) {
+      bar?.finish();
       process.stderr.write(`${e.message}\n`);
     }
   };
-  try {
-    const { report, reportPaths } = await evaluate(
-      {
-        panPath: inputPath(values.pan!),
-        msPath: inputPath(values.ms!),
-        methods,
-        protocols,
-        sensor: values.sensor ?? null,
-        outDir,
-        maxPixels,
-        compare,
-        tileSizePx,
-        device: device as DeviceRequest,
-        overwrite: values.overwrite ?? false,
-        ...(threads !== undefined ? { threads } : {}),
-        ...(panGain !== undefined ? { panGain } : {}),
-      },
-      { signal: controller.signal, onEvent },
-    );
-    progress.bar?.finish();
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ ok: true, reportPaths, report }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
-      return ExitCode.ok;
-    }
-    for (const p of report.protocols) {
-      const info = INDEX_INFO.filter((i) => i.protocol === p.protocol && p.methods.some((m) => m.indices[i.key] !== undefined));
-      process.stdout.write(`\n${p.title}\n${'method'.padEnd(10)}${info.map((i) => `${i.label} ${i.better === 'higher' ? '↑' : '↓'}`.padStart(12)).join('')}\n`);
-      for (const m of p.methods) process.stdout.write(`${m.method.padEnd(10)}${info.map((i) => formatValue(m.indices[i.key]).padStart(12)).join('')}\n`);
-    }
-    for (const c of report.comparisons) {
-      process.stdout.write(`${c.protocol}: ${c.a} vs ${c.b}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)}\n`);
-    }
-    for (const s of report.skipped) process.stdout.write(`skipped ${s.method}: ${s.reason}\n`);
-    for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
-    process.stdout.write(`\nreport: ${reportPaths.html}\n        ${reportPaths.json}\n        ${reportPaths.csv}\n`);
-    return ExitCode.ok;
-  } finally {
-    progress.bar?.finish();
-    releaseInterrupts();
+  return { onEvent, finish: () => bar?.finish() };
+}
+
+/** The index table of each protocol, the comparisons, what was skipped, notes and the report's files. */
+function printReport({ report, reportPaths }: EvaluateResult): void {
+  for (const p of report.protocols) {
+    const info = INDEX_INFO.filter((i) => i.protocol === p.protocol && p.methods.some((m) => m.indices[i.key] !== undefined));
+    process.stdout.write(`\n${p.title}\n${'method'.padEnd(10)}${info.map((i) => `${i.label} ${i.better === 'higher' ? '↑' : '↓'}`.padStart(12)).join('')}\n`);
+    for (const m of p.methods) process.stdout.write(`${m.method.padEnd(10)}${info.map((i) => formatValue(m.indices[i.key]).padStart(12)).join('')}\n`);
   }
+  for (const c of report.comparisons) {
+    process.stdout.write(`${c.protocol}: ${c.a} vs ${c.b}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)}\n`);
+  }
+  for (const s of report.skipped) process.stdout.write(`skipped ${s.method}: ${s.reason}\n`);
+  for (const n of report.notes) process.stdout.write(`note: ${n}\n`);
+  process.stdout.write(`\nreport: ${reportPaths.html}\n        ${reportPaths.json}\n        ${reportPaths.csv}\n`);
 }

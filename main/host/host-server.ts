@@ -6,19 +6,20 @@
  * cookie (named per port) so the page's own asset requests, which carry no query, are let in. Everything else
  * without the token gets 403. The WebSocket also checks the Origin, so another site cannot drive the API.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { eventMessage, parseCallMessage, replyMessage, TOKEN_PARAM, WirePath } from '../../preload/bridge-wire.ts';
-import { ErrorCode, isRecord, toWireError } from '../../preload/contract.ts';
+import { WebSocketServer } from 'ws';
+import { TOKEN_PARAM, WirePath } from '../../preload/bridge-wire.ts';
 import { AppCore, type AppCoreOptions } from '../app-core/app-core.ts';
 import { contentSecurityPolicy } from '../app-core/content-security-policy.ts';
 import { layerIdFromFileName, openRasterBody } from '../app-core/raster-response.ts';
 import { noDialogChooser } from '../app-core/no-dialog-chooser.ts';
 import { contentTypeFor, resolveStaticFile } from '../app-core/static-files.ts';
+import { serveApiSocket } from './api-socket.ts';
+import { type HostAccess, hostAccess } from './host-access.ts';
 
 export interface HostOptions {
   /** The built renderer (renderer/dist). */
@@ -52,25 +53,51 @@ const MAX_MESSAGE_BYTES = 1 << 20;
 /** Open WebSockets at once; the page needs one (a reload briefly two). More are refused with 503. */
 const MAX_SOCKETS = 16;
 
-function sameToken(a: string | null | undefined, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return null;
-}
-
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? randomBytes(32).toString('hex');
   if (!/^[A-Za-z0-9_-]{16,256}$/.test(token)) throw new Error('host token: expected 16–256 characters of [A-Za-z0-9_-]');
   const log = options.log ?? (() => {});
+  const server = await listenOnLoopback(options.port ?? 0);
+  const port = (server.address() as AddressInfo).port;
+  const access = hostAccess(port, token);
+  const core = createCore(options, access.origin, token, log);
+  const http: HttpSite = { rendererDir: options.rendererDir, core, access, token, baseHeaders: securityHeaders(port) };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => serveHttp(http, req, res));
+
+  // maxPayload: a bigger frame closes that socket with 1009; invalid UTF-8 in a text frame closes it with 1007.
+  // The 'error' listeners (here and in serveApiSocket) are what keep either from becoming an uncaught exception of
+  // the whole host.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const why = refuseSocket(req, access, wss.clients.size);
+    if (why) {
+      log(`refused a WebSocket: ${why.reason}`);
+      const text = why.status === 403 ? 'Forbidden' : why.status === 503 ? 'Service Unavailable' : 'Not Found';
+      socket.end(`HTTP/1.1 ${why.status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveApiSocket(ws, core, log));
+  });
+
+  return {
+    port,
+    token,
+    url: `${access.origin}/?${TOKEN_PARAM}=${token}`,
+    core,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      core.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An HTTP server listening on 127.0.0.1 (`port` 0: a free one). */
+async function listenOnLoopback(port: number): Promise<Server> {
   // Slow clients: a request must send its headers within 10 s and finish within 60 s (Node's defaults are 60 s
   // and 300 s); a stalled one is closed, never waited on.
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000 });
@@ -81,14 +108,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${port}`;
-  const cookieName = `panforge_token_${port}`;
-  const csp = contentSecurityPolicy([`ws://127.0.0.1:${port}`]);
+  return server;
+}
 
-  const core = new AppCore({
+/** The app core in browser mode: no dialogs, scenes only from the allowed paths, outputs served by this host. */
+function createCore(options: HostOptions, origin: string, token: string, log: (message: string) => void): AppCore {
+  return new AppCore({
     mode: 'browser',
     version: options.version,
     userDataDir: options.userDataDir,
@@ -102,128 +129,80 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     ...(options.storage ? { storage: options.storage } : {}),
     log,
   });
+}
 
-  // The Host header must name this server: a DNS-rebinding page (evil.example resolving to 127.0.0.1) is refused
-  // even before the token would stop it.
-  const hostOk = (req: IncomingMessage) => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
-  const authorised = (req: IncomingMessage, url: URL) =>
-    hostOk(req) && (sameToken(url.searchParams.get(TOKEN_PARAM), token) || sameToken(cookieValue(req.headers.cookie, cookieName), token));
-
-  const baseHeaders = {
-    'Content-Security-Policy': csp,
+function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy([`ws://127.0.0.1:${port}`]),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
+}
 
-  function endPlain(res: ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+interface HttpSite {
+  readonly rendererDir: string;
+  readonly core: AppCore;
+  readonly access: HostAccess;
+  readonly token: string;
+  /** Sent with every response. */
+  readonly baseHeaders: Record<string, string>;
+}
+
+/** Registered rasters under WirePath.outputs (with Range), the built renderer everywhere else. */
+function serveHttp(site: HttpSite, req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', site.access.origin);
+  if (!site.access.authorised(req, url)) return endPlain(site, res, 403, 'forbidden: open the URL the host printed (it carries the token)\n');
+  const method = req.method ?? 'GET';
+  if (url.pathname.startsWith(WirePath.outputs)) return serveRaster(site, url, method, req, res);
+  if (method !== 'GET' && method !== 'HEAD') return endPlain(site, res, 405, 'method not allowed\n');
+  serveStatic(site, url, method, res);
+}
+
+function serveRaster(site: HttpSite, url: URL, method: string, req: IncomingMessage, res: ServerResponse): void {
+  const plan = site.core.rasterResponse(layerIdFromFileName(url.pathname.slice(WirePath.outputs.length)), method, req.headers.range);
+  res.writeHead(plan.status, { ...site.baseHeaders, ...plan.headers });
+  if (!plan.body) {
+    res.end();
+    return;
   }
+  const body = openRasterBody(plan.body);
+  body.on('error', () => res.destroy());
+  body.pipe(res);
+}
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', origin);
-    if (!authorised(req, url)) return endPlain(res, 403, 'forbidden: open the URL the host printed (it carries the token)\n');
-    const method = req.method ?? 'GET';
-    if (url.pathname.startsWith(WirePath.outputs)) {
-      const plan = core.rasterResponse(layerIdFromFileName(url.pathname.slice(WirePath.outputs.length)), method, req.headers.range);
-      res.writeHead(plan.status, { ...baseHeaders, ...plan.headers });
-      if (!plan.body) return res.end();
-      const body = openRasterBody(plan.body);
-      body.on('error', () => res.destroy());
-      body.pipe(res);
-      return;
-    }
-    if (method !== 'GET' && method !== 'HEAD') return endPlain(res, 405, 'method not allowed\n');
-    const file = resolveStaticFile(options.rendererDir, url.pathname);
-    if (!file) {
-      const hint = url.pathname === '/' ? `the renderer is not built (no index.html in ${options.rendererDir}); run the renderer build first\n` : 'not found\n';
-      return endPlain(res, 404, hint);
-    }
-    const headers: Record<string, string> = { ...baseHeaders, 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-store' };
-    if (url.pathname === '/' || url.pathname === '/index.html') headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    res.writeHead(200, headers);
-    if (method === 'HEAD') return res.end();
-    const stream = createReadStream(file);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
-  });
-
-  // maxPayload: a bigger frame closes that socket with 1009; invalid UTF-8 in a text frame closes it with 1007.
-  // The 'error' listeners below are what keep either from becoming an uncaught exception of the whole host.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  wss.on('error', (err) => log(`WebSocket server error: ${err.message}`));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', origin);
-    const refuse = (status: number, why: string) => {
-      log(`refused a WebSocket: ${why}`);
-      const text = status === 403 ? 'Forbidden' : status === 503 ? 'Service Unavailable' : 'Not Found';
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (!hostOk(req)) return refuse(403, `Host ${req.headers.host}`);
-    if (url.pathname !== WirePath.api) return refuse(404, `path ${url.pathname}`);
-    if (!sameToken(url.searchParams.get(TOKEN_PARAM), token)) return refuse(403, 'missing or wrong token');
-    const origins = [origin, `http://localhost:${port}`];
-    if (req.headers.origin !== undefined && !origins.includes(req.headers.origin)) return refuse(403, `origin ${req.headers.origin}`);
-    if (wss.clients.size >= MAX_SOCKETS) return refuse(503, `already ${wss.clients.size} open WebSockets`);
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
-  });
-
-  function serveSocket(ws: WebSocket): void {
-    // A protocol error on this socket (frame too big, invalid UTF-8, bad opcode) closes this socket only;
-    // ws has already sent the close code (1009, 1007, 1002) when this fires.
-    ws.on('error', (err) => {
-      log(`closed a WebSocket after a protocol error: ${err.message}`);
-      ws.terminate();
-    });
-    const send = (text: string) => {
-      if (ws.readyState === ws.OPEN) ws.send(text, (err) => err && ws.terminate());
-    };
-    const unsubscribe = core.onJobEvent((event) => send(JSON.stringify(eventMessage(event))));
-    ws.on('close', unsubscribe);
-    ws.on('message', (data, isBinary) => void handle(data, isBinary).catch((err: unknown) => {
-      log(`closed a WebSocket after an internal error: ${err instanceof Error ? err.message : String(err)}`);
-      ws.close(1011, 'internal error');
-    }));
-    const handle = async (data: WebSocket.RawData, isBinary: boolean) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(isBinary ? '' : data.toString());
-      } catch {
-        log('closed a WebSocket that sent something other than JSON');
-        return ws.close(1003, 'expected JSON text');
-      }
-      let message;
-      try {
-        message = parseCallMessage(raw);
-      } catch (err) {
-        // Answer what can be answered (a bad name with a usable id); drop a client that cannot be answered.
-        const id = isRecord(raw) ? raw.id : undefined;
-        if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) {
-          send(JSON.stringify(replyMessage(id, { ok: false, error: { ...toWireError(err), code: ErrorCode.contract } })));
-          return;
-        }
-        log(`closed a WebSocket after a malformed message: ${err instanceof Error ? err.message : String(err)}`);
-        return ws.close(1008, 'malformed message');
-      }
-      const reply = await core.call(message.name, message.payload);
-      send(JSON.stringify(replyMessage(message.id, reply)));
-    };
+/** A file of the built renderer; the page itself also sets the token cookie for its asset requests. */
+function serveStatic(site: HttpSite, url: URL, method: string, res: ServerResponse): void {
+  const file = resolveStaticFile(site.rendererDir, url.pathname);
+  if (!file) {
+    const hint = url.pathname === '/' ? `the renderer is not built (no index.html in ${site.rendererDir}); run the renderer build first\n` : 'not found\n';
+    return endPlain(site, res, 404, hint);
   }
+  const headers: Record<string, string> = { ...site.baseHeaders, 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-store' };
+  if (url.pathname === '/' || url.pathname === '/index.html') headers['Set-Cookie'] = `${site.access.cookieName}=${site.token}; HttpOnly; SameSite=Strict; Path=/`;
+  res.writeHead(200, headers);
+  if (method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
 
-  return {
-    port,
-    token,
-    url: `${origin}/?${TOKEN_PARAM}=${token}`,
-    core,
-    close: async () => {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      core.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+function endPlain(site: HttpSite, res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...site.baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Why a WebSocket upgrade is refused (checked in this order), or null to accept it. */
+function refuseSocket(req: IncomingMessage, access: HostAccess, openSockets: number): { status: number; reason: string } | null {
+  const url = new URL(req.url ?? '/', access.origin);
+  if (!access.hostOk(req)) return { status: 403, reason: `Host ${req.headers.host}` };
+  if (url.pathname !== WirePath.api) return { status: 404, reason: `path ${url.pathname}` };
+  if (!access.tokenInQuery(url)) return { status: 403, reason: 'missing or wrong token' };
+  if (!access.originOk(req)) return { status: 403, reason: `origin ${req.headers.origin}` };
+  if (openSockets >= MAX_SOCKETS) return { status: 503, reason: `already ${openSockets} open WebSockets` };
+  return null;
 }

@@ -25,22 +25,12 @@ import { StatusBar } from './status-bar.ts';
 
 const SESSION_KEY = 'panforge.scene';
 
+// Long: the composition root; its panels and the scene they share call each other through its closures.
 async function start(): Promise<void> {
   const status = new StatusBar(byId('status-line'), byId('status-log'));
   let runs: RunsPanel | null = null;
-  let api: PanForgeApi;
-  try {
-    api = getApi({
-      onTrouble: (error) => status.error(error, 'talking to the host'),
-      onReconnect: () => {
-        status.info('reconnected to the host');
-        void runs?.refreshJobs();
-      },
-    });
-  } catch (err) {
-    status.error({ code: 'no-api', message: err instanceof Error ? err.message : String(err), details: {} }, 'starting');
-    return;
-  }
+  const api = connectApi(status, () => runs);
+  if (!api) return;
   const info: AppInfo | null = status.unwrap(await api.appInfo({}), 'reading app info');
   if (!info) return;
   byId('app-mode').textContent = `${info.mode} · v${info.version}`;
@@ -142,11 +132,7 @@ async function start(): Promise<void> {
     // Scene layers at the bottom: MS above PAN, so the colour is seen first.
     for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
     for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
-    const sensor = view.sensor ?? 'unknown sensor';
-    byId('scene-title').textContent = `${sensor} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
-    byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}\nbands: ${view.layout.bandNames.join(', ')}${view.layout.bandsGuessed ? ' (guessed)' : ''}`;
-    byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${map.displayNote ? ' · drawn in UTM' : ''}`;
-    byId('crs-label').title = map.displayNote ?? 'the map is drawn in the scene\'s CRS';
+    showSceneHeader(view, map.displayNote);
     bandLayout.setScene(view);
     runs!.setScene(view);
     recommendPanel.setScene(view);
@@ -157,19 +143,50 @@ async function start(): Promise<void> {
   const scenePanel = new ScenePanel({ api, info, status, root: byId('scene-panel'), open: openScene });
 
   await Promise.all([runs.loadMethods(), runs.refreshJobs(), scenePanel.refreshRecent()]);
+  if (await reopenRememberedScene(openScene)) return;
+  status.info('ready: open a scene');
+}
+
+/** The API (Electron preload or browser bridge), or null after reporting why there is none. */
+function connectApi(status: StatusBar, runs: () => RunsPanel | null): PanForgeApi | null {
+  try {
+    return getApi({
+      onTrouble: (error) => status.error(error, 'talking to the host'),
+      onReconnect: () => {
+        status.info('reconnected to the host');
+        void runs()?.refreshJobs();
+      },
+    });
+  } catch (err) {
+    status.error({ code: 'no-api', message: err instanceof Error ? err.message : String(err), details: {} }, 'starting');
+    return null;
+  }
+}
+
+/** The title line (sensor, ratio, resolution, values, file) and the CRS label above the map. */
+function showSceneHeader(view: SceneView, displayNote: string | null): void {
+  const sensor = view.sensor ?? 'unknown sensor';
+  byId('scene-title').textContent = `${sensor} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
+  byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}\nbands: ${view.layout.bandNames.join(', ')}${view.layout.bandsGuessed ? ' (guessed)' : ''}`;
+  byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${displayNote ? ' · drawn in UTM' : ''}`;
+  byId('crs-label').title = displayNote ?? 'the map is drawn in the scene\'s CRS';
+}
+
+/** Opens the scene this tab had open before a reload; false when there was none (a corrupt entry is dropped). */
+async function reopenRememberedScene(openScene: (files: SceneFiles) => Promise<void>): Promise<boolean> {
   const remembered = sessionStorage.getItem(SESSION_KEY);
   if (remembered) {
     try {
       const files: unknown = JSON.parse(remembered);
       if (typeof files === 'object' && files !== null && 'panPath' in files && 'msPath' in files && typeof files.panPath === 'string' && typeof files.msPath === 'string') {
         await openScene({ panPath: files.panPath, msPath: files.msPath });
-        return;
+        return true;
       }
     } catch {
       sessionStorage.removeItem(SESSION_KEY); // a corrupt entry is not worth an error; the user opens again
     }
   }
-  status.info('ready: open a scene');
+  return false;
 }
 
 start().then(

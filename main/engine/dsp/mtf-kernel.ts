@@ -46,6 +46,7 @@ function kaiserWindow(n: number, beta: number): Float64Array {
  * The kernel for one band. `nyquistGain` in (0, 1); `ratio` is the PAN/MS scale ratio (cut-off 1/ratio).
  * Bit-exactly symmetric (h[r][c] = h[c][r] = h[N−1−r][c]), so correlation and convolution coincide.
  */
+// Long: the toolbox's fspecial → fsamp2 → fwind1 chain in its own loop order, kept in one place for bit-exact kernels.
 export function mtfKernel(nyquistGain: number, ratio = 4, size = MTF_KERNEL_SIZE): Kernel2D {
   if (!(nyquistGain > 0 && nyquistGain < 1)) {
     throw new InputError('bad-mtf-gain', `MTF Nyquist gain ${nyquistGain} is outside (0, 1)`, { gain: nyquistGain });

@@ -205,7 +205,55 @@ async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo,
   return { dataset, gt, width, height, ratio, note };
 }
 
-// Long: one sequence of checks on the two inputs, each with its own message, sharing what the earlier ones found.
+function checkMinimumSize(pan: RasterInfo, ms: RasterInfo): void {
+  if (pan.width * pan.height < 4 || ms.width < MIN_MS_PIXELS || ms.height < MIN_MS_PIXELS) {
+    throw new InputError(
+      'scene-too-small',
+      `scene too small: PAN ${basename(pan.path)} is ${pan.width}×${pan.height} and MS ${basename(ms.path)} is ${ms.width}×${ms.height} pixels; at least ${MIN_MS_PIXELS}×${MIN_MS_PIXELS} MS pixels are needed`,
+      { pan: [pan.width, pan.height], ms: [ms.width, ms.height] },
+    );
+  }
+}
+
+/** The MS as it is when its grid is aligned with PAN's at an integer ratio; otherwise warped onto one, saying why. */
+async function alignMsToPan(panDataset: Dataset, msDataset: Dataset, pan: RasterInfo, ms: RasterInfo, panGt: GeoTransform, msGt: GeoTransform, files: SceneFiles): Promise<MsGrid> {
+  const sameCrs = panDataset.srs && msDataset.srs ? panDataset.srs.isSame(msDataset.srs) : false;
+  if (!sameCrs) {
+    return warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `is in ${ms.crs?.code ?? ms.crs?.name}, PAN in ${pan.crs?.code ?? pan.crs?.name}`);
+  }
+  const near = nearIntegerRatio(pan, ms, panGt, msGt);
+  const exact = near === null || Math.abs(Math.abs(msGt[1] / panGt[1]) - near) <= RATIO_TOLERANCE * near;
+  const ratio = exact ? computeRatio(panGt, msGt[1], msGt[5], files) : near;
+  if (!exact) {
+    const rx = Math.abs(msGt[1] / panGt[1]);
+    return warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `pixel size ${Math.abs(msGt[1])} is ${+rx.toFixed(4)} PAN pixels (PAN ${Math.abs(panGt[1])}), not exactly ${ratio}`, NEAR_INTEGER_TOLERANCE);
+  }
+  if (isAlignedToPan(panGt, msGt)) return { dataset: msDataset, gt: msGt, width: ms.width, height: ms.height, ratio, note: null };
+  return warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, 'pixels are not aligned with PAN pixels');
+}
+
+/** The PAN pixels covered by whole MS pixels (PAN grid) and those MS pixels (MS grid); too small an overlap is refused. */
+function overlapRegion(pan: RasterInfo, panGt: GeoTransform, grid: MsGrid, files: SceneFiles): { region: PixelWindow; msRegion: PixelWindow } {
+  // MS pixel (0, 0) sits at this PAN pixel; intersect in PAN pixels, then snap inward to whole MS pixels.
+  const ratio = grid.ratio;
+  const msColInPan = Math.round((grid.gt[0] - panGt[0]) / panGt[1]);
+  const msRowInPan = Math.round((grid.gt[3] - panGt[3]) / panGt[5]);
+  const msInPan = pixelWindow(msColInPan, msRowInPan, grid.width * ratio, grid.height * ratio);
+  const overlap = intersectWindows(msInPan, rasterWindow(pan.width, pan.height));
+  // Whole MS pixels of the overlap, on the MS grid (origin at msInPan's).
+  const onMsGrid = overlap && snapWindowIn(windowRelativeTo(overlap, msInPan), ratio);
+  if (!onMsGrid || onMsGrid.width < MIN_MS_PIXELS * ratio || onMsGrid.height < MIN_MS_PIXELS * ratio) {
+    const panExtent = extentOf(panGt, pan.width, pan.height).map((v) => +v.toFixed(3));
+    const msExtent = extentOf(grid.gt, grid.width, grid.height).map((v) => +v.toFixed(3));
+    throw new InputError(
+      'no-overlap',
+      `MS extent [${msExtent.join(', ')}] does not overlap PAN extent [${panExtent.join(', ')}] (${basename(files.msPath)}, ${basename(files.panPath)}); same scene?`,
+      { panExtent, msExtent },
+    );
+  }
+  return { region: translateWindow(onMsGrid, msColInPan, msRowInPan), msRegion: scaleDownWindow(onMsGrid, ratio) };
+}
+
 export async function openScene(files: SceneFiles): Promise<Scene> {
   const panDataset = await openRaster(files.panPath, 'PAN');
   let msDataset: Dataset | null = null;
@@ -218,58 +266,19 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
     const msGeo = requireGeoreference(ms, 'MS');
     checkBandCounts(pan, ms);
     const layout = applyBandLayout(inferBandLayout(ms, pan), files.layout, ms);
-    if (pan.width * pan.height < 4 || ms.width < MIN_MS_PIXELS || ms.height < MIN_MS_PIXELS) {
-      throw new InputError(
-        'scene-too-small',
-        `scene too small: PAN ${basename(pan.path)} is ${pan.width}×${pan.height} and MS ${basename(ms.path)} is ${ms.width}×${ms.height} pixels; at least ${MIN_MS_PIXELS}×${MIN_MS_PIXELS} MS pixels are needed`,
-        { pan: [pan.width, pan.height], ms: [ms.width, ms.height] },
-      );
-    }
+    checkMinimumSize(pan, ms);
 
     const notes: string[] = [];
     if (layout.bandsGuessed) {
       const from = layout.bandSource === 'color-interp' ? 'the bands\' colour interpretation' : `the band count (${ms.bandCount})`;
       notes.push(`MS band names guessed from ${from}: ${layout.bandNames.join(', ')}; set them if wrong (app: Sensor & bands; CLI: --bands)`);
     }
-    const sameCrs = panDataset.srs && msDataset.srs ? panDataset.srs.isSame(msDataset.srs) : false;
-    let grid: MsGrid;
-    if (!sameCrs) {
-      grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `is in ${ms.crs?.code ?? ms.crs?.name}, PAN in ${pan.crs?.code ?? pan.crs?.name}`);
-    } else {
-      const near = nearIntegerRatio(pan, ms, panGeo.gt, msGeo.gt);
-      const exact = near === null || Math.abs(Math.abs(msGeo.gt[1] / panGeo.gt[1]) - near) <= RATIO_TOLERANCE * near;
-      const ratio = exact ? computeRatio(panGeo.gt, msGeo.gt[1], msGeo.gt[5], files) : near;
-      if (!exact) {
-        const rx = Math.abs(msGeo.gt[1] / panGeo.gt[1]);
-        grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `pixel size ${Math.abs(msGeo.gt[1])} is ${+rx.toFixed(4)} PAN pixels (PAN ${Math.abs(panGeo.gt[1])}), not exactly ${ratio}`, NEAR_INTEGER_TOLERANCE);
-      } else if (isAlignedToPan(panGeo.gt, msGeo.gt)) {
-        grid = { dataset: msDataset, gt: msGeo.gt, width: ms.width, height: ms.height, ratio, note: null };
-      } else {
-        grid = await warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, 'pixels are not aligned with PAN pixels');
-      }
-    }
+    const grid = await alignMsToPan(panDataset, msDataset, pan, ms, panGeo.gt, msGeo.gt, files);
     if (grid.dataset !== msDataset) warped = grid.dataset;
     if (grid.note) notes.push(grid.note);
 
-    // MS pixel (0, 0) sits at this PAN pixel; intersect in PAN pixels, then snap inward to whole MS pixels.
     const ratio = grid.ratio;
-    const msColInPan = Math.round((grid.gt[0] - panGeo.gt[0]) / panGeo.gt[1]);
-    const msRowInPan = Math.round((grid.gt[3] - panGeo.gt[3]) / panGeo.gt[5]);
-    const msInPan = pixelWindow(msColInPan, msRowInPan, grid.width * ratio, grid.height * ratio);
-    const overlap = intersectWindows(msInPan, rasterWindow(pan.width, pan.height));
-    // Whole MS pixels of the overlap, on the MS grid (origin at msInPan's).
-    const onMsGrid = overlap && snapWindowIn(windowRelativeTo(overlap, msInPan), ratio);
-    if (!onMsGrid || onMsGrid.width < MIN_MS_PIXELS * ratio || onMsGrid.height < MIN_MS_PIXELS * ratio) {
-      const panExtent = extentOf(panGeo.gt, pan.width, pan.height).map((v) => +v.toFixed(3));
-      const msExtent = extentOf(grid.gt, grid.width, grid.height).map((v) => +v.toFixed(3));
-      throw new InputError(
-        'no-overlap',
-        `MS extent [${msExtent.join(', ')}] does not overlap PAN extent [${panExtent.join(', ')}] (${basename(files.msPath)}, ${basename(files.panPath)}); same scene?`,
-        { panExtent, msExtent },
-      );
-    }
-    const region = translateWindow(onMsGrid, msColInPan, msRowInPan);
-    const msRegion = scaleDownWindow(onMsGrid, ratio);
+    const { region, msRegion } = overlapRegion(pan, panGeo.gt, grid, files);
     if (region.width !== pan.width || region.height !== pan.height) {
       notes.push(
         `PAN and MS do not cover the same area: processing their ${region.width}×${region.height} PAN-pixel intersection at PAN pixel (${region.colOff}, ${region.rowOff})`,

@@ -5,7 +5,7 @@
  * peak RSS of a fresh process around one 1-tile inference at read sides 256, 384 and 512 px, fitted to
  * a·S² + b·S³; the S³ term is GGPNet's row attention, W² values for each of H rows) and is tabled below; the
  * baselines' cost is a few Float64 copies of the tile per band. A tile that still fails to allocate is retried
- * smaller by the job (sharpen.ts), then reported as a ModelError (exit 4).
+ * smaller by the job (allocation-retry.ts), then reported as a ModelError (exit 4).
  */
 import { totalmem } from 'node:os';
 import { ModelError } from '../errors.ts';

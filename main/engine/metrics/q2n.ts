@@ -59,6 +59,7 @@ export class Q2nBlockKernel {
   }
 
   /** |q| of the block held in `x`, `y` (`onions_quality.m`). Padding components must be zero. Clobbers x and y. */
+  // Long: follows onions_quality.m statement by statement so its sums round as the toolbox's do (bit-exact Q2n).
   blockValue(): number {
     const { n, pixels: P, x, y } = this;
     // norm_blocco on the reference band; the fused band gets the reference's mean/std; then y is conjugated.

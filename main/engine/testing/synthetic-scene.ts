@@ -104,6 +104,26 @@ function bandNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `Band ${i + 1}`);
 }
 
+type GeoTiff = Awaited<ReturnType<typeof createGeoTiff>>;
+
+/** What every strip of one scene shares: sizes, bands, scaling and the MS shift. */
+interface StripSpec {
+  readonly ratio: number;
+  readonly bands: number;
+  readonly dataType: 'Byte' | 'UInt16' | 'Float32';
+  readonly seed: number;
+  readonly msWidth: number;
+  readonly offX: number;
+  readonly offY: number;
+  /** Band spectral positions (0..1) and their PAN weights. */
+  readonly positions: readonly number[];
+  readonly weights: readonly number[];
+  /** DN of reflectance 1. */
+  readonly scale: number;
+  readonly noData: SyntheticSceneOptions['noData'] | null;
+  readonly panBandCount: number;
+}
+
 export async function writeSyntheticScene(options: SyntheticSceneOptions): Promise<SyntheticScene> {
   const name = options.name ?? 'synthetic';
   const ratio = options.ratio ?? 4;
@@ -111,9 +131,6 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
   const dataType = options.dataType ?? 'UInt16';
   const bitDepth = options.bitDepth === undefined ? 11 : options.bitDepth;
   const maxDn = dataType === 'Float32' ? 1 : 2 ** (bitDepth ?? (dataType === 'Byte' ? 8 : 16)) - 1;
-  const seed = options.seed ?? 7;
-  const panPx = options.panPixelM ?? 0.5;
-  const msPx = options.msPixelM ?? panPx * ratio;
   const { panWidth, panHeight } = options;
   const msWidth = Math.floor(panWidth / ratio);
   const msHeight = Math.floor(panHeight / ratio);
@@ -121,9 +138,50 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
   const panPath = join(options.folder, `${name}_pan.tif`);
   const msPath = join(options.folder, `${name}_ms.tif`);
   const truthPath = options.writeTruth ? join(options.folder, `${name}_truth.tif`) : null;
-  const createOpts = ['TILED=YES', 'COMPRESS=DEFLATE', 'BIGTIFF=IF_SAFER'];
-  const [x0, y0] = options.origin ?? [500000, 4600000];
   const [offX, offY] = options.msOffsetPx ?? [0, 0];
+  const geo = sceneGeoreference(options, ratio, offX, offY);
+  const metadata: Record<string, string> = options.sensor === null ? {} : { SENSOR: options.sensor ?? 'Synthetic' };
+  if (bitDepth !== null && dataType !== 'Float32') metadata.BIT_DEPTH = String(bitDepth);
+  const names = options.bandNames === 'none' ? Array.from({ length: bands }, () => '') : bandNames(bands);
+  const noData = options.noData ?? null;
+  const common = { dataType, noData: noData?.value ?? null, creationOptions: ['TILED=YES', 'COMPRESS=DEFLATE', 'BIGTIFF=IF_SAFER'], metadata };
+  const panBandCount = options.panBands ?? 1;
+  const pan = await createGeoTiff({ ...common, path: panPath, width: panWidth, height: panHeight, bandDescriptions: panBandCount === 1 ? ['Pan'] : Array.from({ length: panBandCount }, (_, i) => `Pan ${i + 1}`), geoTransform: geo?.panGt ?? null, crsWkt: geo?.panWkt ?? null });
+  const ms = await createGeoTiff({ ...common, path: msPath, width: msWidth, height: msHeight, bandDescriptions: names, geoTransform: geo?.msGt ?? null, crsWkt: geo?.msWkt ?? null });
+  const truth = truthPath ? await createGeoTiff({ ...common, path: truthPath, width: panWidth, height: panHeight, bandDescriptions: names, geoTransform: geo?.panGt ?? null, crsWkt: geo?.panWkt ?? null }) : null;
+  // Band spectral positions and PAN weights (PAN covers the visible to NIR bands).
+  const positions = names.map((_, i) => (bands === 1 ? 0.5 : i / (bands - 1)));
+  const spec: StripSpec = {
+    ratio, bands, dataType, msWidth, offX, offY, positions, noData, panBandCount,
+    seed: options.seed ?? 7,
+    weights: positions.map(() => 1 / bands),
+    scale: maxDn * 0.95,
+  };
+  const stripRows = ratio * 16;
+  for (let row0 = 0; row0 < msHeight * ratio; row0 += stripRows) {
+    const rows = Math.min(stripRows, msHeight * ratio - row0);
+    const strip = renderStrip(spec, row0, rows);
+    if (noData) maskLeftBorder(spec, strip, noData);
+    await writeStrip(spec, strip, { pan, ms, truth });
+  }
+  pan.close();
+  ms.close();
+  truth?.close();
+  return { panPath, msPath, truthPath };
+}
+
+interface SceneGeoreference {
+  readonly panGt: number[];
+  readonly panWkt: string;
+  readonly msGt: number[];
+  readonly msWkt: string;
+}
+
+/** Geotransforms and CRSs of PAN and MS, or null for `noGeoreference`; the MS may be shifted or in another CRS. */
+function sceneGeoreference(options: SyntheticSceneOptions, ratio: number, offX: number, offY: number): SceneGeoreference | null {
+  const panPx = options.panPixelM ?? 0.5;
+  const msPx = options.msPixelM ?? panPx * ratio;
+  const [x0, y0] = options.origin ?? [500000, 4600000];
   const epsg = options.epsg ?? 32633;
   const panWkt = gdal.SpatialReference.fromEPSG(epsg).toWKT();
   let msWkt = panWkt;
@@ -137,72 +195,77 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
     msWkt = to.toWKT();
     msOrigin = [p.x, p.y];
   }
-  const georef = !options.noGeoreference;
-  const metadata: Record<string, string> = options.sensor === null ? {} : { SENSOR: options.sensor ?? 'Synthetic' };
-  if (bitDepth !== null && dataType !== 'Float32') metadata.BIT_DEPTH = String(bitDepth);
-  const names = options.bandNames === 'none' ? Array.from({ length: bands }, () => '') : bandNames(bands);
-  const noData = options.noData ?? null;
-  const common = { dataType, noData: noData?.value ?? null, creationOptions: createOpts, metadata };
-  const panGt = [x0, panPx, 0, y0, 0, -panPx];
-  const panBandCount = options.panBands ?? 1;
-  const pan = await createGeoTiff({ ...common, path: panPath, width: panWidth, height: panHeight, bandDescriptions: panBandCount === 1 ? ['Pan'] : Array.from({ length: panBandCount }, (_, i) => `Pan ${i + 1}`), geoTransform: georef ? panGt : null, crsWkt: georef ? panWkt : null });
-  const ms = await createGeoTiff({ ...common, path: msPath, width: msWidth, height: msHeight, bandDescriptions: names, geoTransform: georef ? [msOrigin[0], msPx, 0, msOrigin[1], 0, -msPx] : null, crsWkt: georef ? msWkt : null });
-  const truth = truthPath ? await createGeoTiff({ ...common, path: truthPath, width: panWidth, height: panHeight, bandDescriptions: names, geoTransform: georef ? panGt : null, crsWkt: georef ? panWkt : null }) : null;
-  // Band spectral positions and PAN weights (PAN covers the visible to NIR bands).
-  const positions = names.map((_, i) => (bands === 1 ? 0.5 : i / (bands - 1)));
-  const weights = positions.map(() => 1 / bands);
-  const scale = maxDn * 0.95;
-  const stripRows = ratio * 16;
-  const quantise = (v: number) => (dataType === 'Float32' ? v : Math.round(v));
-  for (let row0 = 0; row0 < msHeight * ratio; row0 += stripRows) {
-    const rows = Math.min(stripRows, msHeight * ratio - row0);
-    const width = msWidth * ratio;
-    const truthStrip = new Float64Array(bands * rows * width);
-    const panStrip = new Float64Array(rows * width);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < width; c++) {
-        let p = 0;
-        for (let b = 0; b < bands; b++) {
-          const v = truthValue(c, row0 + r, positions[b]!, seed) * scale;
-          truthStrip[(b * rows + r) * width + c] = v;
-          p += weights[b]! * v;
-        }
-        panStrip[r * width + c] = p;
-      }
-    }
-    const msRows = rows / ratio;
-    const msStrip = new Float64Array(bands * msRows * msWidth);
-    if (offX === 0 && offY === 0) {
+  if (options.noGeoreference) return null;
+  return { panGt: [x0, panPx, 0, y0, 0, -panPx], panWkt, msGt: [msOrigin[0], msPx, 0, msOrigin[1], 0, -msPx], msWkt };
+}
+
+/** One strip of rows: truth (bands × rows × width), PAN and MS (bands × rows/ratio × msWidth), as DN floats. */
+interface Strip {
+  readonly row0: number;
+  readonly rows: number;
+  readonly width: number;
+  readonly msRows: number;
+  readonly truth: Float64Array;
+  readonly pan: Float64Array;
+  readonly ms: Float64Array;
+}
+
+function renderStrip(spec: StripSpec, row0: number, rows: number): Strip {
+  const { ratio, bands, msWidth, offX, offY, positions, weights, seed, scale } = spec;
+  const width = msWidth * ratio;
+  const truthStrip = new Float64Array(bands * rows * width);
+  const panStrip = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < width; c++) {
+      let p = 0;
       for (let b = 0; b < bands; b++) {
-        for (let r = 0; r < rows; r++) {
-          for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
-        }
+        const v = truthValue(c, row0 + r, positions[b]!, seed) * scale;
+        truthStrip[(b * rows + r) * width + c] = v;
+        p += weights[b]! * v;
       }
-    } else {
-      // A shifted MS sees the ground where its georeference puts it (so the pair stays co-registered).
-      for (let b = 0; b < bands; b++) {
-        for (let r = 0; r < rows; r++) {
-          for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += (truthValue(c + offX, row0 + r + offY, positions[b]!, seed) * scale) / (ratio * ratio);
-        }
-      }
-    }
-    if (noData) {
-      for (let r = 0; r < rows; r++) for (let c = 0; c < Math.min(width, noData.borderPx); c++) {
-        panStrip[r * width + c] = noData.value;
-        for (let b = 0; b < bands; b++) truthStrip[(b * rows + r) * width + c] = noData.value;
-      }
-      const msBorder = Math.ceil(noData.borderPx / ratio);
-      for (let b = 0; b < bands; b++) for (let r = 0; r < msRows; r++) for (let c = 0; c < Math.min(msWidth, msBorder); c++) msStrip[(b * msRows + r) * msWidth + c] = noData.value;
-    }
-    const toType = (a: Float64Array) => (dataType === 'Float32' ? Float32Array.from(a) : dataType === 'Byte' ? Uint8Array.from(a, quantise) : Uint16Array.from(a, quantise));
-    for (let b = 1; b <= panBandCount; b++) await pan.bands.get(b).pixels.writeAsync(0, row0, width, rows, toType(panStrip));
-    for (let b = 0; b < bands; b++) {
-      await ms.bands.get(b + 1).pixels.writeAsync(0, row0 / ratio, msWidth, msRows, toType(msStrip.subarray(b * msRows * msWidth, (b + 1) * msRows * msWidth)));
-      if (truth) await truth.bands.get(b + 1).pixels.writeAsync(0, row0, width, rows, toType(truthStrip.subarray(b * rows * width, (b + 1) * rows * width)));
+      panStrip[r * width + c] = p;
     }
   }
-  pan.close();
-  ms.close();
-  truth?.close();
-  return { panPath, msPath, truthPath };
+  const msRows = rows / ratio;
+  const msStrip = new Float64Array(bands * msRows * msWidth);
+  if (offX === 0 && offY === 0) {
+    for (let b = 0; b < bands; b++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+      }
+    }
+  } else {
+    // A shifted MS sees the ground where its georeference puts it (so the pair stays co-registered).
+    for (let b = 0; b < bands; b++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += (truthValue(c + offX, row0 + r + offY, positions[b]!, seed) * scale) / (ratio * ratio);
+      }
+    }
+  }
+  return { row0, rows, width, msRows, truth: truthStrip, pan: panStrip, ms: msStrip };
+}
+
+/** Sets the nodata border on the left of every image of the strip. */
+function maskLeftBorder(spec: StripSpec, strip: Strip, noData: { readonly value: number; readonly borderPx: number }): void {
+  const { bands, ratio, msWidth } = spec;
+  const { rows, width, msRows } = strip;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < Math.min(width, noData.borderPx); c++) {
+    strip.pan[r * width + c] = noData.value;
+    for (let b = 0; b < bands; b++) strip.truth[(b * rows + r) * width + c] = noData.value;
+  }
+  const msBorder = Math.ceil(noData.borderPx / ratio);
+  for (let b = 0; b < bands; b++) for (let r = 0; r < msRows; r++) for (let c = 0; c < Math.min(msWidth, msBorder); c++) strip.ms[(b * msRows + r) * msWidth + c] = noData.value;
+}
+
+/** Writes the strip into the files, converted to their data type (integers rounded). */
+async function writeStrip(spec: StripSpec, strip: Strip, files: { pan: GeoTiff; ms: GeoTiff; truth: GeoTiff | null }): Promise<void> {
+  const { dataType, bands, ratio, msWidth } = spec;
+  const { row0, rows, width, msRows } = strip;
+  const quantise = (v: number) => (dataType === 'Float32' ? v : Math.round(v));
+  const toType = (a: Float64Array) => (dataType === 'Float32' ? Float32Array.from(a) : dataType === 'Byte' ? Uint8Array.from(a, quantise) : Uint16Array.from(a, quantise));
+  for (let b = 1; b <= spec.panBandCount; b++) await files.pan.bands.get(b).pixels.writeAsync(0, row0, width, rows, toType(strip.pan));
+  for (let b = 0; b < bands; b++) {
+    await files.ms.bands.get(b + 1).pixels.writeAsync(0, row0 / ratio, msWidth, msRows, toType(strip.ms.subarray(b * msRows * msWidth, (b + 1) * msRows * msWidth)));
+    if (files.truth) await files.truth.bands.get(b + 1).pixels.writeAsync(0, row0, width, rows, toType(strip.truth.subarray(b * rows * width, (b + 1) * rows * width)));
+  }
 }

@@ -46,6 +46,7 @@ interface Pending {
 /** The API object of the browser mode; `close()` ends it for good. */
 export type WsBridge = PanForgeApi & { close(): void };
 
+// Long: one connection's state (socket, calls in flight, outbox, reconnect timer) shared by the closures that drive it.
 export function createWsBridge(options: WsBridgeOptions): WsBridge {
   const connect = options.connect ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   const listeners = new Set<(event: JobEvent) => void>();
@@ -143,6 +144,26 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   }
 
   return {
+    ...callsOver(call),
+    onJobEvent(listener) {
+      listeners.add(listener);
+      open();
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+      const s = socket;
+      socket = null;
+      failAllPending({ code: BridgeErrorCode.closed, message: 'the bridge is closed', details: {} });
+      s?.close();
+    },
+  };
+}
+
+/** Every request/reply method of the API as a call over the socket. */
+function callsOver(call: <K extends CallName>(name: K, request: unknown) => Promise<Reply<CallValue<K>>>): Omit<PanForgeApi, 'onJobEvent'> {
+  return {
     appInfo: (r) => call('appInfo', r),
     methodsList: (r) => call('methodsList', r),
     sceneChoose: (r) => call('sceneChoose', r),
@@ -161,18 +182,5 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     storageUsage: (r) => call('storageUsage', r),
     storageRemoveRun: (r) => call('storageRemoveRun', r),
     storageClearCache: (r) => call('storageClearCache', r),
-    onJobEvent(listener) {
-      listeners.add(listener);
-      open();
-      return () => listeners.delete(listener);
-    },
-    close() {
-      closed = true;
-      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
-      const s = socket;
-      socket = null;
-      failAllPending({ code: BridgeErrorCode.closed, message: 'the bridge is closed', details: {} });
-      s?.close();
-    },
   };
 }

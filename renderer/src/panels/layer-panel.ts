@@ -60,55 +60,7 @@ export class LayerPanel {
     opacity.addEventListener('input', () => this.store.update(id, { opacity: Number(opacity.value) / 100 }));
 
     const details = el('div', { class: 'layer-style' });
-    const renderStyle = () => {
-      clear(details);
-      if (layer.bandCount > 1) {
-        const kinds: [ComboKind, string][] = [['true-colour', 'True colour'], ['false-colour-nir', 'False colour (NIR)'], ['custom', 'Custom R/G/B']];
-        const available = kinds.filter(([k]) => k === 'custom' || comboFor(k, layer) !== null);
-        const comboSelect = select(available, entry.combo.kind, { title: 'Band combination (from the band descriptions)', 'data-testid': 'layer-combo' });
-        comboSelect.addEventListener('change', () => {
-          const kind = comboSelect.value as ComboKind;
-          const combo = kind === 'custom' ? { ...entry.combo, kind } : comboFor(kind, layer);
-          if (combo) this.store.update(id, { combo });
-          renderStyle();
-        });
-        details.append(comboSelect);
-        const bands = Array.from({ length: layer.bandCount }, (_, b) => [String(b), bandLabel(layer, b)] as const);
-        const pickers = el('div', { class: 'rgb-pickers' });
-        for (const channel of ['r', 'g', 'b'] as const) {
-          const s = select(bands, String(entry.combo[channel]), { title: `Band shown as ${channel.toUpperCase()}`, 'data-testid': `layer-band-${channel}` });
-          s.addEventListener('change', () => {
-            this.store.update(id, { combo: { ...entry.combo, kind: 'custom', [channel]: Number(s.value) } });
-            renderStyle();
-          });
-          pickers.append(el('label', { class: `rgb rgb-${channel}` }, channel.toUpperCase(), s));
-        }
-        details.append(pickers);
-      }
-      const gamma = el('input', { type: 'range', min: 0.4, max: 2.5, step: 0.1, value: entry.gamma, title: 'Display gamma' });
-      gamma.addEventListener('input', () => this.store.update(id, { gamma: Number(gamma.value) }));
-      const stretch = select([['percent', '2–98 %'], ['minmax', 'min–max']] as const, entry.stretch, { title: 'Contrast stretch, from the engine statistics of each band', 'data-testid': 'layer-stretch' });
-      stretch.addEventListener('change', () => {
-        this.store.update(id, { stretch: stretch.value === 'minmax' ? 'minmax' : 'percent' });
-        renderStyle();
-      });
-      const ranges = [entry.combo.r, entry.combo.g, entry.combo.b]
-        .filter((b, i, a) => a.indexOf(b) === i)
-        .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b], entry.stretch).map(displayValue).join('–')}`);
-      if (isRampLayer(layer)) {
-        const legend = rampLegend(layer, entry.stretch);
-        const ramp = el('span', { class: 'ramp' });
-        ramp.style.background = legend.gradient; // through CSSOM: the CSP forbids inline style attributes
-        details.append(
-          stretch,
-          el('label', { class: 'gamma' }, 'γ', gamma),
-          el('div', { class: 'ramp-legend', 'data-testid': 'layer-legend', title: bandLabel(layer, 0) }, ramp, el('span', { class: 'muted' }, legend.label)),
-        );
-        return;
-      }
-      details.append(stretch, el('label', { class: 'gamma' }, 'γ', gamma), el('div', { class: 'stretch muted' }, `stretch ${ranges.join(', ')}`));
-    };
-    renderStyle();
+    this.renderStyle(details, entry);
 
     const row = el(
       'div',
@@ -133,5 +85,57 @@ export class LayerPanel {
       this.onSelect(id);
     });
     return row;
+  }
+
+  /** The layer's style controls (band combination, stretch, gamma, legend), drawn again after each change. */
+  private renderStyle(details: HTMLElement, entry: LayerEntry): void {
+    const { layer } = entry;
+    const id = layer.layerId;
+    clear(details);
+    if (layer.bandCount > 1) {
+      const kinds: [ComboKind, string][] = [['true-colour', 'True colour'], ['false-colour-nir', 'False colour (NIR)'], ['custom', 'Custom R/G/B']];
+      const available = kinds.filter(([k]) => k === 'custom' || comboFor(k, layer) !== null);
+      const comboSelect = select(available, entry.combo.kind, { title: 'Band combination (from the band descriptions)', 'data-testid': 'layer-combo' });
+      comboSelect.addEventListener('change', () => {
+        const kind = comboSelect.value as ComboKind;
+        const combo = kind === 'custom' ? { ...entry.combo, kind } : comboFor(kind, layer);
+        if (combo) this.store.update(id, { combo });
+        this.renderStyle(details, entry);
+      });
+      details.append(comboSelect);
+      const bands = Array.from({ length: layer.bandCount }, (_, b) => [String(b), bandLabel(layer, b)] as const);
+      const pickers = el('div', { class: 'rgb-pickers' });
+      for (const channel of ['r', 'g', 'b'] as const) {
+        const s = select(bands, String(entry.combo[channel]), { title: `Band shown as ${channel.toUpperCase()}`, 'data-testid': `layer-band-${channel}` });
+        s.addEventListener('change', () => {
+          this.store.update(id, { combo: { ...entry.combo, kind: 'custom', [channel]: Number(s.value) } });
+          this.renderStyle(details, entry);
+        });
+        pickers.append(el('label', { class: `rgb rgb-${channel}` }, channel.toUpperCase(), s));
+      }
+      details.append(pickers);
+    }
+    const gamma = el('input', { type: 'range', min: 0.4, max: 2.5, step: 0.1, value: entry.gamma, title: 'Display gamma' });
+    gamma.addEventListener('input', () => this.store.update(id, { gamma: Number(gamma.value) }));
+    const stretch = select([['percent', '2–98 %'], ['minmax', 'min–max']] as const, entry.stretch, { title: 'Contrast stretch, from the engine statistics of each band', 'data-testid': 'layer-stretch' });
+    stretch.addEventListener('change', () => {
+      this.store.update(id, { stretch: stretch.value === 'minmax' ? 'minmax' : 'percent' });
+      this.renderStyle(details, entry);
+    });
+    const ranges = [entry.combo.r, entry.combo.g, entry.combo.b]
+      .filter((b, i, a) => a.indexOf(b) === i)
+      .map((b) => `${bandLabel(layer, b)} ${stretchRange(layer.stats[b], entry.stretch).map(displayValue).join('–')}`);
+    if (isRampLayer(layer)) {
+      const legend = rampLegend(layer, entry.stretch);
+      const ramp = el('span', { class: 'ramp' });
+      ramp.style.background = legend.gradient; // through CSSOM: the CSP forbids inline style attributes
+      details.append(
+        stretch,
+        el('label', { class: 'gamma' }, 'γ', gamma),
+        el('div', { class: 'ramp-legend', 'data-testid': 'layer-legend', title: bandLabel(layer, 0) }, ramp, el('span', { class: 'muted' }, legend.label)),
+      );
+      return;
+    }
+    details.append(stretch, el('label', { class: 'gamma' }, 'γ', gamma), el('div', { class: 'stretch muted' }, `stretch ${ranges.join(', ')}`));
   }
 }
