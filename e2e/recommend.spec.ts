@@ -7,6 +7,11 @@ import { artifactsDir, expect, test } from './app-fixture.ts';
 import { msPath, panPath, premixModel } from './ikonos-scene.ts';
 
 test.describe.configure({ mode: 'serial' });
+// The page is shared with the specs before this one (the journey provokes one error on purpose): count from here.
+let errorsBefore = 0;
+test.beforeAll(({ app }) => {
+  errorsBefore = app.pageErrors.length;
+});
 mkdirSync(artifactsDir, { recursive: true });
 
 test('the self-check ranks the methods, explains the numbers and preselects the winner', async ({ app }) => {
@@ -14,6 +19,8 @@ test('the self-check ranks the methods, explains the numbers and preselects the 
   test.setTimeout(420_000);
   const { page } = app;
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  // After the journey (same page) the scene section is folded once a scene is open.
+  if (!(await page.getByTestId('open-pan').isVisible())) await page.locator('#scene-section > summary').click();
   await page.getByTestId('open-pan').fill(panPath);
   await page.getByTestId('open-ms').fill(msPath);
   await page.getByTestId('open-submit').click();
@@ -74,5 +81,5 @@ test('a network runs adapted to the scene and its row says what adaptation did',
   await expect(row).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
   await expect(row.getByTestId('job-adapt')).toHaveText(/^(adapted|not adapted)$/);
   await expect(row.getByTestId('job-adaptation')).toContainText(/held-back/);
-  expect(app.pageErrors).toEqual([]);
+  expect(app.pageErrors.slice(errorsBefore)).toEqual([]);
 });
