@@ -10,7 +10,24 @@ function restrict(patterns, message) {
 // The engine's layers, lowest first: a module may import its own layer and the layers below it (and
 // preload/contract.ts, the common vocabulary), never one above; `testing` is test support, for tests only.
 // "core" is main/engine/*.ts (errors, job events, version). ARCHITECTURE.md draws the same order.
-const ENGINE_LAYERS = ['core', 'rpc', 'raster', 'numeric', 'dsp', 'io', 'tiling', 'write', 'raster-stats', 'metrics', 'infer', 'methods', 'adapt', 'jobs', 'evaluate', 'service'];
+const ENGINE_LAYERS = [
+  'core',
+  'rpc',
+  'raster',
+  'numeric',
+  'dsp',
+  'io',
+  'tiling',
+  'write',
+  'raster-stats',
+  'metrics',
+  'infer',
+  'methods',
+  'adapt',
+  'jobs',
+  'evaluate',
+  'service',
+];
 const ENGINE_OUTSIDE = ['electron', 'electron/*', '**/main/app/**', '**/app/**', '**/renderer/**', '**/preload/index*'];
 const OUTSIDE_MESSAGE = 'Bad layering: engine and CLI run in plain Node; allowed layers are main/engine and preload/contract.';
 
@@ -18,15 +35,19 @@ const OUTSIDE_MESSAGE = 'Bad layering: engine and CLI run in plain Node; allowed
 function engineLayerConfigs() {
   return ENGINE_LAYERS.flatMap((layer, i) => {
     const below = ENGINE_LAYERS.slice(0, i + 1);
-    const message = (forbidden) => `Bad layering: main/engine/${layer === 'core' ? '*.ts' : layer} may import ${below.join(', ')} and preload/contract; not ${forbidden}. Engine layers, lowest first: ${ENGINE_LAYERS.join(' → ')}.`;
+    const message = (forbidden) =>
+      `Bad layering: main/engine/${layer === 'core' ? '*.ts' : layer} may import ${below.join(', ')} and preload/contract; not ${forbidden}. Engine layers, lowest first: ${ENGINE_LAYERS.join(' → ')}.`;
     const higher = ENGINE_LAYERS.slice(i + 1);
     const rules = {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...ENGINE_OUTSIDE.map((group) => ({ group: [group], message: OUTSIDE_MESSAGE })),
-          ...[...higher, 'testing'].map((name) => ({ regex: `^(\\.\\.?/)+${name}/`, message: message(name) })),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ENGINE_OUTSIDE.map((group) => ({ group: [group], message: OUTSIDE_MESSAGE })),
+            ...[...higher, 'testing'].map((name) => ({ regex: `^(\\.\\.?/)+${name}/`, message: message(name) })),
+          ],
+        },
+      ],
     };
     // Tests are exempt: some drive a module through a higher layer (e.g. the sharpen job) to check what a user sees.
     return [{ files: [layer === 'core' ? 'main/engine/*.ts' : `main/engine/${layer}/**/*.ts`], ignores: ['**/*.test.ts'], rules }];
@@ -74,7 +95,10 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts'],
     ignores: ['renderer/**/*.test.ts', 'renderer/vite.config.ts'],
-    rules: restrict(['electron', 'electron/*', ...nodeBuiltins, '**/main/**'], 'Bad layering: the renderer may use browser APIs, window.panforge and type imports from preload/contract.'),
+    rules: restrict(
+      ['electron', 'electron/*', ...nodeBuiltins, '**/main/**'],
+      'Bad layering: the renderer may use browser APIs, window.panforge and type imports from preload/contract.',
+    ),
   },
   {
     // Renderer tests run under plain Node (node:test) on the renderer's pure modules; still no electron or main.

@@ -34,7 +34,11 @@ export async function runAdaptationCost(argv: string[]): Promise<void> {
   const folder = values.folder ?? tempFolder('bench-adapt');
   const name = `adapt${size}`;
   const { panPath, msPath } = await benchScene({ folder, name, sizePx: size, sensor: 'IKONOS' });
-  const networks = values.methods ? values.methods.split(',') : listMethods().filter((e) => e.kind === 'network').map((e) => e.id);
+  const networks = values.methods
+    ? values.methods.split(',')
+    : listMethods()
+        .filter((e) => e.kind === 'network')
+        .map((e) => e.id);
   const areaScale = (TARGET_SIDE * TARGET_SIDE) / (size * size);
   const rows: Row[] = [];
   let slowest = { method: '', seconds: 0, cpuSeconds: 0 };
@@ -55,14 +59,34 @@ export async function runAdaptationCost(argv: string[]): Promise<void> {
       const sample = await readSceneSample(scene);
       const t1 = performance.now();
       const c1 = process.cpuUsage();
-      const record = await adaptToScene({ scene, sample, method: resolveMethod(id, scene.bandCount, scene.ratio), valueMax: resolveValueScale(scene, sample).valueMax, device: 'cpu', log: () => undefined });
+      const record = await adaptToScene({
+        scene,
+        sample,
+        method: resolveMethod(id, scene.bandCount, scene.ratio),
+        valueMax: resolveValueScale(scene, sample).valueMax,
+        device: 'cpu',
+        log: () => undefined,
+      });
       adaptS = (performance.now() - t1) / 1000;
       adaptCpuS = cpuSeconds(process.cpuUsage(c1));
       accepted = record.accepted;
     } finally {
       scene.close();
     }
-    rows.push({ measure: `adapt ${id}`, sizePx: size, seconds: adaptS, sharpenS, ratio: adaptS / sharpenS, ratioAt4096: adaptS / (sharpenS * areaScale), cpuS: adaptCpuS, sharpenCpuS, cpuRatioAt4096: adaptCpuS / (sharpenCpuS * areaScale), target: 0.25, accepted, load1: loadavg()[0]! });
+    rows.push({
+      measure: `adapt ${id}`,
+      sizePx: size,
+      seconds: adaptS,
+      sharpenS,
+      ratio: adaptS / sharpenS,
+      ratioAt4096: adaptS / (sharpenS * areaScale),
+      cpuS: adaptCpuS,
+      sharpenCpuS,
+      cpuRatioAt4096: adaptCpuS / (sharpenCpuS * areaScale),
+      target: 0.25,
+      accepted,
+      load1: loadavg()[0]!,
+    });
   }
   process.stderr.write('recommend (every method)…\n');
   const t2 = performance.now();

@@ -47,7 +47,10 @@ async function assess(options: FullResolutionPassOptions): Promise<AssessmentRun
 }
 
 export async function runEvaluateSpeed(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { size: { type: 'string' }, method: { type: 'string' }, folder: { type: 'string' }, threads: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { size: { type: 'string' }, method: { type: 'string' }, folder: { type: 'string' }, threads: { type: 'string' } },
+  });
   const size = Number(values.size ?? 4096);
   const method = values.method ?? 'gsa';
   const threads = Number(values.threads ?? defaultAssessmentThreads());
@@ -69,7 +72,18 @@ export async function runEvaluateSpeed(argv: string[]): Promise<void> {
   const t0 = performance.now();
   const panLowRes = sharedBlock(await panLowResolution(pan!, width, width, 4));
   const panLowPassS = (performance.now() - t0) / 1000;
-  const options: FullResolutionPassOptions = { pan: pan!, ms: ms!, fused: fused!, bands: 4, width, height: width, ratio: 4, sensor: 'QuickBird', panLowRes, samMap: null };
+  const options: FullResolutionPassOptions = {
+    pan: pan!,
+    ms: ms!,
+    fused: fused!,
+    bands: 4,
+    width,
+    height: width,
+    ratio: 4,
+    sensor: 'QuickBird',
+    panLowRes,
+    samMap: null,
+  };
   process.stderr.write('assessing at full resolution, 1 thread…\n');
   const one = await assess({ ...options, threads: 1 });
   process.stderr.write(`assessing at full resolution, ${threads} worker threads…\n`);

@@ -51,9 +51,17 @@ async function runAll(prepared: PreparedMethod, inputs: FuseInput[], batch: numb
 const rows: Row[] = [];
 const gpu = gpuVisibility();
 process.stdout.write(`onnxruntime-node ${ort.env.versions.common}; CUDA provider installed: ${cudaProviderInstalled()}; GPU: ${gpu.why}\n`);
-for (const file of readdirSync(folder).filter((f) => f.endsWith('.manifest.json')).sort()) {
+for (const file of readdirSync(folder)
+  .filter((f) => f.endsWith('.manifest.json'))
+  .sort()) {
   const manifest = loadManifest(join(folder, file));
-  const plan = planTiles({ region: { colOff: 0, rowOff: 0, width: 4096, height: 4096 }, ratio: 4, tileSizePx: 512, overlapPx: manifest.overlapPx, multiplePx: manifest.tileMultiplePx });
+  const plan = planTiles({
+    region: { colOff: 0, rowOff: 0, width: 4096, height: 4096 },
+    ratio: 4,
+    tileSizePx: 512,
+    overlapPx: manifest.overlapPx,
+    multiplePx: manifest.tileMultiplePx,
+  });
   process.stderr.write(`gpu-parity: ${manifest.name}…\n`);
   const inputs = tiles(manifest.bands, plan.readSizePx, tileCount);
   const log: string[] = [];
@@ -84,6 +92,13 @@ for (const file of readdirSync(folder).filter((f) => f.endsWith('.manifest.json'
   rows.push(row);
 }
 printTable(rows);
-const path = saveJson('gpu-parity', { machine: machine(), ortVersion: ort.env.versions.common, gpu, tolerance: TOLERANCE, rows, date: new Date().toISOString() });
+const path = saveJson('gpu-parity', {
+  machine: machine(),
+  ortVersion: ort.env.versions.common,
+  gpu,
+  tolerance: TOLERANCE,
+  rows,
+  date: new Date().toISOString(),
+});
 process.stdout.write(`saved ${path}\n`);
 process.exitCode = rows.every((r) => r.result === 'pass') ? 0 : 1;

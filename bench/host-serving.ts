@@ -30,7 +30,14 @@ export async function runHostServing(argv: string[]): Promise<void> {
   const folder = tempFolder('bench-host');
   process.stderr.write(`generating a ${size}×${size} scene…\n`);
   const scene = await writeSyntheticScene({ folder: join(folder, 'scene'), name: 'bench', panWidth: size, panHeight: size });
-  const host = await startHost({ rendererDir: join(folder, 'none'), userDataDir: join(folder, 'ud'), exportDir: folder, allow: [join(folder, 'scene')], version: 'bench', startEngine: () => forkEngine() });
+  const host = await startHost({
+    rendererDir: join(folder, 'none'),
+    userDataDir: join(folder, 'ud'),
+    exportDir: folder,
+    allow: [join(folder, 'scene')],
+    version: 'bench',
+    startEngine: () => forkEngine(),
+  });
   const origin = `http://127.0.0.1:${host.port}`;
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { headers: { Origin: origin } });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -79,7 +86,13 @@ export async function runHostServing(argv: string[]): Promise<void> {
     }
     const seconds = (performance.now() - all0) / 1000;
     times.sort((a, b) => a - b);
-    rows.push({ measure: `Range read 64 KiB of the PAN COG (${(total / 2 ** 20).toFixed(1)} MiB)`, n: reads, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), throughputMBps: bytes / 2 ** 20 / seconds });
+    rows.push({
+      measure: `Range read 64 KiB of the PAN COG (${(total / 2 ** 20).toFixed(1)} MiB)`,
+      n: reads,
+      p50Ms: percentile(times, 50),
+      p95Ms: percentile(times, 95),
+      throughputMBps: bytes / 2 ** 20 / seconds,
+    });
   } finally {
     ws.close();
     await host.close();

@@ -65,7 +65,11 @@ function parseOptions(argv: string[]): Options {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const list = (name: string, fallback: string) => (arg(name) ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: string, fallback: string) =>
+    (arg(name) ?? fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const devices = list('devices', 'cpu');
   for (const d of devices) if (d !== 'cpu' && d !== 'cuda') throw new Error(`--devices: "${d}" is not cpu or cuda`);
   return {
@@ -75,11 +79,15 @@ function parseOptions(argv: string[]): Options {
     reps: Number(arg('reps') ?? 3),
     torchReps: Number(arg('torch-reps') ?? arg('reps') ?? 3),
     panPx: Number(arg('pan') ?? 512),
-    scenes: list('scenes', '4096').map(Number).filter((n) => n > 0),
+    scenes: list('scenes', '4096')
+      .map(Number)
+      .filter((n) => n > 0),
     sceneModels: list('scene-models', 'premix-4band'),
     batch: arg('batch') ? Number(arg('batch')) : null,
     torch: !argv.includes('--no-torch'),
-    rssScenes: list('rss-scenes', '4096,12000').map(Number).filter((n) => n > 0),
+    rssScenes: list('rss-scenes', '4096,12000')
+      .map(Number)
+      .filter((n) => n > 0),
     rssMethod: arg('rss-method') ?? 'exp',
     name: arg('name') ?? 'inference',
   };
@@ -117,7 +125,21 @@ interface TorchRun {
 function runTorch(manifest: ModelManifest, device: 'cpu' | 'cuda', panPx: number, reps: number, threads: number): TorchRun | { error: string } {
   const untrained = manifest.status.startsWith('untrained');
   const dump = join(tmpdir(), `panforge-bench-${manifest.name}-${device}.bin`);
-  const args = [join(repo, 'bench/torch-infer.py'), '--config', join(repo, 'models/configs', `${manifest.name}.yaml`), '--pan', String(panPx), '--threads', String(threads), '--reps', String(reps), '--device', device, '--dump', dump];
+  const args = [
+    join(repo, 'bench/torch-infer.py'),
+    '--config',
+    join(repo, 'models/configs', `${manifest.name}.yaml`),
+    '--pan',
+    String(panPx),
+    '--threads',
+    String(threads),
+    '--reps',
+    String(reps),
+    '--device',
+    device,
+    '--dump',
+    dump,
+  ];
   if (untrained) args.push('--untrained');
   // Where models/runs is absent (the GPU machine), the checkpoints travel in a folder named by this variable.
   else if (process.env.PANFORGE_TORCH_STATE_DIR) args.push('--state', join(process.env.PANFORGE_TORCH_STATE_DIR, `${manifest.name}.pt`));
@@ -150,7 +172,17 @@ async function modelRows(options: Options, manifests: ModelManifest[], threads: 
       try {
         choice = await getSession(manifest.sha256, () => readVerifiedModel(manifest), device, manifest.name);
       } catch (err) {
-        rows.push({ model: manifest.name, device, 'ORT ms/tile': null, 'ORT MP/s': null, 'torch ms/tile': null, 'torch MP/s': null, speedup: null, target: `not run: ${err instanceof Error ? err.message.split(';')[0] : err}`, 'max|Δ|': null });
+        rows.push({
+          model: manifest.name,
+          device,
+          'ORT ms/tile': null,
+          'ORT MP/s': null,
+          'torch ms/tile': null,
+          'torch MP/s': null,
+          speedup: null,
+          target: `not run: ${err instanceof Error ? err.message.split(';')[0] : err}`,
+          'max|Δ|': null,
+        });
         continue;
       }
       const torch = options.torch ? runTorch(manifest, device, options.panPx, options.torchReps, threads) : { error: 'skipped (--no-torch)' };
@@ -203,7 +235,13 @@ async function sceneRows(options: Options, manifests: ModelManifest[]): Promise<
       const choice = await getSession(manifest.sha256, () => readVerifiedModel(manifest), device, manifest.name);
       for (const size of options.scenes) {
         const scene = await sceneFor(size);
-        const plan = planTiles({ region: { colOff: 0, rowOff: 0, width: size, height: size }, ratio: 4, tileSizePx: 512, overlapPx: manifest.overlapPx, multiplePx: manifest.tileMultiplePx });
+        const plan = planTiles({
+          region: { colOff: 0, rowOff: 0, width: size, height: size },
+          ratio: 4,
+          tileSizePx: 512,
+          overlapPx: manifest.overlapPx,
+          multiplePx: manifest.tileMultiplePx,
+        });
         // Pure inference on the engine's tile shape and batch, back to back.
         const read = plan.readSizePx;
         const { ms, pan } = seededInputs(manifest.bands, read, batchSize);
@@ -211,7 +249,9 @@ async function sceneRows(options: Options, manifests: ModelManifest[]): Promise<
         const msPerTile = pure.msPerCall / batchSize;
         const outPath = join(tmpdir(), 'panforge-bench', `scene-${size}`, `out-${manifest.name}.tif`);
         rmSync(outPath, { force: true });
-        process.stderr.write(`bench: sharpening the ${size}² scene with ${manifest.name} on ${device} (${plan.tiles.length} tiles of ${read}² px, ~${((plan.tiles.length * msPerTile) / 1000).toFixed(0)} s of inference)…\n`);
+        process.stderr.write(
+          `bench: sharpening the ${size}² scene with ${manifest.name} on ${device} (${plan.tiles.length} tiles of ${read}² px, ~${((plan.tiles.length * msPerTile) / 1000).toFixed(0)} s of inference)…\n`,
+        );
         const sharpenOptions = { ...scene, method: manifest.network.toLowerCase(), outPath, tileSizePx: 512, overwrite: true, device, batchSize };
         const stdout = execFileSync(process.execPath, ['--import', 'tsx', child, JSON.stringify(sharpenOptions)], {
           encoding: 'utf8',
@@ -254,7 +294,9 @@ function reportGrowth(rows: Row[], sizes: number[]): void {
     const [a, b] = [rss(small), rss(large)];
     if (typeof a !== 'number' || typeof b !== 'number') continue;
     const growth = b / a;
-    process.stdout.write(`peak RSS ${name} ${large} / ${small} = ${growth.toFixed(2)} (target ≤ ${TARGET_RSS_GROWTH}: ${growth <= TARGET_RSS_GROWTH ? 'met' : 'MISSED'})\n`);
+    process.stdout.write(
+      `peak RSS ${name} ${large} / ${small} = ${growth.toFixed(2)} (target ≤ ${TARGET_RSS_GROWTH}: ${growth <= TARGET_RSS_GROWTH ? 'met' : 'MISSED'})\n`,
+    );
   }
 }
 
@@ -278,7 +320,8 @@ export async function runInference(argv: string[]): Promise<void> {
     printTable(scenes);
     reportGrowth(scenes, options.scenes);
   }
-  const memory = options.rssScenes.length > 0 ? await (await gdalModules()).benchSceneMemory({ sizes: options.rssScenes, method: options.rssMethod, tileSizePx: 512 }) : [];
+  const memory =
+    options.rssScenes.length > 0 ? await (await gdalModules()).benchSceneMemory({ sizes: options.rssScenes, method: options.rssMethod, tileSizePx: 512 }) : [];
   if (memory.length > 0) {
     process.stdout.write('\n');
     printTable(memory);

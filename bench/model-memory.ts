@@ -25,7 +25,10 @@ if (values.child) {
   const shape = { msBands: manifest.bands, msHeight: side / ratio, msWidth: side / ratio, panHeight: side, panWidth: side, outBands: manifest.bands };
   // A small warm-up tile so the session's one-off allocations are in `before`.
   const warm = 4 * manifest.tileMultiplePx * ratio;
-  await backend.run({ n: 1, ms: new Float32Array(manifest.bands * (warm / ratio) ** 2).fill(0.3), pan: new Float32Array(warm * warm).fill(0.3) }, { ...shape, msHeight: warm / ratio, msWidth: warm / ratio, panHeight: warm, panWidth: warm });
+  await backend.run(
+    { n: 1, ms: new Float32Array(manifest.bands * (warm / ratio) ** 2).fill(0.3), pan: new Float32Array(warm * warm).fill(0.3) },
+    { ...shape, msHeight: warm / ratio, msWidth: warm / ratio, panHeight: warm, panWidth: warm },
+  );
   const before = process.resourceUsage().maxRSS * 1024;
   const ms = new Float32Array(manifest.bands * shape.msHeight * shape.msWidth).map((_, i) => 0.2 + 0.1 * Math.sin(i));
   const pan = new Float32Array(side * side).map((_, i) => 0.2 + 0.1 * Math.cos(i));
@@ -43,7 +46,10 @@ for (const method of loadNetworkMethods(modelsFolder())) {
   const manifestPath = method.model!.manifestPath;
   const points: number[][] = [];
   for (const side of sides) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', manifestPath, '--side', String(side)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', manifestPath, '--side', String(side)], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '2' },
+    });
     if (run.status !== 0) throw new Error(`${method.model!.name} at ${side}: ${run.stderr}`);
     const { before, after } = JSON.parse(run.stdout.trim().split('\n').pop()!) as { before: number; after: number };
     const tileBytes = Math.max(0, after - before);
@@ -52,16 +58,31 @@ for (const method of loadNetworkMethods(modelsFolder())) {
     process.stderr.write(`${method.model!.name} ${side}²: +${(tileBytes / 2 ** 20).toFixed(0)} MiB (peak ${(after / 2 ** 20).toFixed(0)} MiB)\n`);
   }
   // Least squares for bytes = a·T² + b·T³ (no constant: the session's own memory is in `before`).
-  let s44 = 0, s45 = 0, s55 = 0, sy4 = 0, sy5 = 0;
+  let s44 = 0,
+    s45 = 0,
+    s55 = 0,
+    sy4 = 0,
+    sy5 = 0;
   for (const [t, y] of points as [number, number][]) {
-    const x2 = t * t, x3 = t * t * t;
-    s44 += x2 * x2; s45 += x2 * x3; s55 += x3 * x3; sy4 += y * x2; sy5 += y * x3;
+    const x2 = t * t,
+      x3 = t * t * t;
+    s44 += x2 * x2;
+    s45 += x2 * x3;
+    s55 += x3 * x3;
+    sy4 += y * x2;
+    sy5 += y * x3;
   }
   const det = s44 * s55 - s45 * s45;
   let a = (sy4 * s55 - sy5 * s45) / det;
   let b = (s44 * sy5 - s45 * sy4) / det;
-  if (b < 0) { a = sy4 / s44; b = 0; }
-  if (a < 0) { a = 0; b = sy5 / s55; }
+  if (b < 0) {
+    a = sy4 / s44;
+    b = 0;
+  }
+  if (a < 0) {
+    a = 0;
+    b = sy5 / s55;
+  }
   fits[method.model!.name] = { a, b, points };
 }
 process.stdout.write('| model | ' + sides.map((s) => `${s}² tile`).join(' | ') + ' | bytes per PAN px (a) | T³ coefficient (b) |\n');

@@ -15,7 +15,14 @@ import { runSceneMemory } from './scene-memory.ts';
 import { runTileCost } from './tile-cost.ts';
 
 const [name = 'memory', ...rest] = process.argv.slice(2);
-const benches: Record<string, (argv: string[]) => Promise<void>> = { memory: runSceneMemory, evaluate: runEvaluateSpeed, inference: runInference, 'tile-cost': runTileCost, cli: runCliStartup, adapt: runAdaptationCost };
+const benches: Record<string, (argv: string[]) => Promise<void>> = {
+  memory: runSceneMemory,
+  evaluate: runEvaluateSpeed,
+  inference: runInference,
+  'tile-cost': runTileCost,
+  cli: runCliStartup,
+  adapt: runAdaptationCost,
+};
 const run = benches[name];
 if (!run) {
   process.stderr.write(`unknown benchmark "${name}"; available: ${Object.keys(benches).join(', ')}\n`);

@@ -24,7 +24,9 @@ export async function runTileCost(argv: string[]): Promise<void> {
   if (!before || !existsSync(before)) throw new Error('tile-cost: --before DIR (a folder of model manifests and .onnx files) is required');
   const reps = Number(arg('reps') ?? 5);
   const panPx = Number(arg('pan') ?? 512);
-  const names = readdirSync(after).filter((f) => f.endsWith('.manifest.json') && existsSync(join(before, f))).sort();
+  const names = readdirSync(after)
+    .filter((f) => f.endsWith('.manifest.json') && existsSync(join(before, f)))
+    .sort();
   const rows: Row[] = [];
   for (const file of names) {
     const sides = [loadManifest(join(before, file)), loadManifest(join(after, file))] as const;
@@ -38,7 +40,16 @@ export async function runTileCost(argv: string[]): Promise<void> {
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const [b, a] = [med(times[0]), med(times[1])];
-    rows.push({ model: sides[1].name, beforeMs: b, afterMs: a, ratio: a / b, macsBefore: sides[0].macsPerPanPixel, macsAfter: sides[1].macsPerPanPixel, limit: 1.1, ok: a / b <= 1.1 });
+    rows.push({
+      model: sides[1].name,
+      beforeMs: b,
+      afterMs: a,
+      ratio: a / b,
+      macsBefore: sides[0].macsPerPanPixel,
+      macsAfter: sides[1].macsPerPanPixel,
+      limit: 1.1,
+      ok: a / b <= 1.1,
+    });
     process.stderr.write(`tile-cost: ${sides[1].name} ${b.toFixed(0)} → ${a.toFixed(0)} ms per ${panPx}² tile\n`);
   }
   printTable(rows);

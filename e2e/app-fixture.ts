@@ -35,7 +35,20 @@ export const test = base.extend<object, { app: AppUnderTest }>({
         const main = resolve(root, process.env.PANFORGE_E2E_ELECTRON_MAIN ?? 'dist/main/app/main.js');
         let app: ElectronApplication | null = null;
         try {
-          app = await _electron.launch({ args: [main, '--allow', process.env.PANFORGE_E2E_SHARED_DATA!, '--allow', process.env.PANFORGE_E2E_SCENES!, '--export-dir', exportDir, '--user-data', process.env.PANFORGE_E2E_USER_DATA!], cwd: root });
+          app = await _electron.launch({
+            args: [
+              main,
+              '--allow',
+              process.env.PANFORGE_E2E_SHARED_DATA!,
+              '--allow',
+              process.env.PANFORGE_E2E_SCENES!,
+              '--export-dir',
+              exportDir,
+              '--user-data',
+              process.env.PANFORGE_E2E_USER_DATA!,
+            ],
+            cwd: root,
+          });
           const page = await app.firstWindow();
           await page.setViewportSize({ width: 1400, height: 900 });
           watchErrors(page, pageErrors);

@@ -23,7 +23,10 @@ function buildRendererIfNeeded(): void {
   const sources = ['renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'preload/contract.ts', 'preload/bridge-wire.ts'].map((p) => join(root, p));
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
   console.log('[e2e] building the renderer (vite build renderer)…');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'renderer', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`the renderer build failed (exit ${r.status}); run \`npm run build:renderer\` to see why`);
 }
 
@@ -31,7 +34,10 @@ function waitForUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`the host printed no PANFORGE_HOST_URL within ${timeoutMs / 1000} s\nstdout: ${out}\nstderr: ${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the host printed no PANFORGE_HOST_URL within ${timeoutMs / 1000} s\nstdout: ${out}\nstderr: ${err}`)),
+      timeoutMs,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /^PANFORGE_HOST_URL=(\S+)$/m.exec(out);
@@ -66,11 +72,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   buildRendererIfNeeded();
   // Its own process group, so teardown stops npm, the host and the engine child together.
-  const child = spawn('npm', ['run', '--silent', 'host', '--', '--allow', sharedData, '--allow', scenes, '--export-dir', exportDir, '--user-data', process.env.PANFORGE_E2E_USER_DATA], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'npm',
+    ['run', '--silent', 'host', '--', '--allow', sharedData, '--allow', scenes, '--export-dir', exportDir, '--user-data', process.env.PANFORGE_E2E_USER_DATA],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stop = async () => {
     if (child.exitCode === null && child.pid !== undefined) {
       const exited = new Promise((r) => child.once('exit', r));

@@ -46,7 +46,11 @@ async function waitForJob(page: Page, method: string, timeoutMs: number): Promis
         const row = await page.evaluate((m) => {
           const node = document.querySelector<HTMLElement>(`[data-testid=job-row][data-method="${m}"]`);
           if (!node) return null;
-          return { state: node.dataset.state ?? null, progress: node.querySelector<HTMLElement>('[data-testid=job-progress]')?.innerText ?? null, text: node.innerText };
+          return {
+            state: node.dataset.state ?? null,
+            progress: node.querySelector<HTMLElement>('[data-testid=job-progress]')?.innerText ?? null,
+            text: node.innerText,
+          };
         }, method);
         if (!row) return 'absent';
         if (row.state === 'running' && row.progress !== null) progressSeen.push(row.progress);
@@ -128,7 +132,10 @@ test('runs PreMix on a preview of the current view', async ({ app }) => {
   const size = /(\d+)×(\d+) px/.exec(await row.innerText());
   expect(size, 'the finished row states the output size').not.toBeNull();
   expect(Number(size![1])).toBeLessThan(1280); // the view, not the scene
-  const output = page.locator('[data-testid=layer-row][data-kind=output]').filter({ hasText: /preview/ }).first();
+  const output = page
+    .locator('[data-testid=layer-row][data-kind=output]')
+    .filter({ hasText: /preview/ })
+    .first();
   await expect(output).toBeVisible();
   await redrawn(page, () => output.getByTestId('layer-zoom').click());
   await shot(page, '02-premix-preview');
@@ -233,13 +240,19 @@ let inspected: { x: number; y: number; brovey: number[] } | null = null;
 
 test('a click gives the spectral profile of every shown layer', async ({ app }) => {
   const { page } = app;
-  const shown = await page.locator('[data-testid=layer-row]').filter({ has: page.locator('[data-testid=layer-visible]:checked') }).count();
+  const shown = await page
+    .locator('[data-testid=layer-row]')
+    .filter({ has: page.locator('[data-testid=layer-visible]:checked') })
+    .count();
   const box = (await page.getByTestId('map').boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.55);
   await expect(page.getByTestId('inspector-row')).toHaveCount(shown);
   await expect(page.getByTestId('inspector-where')).toContainText(/^x \d+/);
   const where = (await page.getByTestId('inspector-where').innerText()).match(/x ([\d.]+), y ([\d.]+)/)!;
-  const broveyRow = page.getByTestId('inspector-row').filter({ hasText: /brovey/i }).first();
+  const broveyRow = page
+    .getByTestId('inspector-row')
+    .filter({ hasText: /brovey/i })
+    .first();
   const cells = await broveyRow.locator('td').allInnerTexts();
   const values = cells.slice(1).map(Number);
   expect(values).toHaveLength(4);
@@ -288,7 +301,11 @@ test('the job list and output layers survive a reload', async ({ app }) => {
 
 test('export a band subset as COG; the file is a correct GeoTIFF', async ({ app }) => {
   const { page } = app;
-  const brovey = (await page.locator('[data-testid=layer-row][data-kind=output]').filter({ hasText: /brovey/i }).first().getAttribute('data-layer-id'))!;
+  const brovey = (await page
+    .locator('[data-testid=layer-row][data-kind=output]')
+    .filter({ hasText: /brovey/i })
+    .first()
+    .getAttribute('data-layer-id'))!;
   await page.getByTestId('export-open').click();
   const dialog = page.getByTestId('export-dialog');
   await expect(dialog).toBeVisible();

@@ -35,7 +35,9 @@ test('the self-check ranks the methods, explains the numbers and preselects the 
   const names = await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name') ?? ''));
   for (const baseline of ['exp', 'brovey', 'gsa', 'mtf-glp']) expect(names).toContain(baseline);
   // Each installed network appears with and without adaptation.
-  const networks = await page.locator('[data-testid=method-list] label.method').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-method') ?? '').filter((m) => !['exp', 'brovey', 'gsa', 'mtf-glp'].includes(m)));
+  const networks = await page
+    .locator('[data-testid=method-list] label.method')
+    .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-method') ?? '').filter((m) => !['exp', 'brovey', 'gsa', 'mtf-glp'].includes(m)));
   for (const n of networks) {
     expect(names).toContain(n);
     expect(names).toContain(`${n} --adapt`);

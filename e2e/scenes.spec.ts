@@ -30,16 +30,20 @@ async function openScene(page: Page, name: SyntheticCase, title?: string): Promi
 
 /** Runs GSA on the full scene and waits for its row to be done (failing with the row's text otherwise). */
 async function runGsa(page: Page): Promise<void> {
-  for (const box of await page.locator('[data-testid=method-list] input[type=checkbox]:not([disabled])').all()) await box.setChecked((await box.getAttribute('value')) === 'gsa');
+  for (const box of await page.locator('[data-testid=method-list] input[type=checkbox]:not([disabled])').all())
+    await box.setChecked((await box.getAttribute('value')) === 'gsa');
   await page.getByTestId('run-device').selectOption('cpu');
   const before = await page.locator('[data-testid=job-row][data-method=gsa][data-state=done]').count();
   await page.getByTestId('run-start').click();
   await expect
-    .poll(async () => {
-      const failed = page.locator('[data-testid=job-row][data-method=gsa][data-state=failed]');
-      if ((await failed.count()) > 0) throw new Error(`gsa failed: ${await failed.first().innerText()}`);
-      return page.locator('[data-testid=job-row][data-method=gsa][data-state=done]').count();
-    }, { timeout: 60_000 })
+    .poll(
+      async () => {
+        const failed = page.locator('[data-testid=job-row][data-method=gsa][data-state=failed]');
+        if ((await failed.count()) > 0) throw new Error(`gsa failed: ${await failed.first().innerText()}`);
+        return page.locator('[data-testid=job-row][data-method=gsa][data-state=done]').count();
+      },
+      { timeout: 60_000 },
+    )
     .toBe(before + 1);
   await expect(page.locator('[data-testid=layer-row][data-kind=output]')).toHaveCount(1);
 }
@@ -179,7 +183,16 @@ test('8 bands without names or SENSOR: guessed order marked, true colour from it
   expect(basename(out)).toMatch(/^eight-unnamed-gsa/);
   const ds = gdal.open(out);
   try {
-    expect(Array.from({ length: 8 }, (_, i) => ds.bands.get(i + 1).description)).toEqual(['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2']);
+    expect(Array.from({ length: 8 }, (_, i) => ds.bands.get(i + 1).description)).toEqual([
+      'Coastal',
+      'Blue',
+      'Green',
+      'Yellow',
+      'Red',
+      'RedEdge',
+      'NIR1',
+      'NIR2',
+    ]);
   } finally {
     ds.close();
   }

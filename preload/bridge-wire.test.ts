@@ -39,7 +39,11 @@ test('malformed call messages are refused with a ContractError naming the field'
     [{ kind: 'call', id: 1, name: '__proto__' }, /wire call\.name/],
   ];
   for (const [input, message] of cases) {
-    assert.throws(() => parseCallMessage(input), (err: unknown) => err instanceof ContractError && message.test(err.message), JSON.stringify(input));
+    assert.throws(
+      () => parseCallMessage(input),
+      (err: unknown) => err instanceof ContractError && message.test(err.message),
+      JSON.stringify(input),
+    );
   }
 });
 

@@ -10,7 +10,18 @@
  *                    {"kind":"event","channel":"panforge:job.event","event":<JobEvent>}
  */
 import {
-  CALL_NAMES, ContractError, ErrorCode, EventChannel, isCallName, isRecord, JobEvent, parseReply, parseValue, type CallName, type CallValue, type Reply,
+  CALL_NAMES,
+  ContractError,
+  ErrorCode,
+  EventChannel,
+  isCallName,
+  isRecord,
+  JobEvent,
+  parseReply,
+  parseValue,
+  type CallName,
+  type CallValue,
+  type Reply,
 } from './contract.ts';
 
 /** Where the host serves things; every request carries `?token=<TOKEN_PARAM>`. */

@@ -9,13 +9,24 @@ const usage: StorageUsage = {
   cacheFiles: 2,
   cacheMaxBytes: 8 * 1024 ** 3,
   cacheMaxAgeDays: 30,
-  runs: [{ outPath: '/ud/runs/a.tif', method: 'premix', panPath: '/data/a_pan.tif', state: 'done', finishedAt: '2026-12-01T00:00:00.000Z', sizeBytes: 1_000_000, inUse: false }],
+  runs: [
+    {
+      outPath: '/ud/runs/a.tif',
+      method: 'premix',
+      panPath: '/data/a_pan.tif',
+      state: 'done',
+      finishedAt: '2026-12-01T00:00:00.000Z',
+      sizeBytes: 1_000_000,
+      inUse: false,
+    },
+  ],
 };
 
 test('storage calls have channels named panforge:storage.<verb>', () => {
-  assert.deepEqual([Calls.storageUsage.channel, Calls.storageRemoveRun.channel, Calls.storageClearCache.channel], [
-    'panforge:storage.usage', 'panforge:storage.removeRun', 'panforge:storage.clearCache',
-  ]);
+  assert.deepEqual(
+    [Calls.storageUsage.channel, Calls.storageRemoveRun.channel, Calls.storageClearCache.channel],
+    ['panforge:storage.usage', 'panforge:storage.removeRun', 'panforge:storage.clearCache'],
+  );
 });
 
 test('storageRemoveRun: one non-empty path string, extra fields dropped', () => {
@@ -37,8 +48,17 @@ test('StorageUsage replies: integers for bytes, a boolean inUse per run', () => 
 
 const result: JobResult = {
   layer: {
-    layerId: 'j1-out', kind: 'output', name: 'PreMix', bandCount: 4, bandDescriptions: [], dataType: 'UInt16', extent: [0, 0, 1, 1], width: 8, height: 8,
-    stats: [], noData: null,
+    layerId: 'j1-out',
+    kind: 'output',
+    name: 'PreMix',
+    bandCount: 4,
+    bandDescriptions: [],
+    dataType: 'UInt16',
+    extent: [0, 0, 1, 1],
+    width: 8,
+    height: 8,
+    stats: [],
+    noData: null,
   },
   device: 'cpu',
   deviceReason: 'simulated CUDA device',
@@ -46,11 +66,29 @@ const result: JobResult = {
     'CUDA failed on a batch of 4 tiles (CUDA failure 2: out of memory ; GPU=0); retrying with batches of 2',
     'CUDA failed on a single tile (CUDA failure 2: out of memory ; GPU=0); continuing on CPU',
   ],
-  modelName: 'premix-4band', elapsedMs: 1000, megapixelsPerSecond: 1, tiles: 4, tileSizePx: 512, width: 8, height: 8, dataType: 'UInt16', adaptation: null,
+  modelName: 'premix-4band',
+  elapsedMs: 1000,
+  megapixelsPerSecond: 1,
+  tiles: 4,
+  tileSizePx: 512,
+  width: 8,
+  height: 8,
+  dataType: 'UInt16',
+  adaptation: null,
 };
 const job: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'premix', device: 'auto', tileSizePx: 512, previewExtent: null, adapt: false,
-  state: 'done', progress: null, error: null, result, createdAt: '2026-12-01T00:00:00.000Z',
+  jobId: 'j1',
+  sceneId: 's1',
+  method: 'premix',
+  device: 'auto',
+  tileSizePx: 512,
+  previewExtent: null,
+  adapt: false,
+  state: 'done',
+  progress: null,
+  error: null,
+  result,
+  createdAt: '2026-12-01T00:00:00.000Z',
 };
 
 test('a done job event carries the device used, why, and the fallback events', () => {

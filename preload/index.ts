@@ -5,4 +5,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { createPanforgeApi } from './panforge-api.ts';
 
-contextBridge.exposeInMainWorld('panforge', createPanforgeApi(ipcRenderer, (m) => console.warn(`panforge: ${m}`)));
+contextBridge.exposeInMainWorld(
+  'panforge',
+  createPanforgeApi(ipcRenderer, (m) => console.warn(`panforge: ${m}`)),
+);

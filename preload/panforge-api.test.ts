@@ -24,8 +24,18 @@ function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
 }
 
 const job: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'cpu', tileSizePx: 512, previewExtent: null, adapt: false,
-  state: 'running', progress: null, error: null, result: null, createdAt: '2026-12-01T00:00:00.000Z',
+  jobId: 'j1',
+  sceneId: 's1',
+  method: 'brovey',
+  device: 'cpu',
+  tileSizePx: 512,
+  previewExtent: null,
+  adapt: false,
+  state: 'running',
+  progress: null,
+  error: null,
+  result: null,
+  createdAt: '2026-12-01T00:00:00.000Z',
 };
 
 test('every call of the contract exists and goes to its channel with the parsed payload only', async () => {

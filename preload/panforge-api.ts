@@ -7,7 +7,18 @@
  */
 import { replyFor } from './bridge-wire.ts';
 import {
-  CALL_NAMES, Calls, ErrorCode, EventChannel, JobEvent, parseRequest, toWireError, type CallName, type CallRequest, type CallValue, type PanForgeApi, type Reply,
+  CALL_NAMES,
+  Calls,
+  ErrorCode,
+  EventChannel,
+  JobEvent,
+  parseRequest,
+  toWireError,
+  type CallName,
+  type CallRequest,
+  type CallValue,
+  type PanForgeApi,
+  type Reply,
 } from './contract.ts';
 
 export interface IpcRendererLike {

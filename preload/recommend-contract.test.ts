@@ -6,8 +6,32 @@ const report: RecommendReport = {
   sceneId: 's1',
   recommended: { method: 'premix', adapt: true, name: 'premix --adapt' },
   ranking: [
-    { rank: 1, name: 'premix --adapt', method: 'premix', adapt: true, label: 'PreMix (adapted)', kind: 'network', sam: 2.1, ergas: 1.7, q2n: 0.91, adaptation: { accepted: true, kind: 'cross', message: 'adapted' }, fullResolution: { D_lambda: 0.02, D_s: 0.05, QNR: 0.93, D_lambda_K: 0.04, HQNR: 0.91 } },
-    { rank: 2, name: 'gsa', method: 'gsa', adapt: false, label: 'GSA', kind: 'classical', sam: 2.9, ergas: 2.7, q2n: null, adaptation: null, fullResolution: null },
+    {
+      rank: 1,
+      name: 'premix --adapt',
+      method: 'premix',
+      adapt: true,
+      label: 'PreMix (adapted)',
+      kind: 'network',
+      sam: 2.1,
+      ergas: 1.7,
+      q2n: 0.91,
+      adaptation: { accepted: true, kind: 'cross', message: 'adapted' },
+      fullResolution: { D_lambda: 0.02, D_s: 0.05, QNR: 0.93, D_lambda_K: 0.04, HQNR: 0.91 },
+    },
+    {
+      rank: 2,
+      name: 'gsa',
+      method: 'gsa',
+      adapt: false,
+      label: 'GSA',
+      kind: 'classical',
+      sam: 2.9,
+      ergas: 2.7,
+      q2n: null,
+      adaptation: null,
+      fullResolution: null,
+    },
   ],
   skipped: [],
   seed: 1,
@@ -23,9 +47,15 @@ test('recommendRun: request and reply are parsed like every other call', () => {
   assert.throws(() => parseRequest('recommendRun', { sceneId: 's1', seed: -1 }), /seed: expected a number in \[0, 4294967295\]/);
   assert.throws(() => parseRequest('recommendRun', { sceneId: 's1', seed: 1.5 }), /seed: expected an integer/);
   assert.deepEqual(parseValue('recommendRun', report), report);
-  assert.throws(() => parseValue('recommendRun', { ...report, ranking: [{ ...report.ranking[0], ergas: 'x' }] }), /ranking\[0\]\.ergas: expected a finite number/);
+  assert.throws(
+    () => parseValue('recommendRun', { ...report, ranking: [{ ...report.ranking[0], ergas: 'x' }] }),
+    /ranking\[0\]\.ergas: expected a finite number/,
+  );
   assert.throws(() => parseValue('recommendRun', { ...report, ranking: [{ ...report.ranking[0], kind: 'magic' }] }), /ranking\[0\]\.kind/);
-  assert.throws(() => parseValue('recommendRun', { ...report, recommended: { method: 'premix', adapt: 'yes', name: 'x' } }), /recommended\.adapt: expected a boolean/);
+  assert.throws(
+    () => parseValue('recommendRun', { ...report, recommended: { method: 'premix', adapt: 'yes', name: 'x' } }),
+    /recommended\.adapt: expected a boolean/,
+  );
 });
 
 test('jobStart: adapt is optional (false) and must be a boolean when given', () => {

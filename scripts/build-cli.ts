@@ -86,7 +86,10 @@ const PLATFORM_BIN = `bin/napi-v6/${process.platform}/${process.arch}`;
 const RULES: Record<string, PackageRule> = {
   // Its bundled GDAL/PROJ sources (deps/) are for builds without a system GDAL; this one links the system's.
   // src/ and the .gyp files stay: scripts/npm-postinstall.cjs rebuilds the binding for another Node ABI.
-  'gdal-async': { omit: ['deps', 'build', 'doc', 'bench', 'test', 'examples', 'ASYNCIO.md', 'CHANGELOG.md', 'ROADMAP.md', 'RELEASE.md', 'gdal-async-logo.svg'], skipDependencies: ['node-gyp', 'yatag'] },
+  'gdal-async': {
+    omit: ['deps', 'build', 'doc', 'bench', 'test', 'examples', 'ASYNCIO.md', 'CHANGELOG.md', 'ROADMAP.md', 'RELEASE.md', 'gdal-async-logo.svg'],
+    skipDependencies: ['node-gyp', 'yatag'],
+  },
   // Only this platform's CPU library; the install script (CUDA download) is not run (see README, CUDA).
   'onnxruntime-node': { omit: ['bin'], skipDependencies: ['adm-zip', 'global-agent'] },
 };
@@ -128,5 +131,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const natives = process.argv.includes('--natives');
   const { outDir, files } = await buildCli({ natives });
   const size = files.reduce((s, f) => s + statSync(join(outDir, f)).size, 0);
-  console.log(`build-cli: ${files.length} files, ${(size / 1048576).toFixed(1)} MiB in ${relative(process.cwd(), outDir) || '.'}${natives ? ' (with native modules)' : ''}`);
+  console.log(
+    `build-cli: ${files.length} files, ${(size / 1048576).toFixed(1)} MiB in ${relative(process.cwd(), outDir) || '.'}${natives ? ' (with native modules)' : ''}`,
+  );
 }

@@ -37,7 +37,10 @@ test('main imports only electron and Node built-ins, and no TypeScript', () => {
   const code = readFileSync(bundles.main, 'utf8');
   const imports = [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]!);
   assert.ok(imports.includes('electron'));
-  assert.deepEqual(imports.filter((s) => s !== 'electron' && !s.startsWith('node:')), []);
+  assert.deepEqual(
+    imports.filter((s) => s !== 'electron' && !s.startsWith('node:')),
+    [],
+  );
   assert.doesNotMatch(code, /from\s*"[^"]*\.ts"/);
 });
 
@@ -64,7 +67,12 @@ test('the preload runs in a sandbox-like context with only require("electron") a
 test('the engine bundle runs as a plain Node child (no tsx): methods, a scene, a Brovey job', async () => {
   const client = new EngineClient({
     start: () => {
-      const child = fork(bundles.engine, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, PANFORGE_MODELS_DIR: join(root, 'models', 'onnx') } });
+      const child = fork(bundles.engine, [], {
+        execArgv: [],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
+        env: { ...process.env, PANFORGE_MODELS_DIR: join(root, 'models', 'onnx') },
+      });
       return {
         post: (m) => void child.send(m),
         onMessage: (l) => void child.on('message', l),
@@ -82,13 +90,16 @@ test('the engine bundle runs as a plain Node child (no tsx): methods, a scene, a
     const view = await client.call('sceneOpen', { panPath: scene.panPath, msPath: scene.msPath, cacheDir: join(outDir, 'cache') });
     assert.ok(view.ok, JSON.stringify(view));
     const outPath = join(outDir, 'brovey.tif');
-    const job = await client.call('jobStart', { request: { sceneId: view.value.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null, adapt: false }, outPath });
+    const job = await client.call('jobStart', {
+      request: { sceneId: view.value.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null, adapt: false },
+      outPath,
+    });
     assert.ok(job.ok, JSON.stringify(job));
     let state = job.value.state;
     for (let i = 0; i < 600 && (state === 'queued' || state === 'running'); i++) {
       await new Promise((r) => setTimeout(r, 50));
       const list = await client.call('jobList', {});
-      state = list.ok ? list.value.find((j) => j.jobId === job.value.jobId)?.state ?? 'failed' : 'failed';
+      state = list.ok ? (list.value.find((j) => j.jobId === job.value.jobId)?.state ?? 'failed') : 'failed';
     }
     assert.equal(state, 'done');
     assert.ok(statSync(outPath).size > 0);
@@ -100,16 +111,22 @@ test('the engine bundle runs as a plain Node child (no tsx): methods, a scene, a
 test('the inference worker bundle runs a network in a worker thread without tsx', async () => {
   const { manifestPath } = writeDummyModel(join(outDir, 'models'), 4);
   const worker = new Worker(bundles.inferenceWorker, { execArgv: [] });
-  const ask = (message: unknown) => new Promise<Record<string, unknown>>((resolve) => {
-    worker.once('message', resolve);
-    worker.postMessage(message);
-  });
+  const ask = (message: unknown) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(message);
+    });
   try {
     const opened = await ask({ kind: 'request', id: 1, method: 'open', payload: { manifestPath, device: 'cpu' } });
     assert.equal(opened.kind, 'result', JSON.stringify(opened));
     const { backend } = opened.value as { backend: string };
     const shape = { msBands: 4, msHeight: 8, msWidth: 8, panHeight: 32, panWidth: 32, outBands: 4 };
-    const ran = await ask({ kind: 'request', id: 2, method: 'run', payload: { backend, batch: { n: 2, ms: new Float32Array(2 * 4 * 64).fill(0.25), pan: new Float32Array(2 * 1024).fill(0.25) }, shape } });
+    const ran = await ask({
+      kind: 'request',
+      id: 2,
+      method: 'run',
+      payload: { backend, batch: { n: 2, ms: new Float32Array(2 * 4 * 64).fill(0.25), pan: new Float32Array(2 * 1024).fill(0.25) }, shape },
+    });
     assert.equal(ran.kind, 'result', JSON.stringify(ran));
     assert.ok(ran.value instanceof Float32Array && ran.value.length === 2 * 4 * 1024);
   } finally {
@@ -119,17 +136,23 @@ test('the inference worker bundle runs a network in a worker thread without tsx'
 
 test('the assessment worker bundle computes a reduced-resolution tile in a worker thread without tsx', async () => {
   const worker = new Worker(bundles.assessmentWorker, { execArgv: [] });
-  const ask = (message: unknown) => new Promise<Record<string, unknown>>((resolve) => {
-    worker.once('message', resolve);
-    worker.postMessage(message);
-  });
+  const ask = (message: unknown) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(message);
+    });
   try {
     const [bands, width, height] = [4, 64, 64];
     const setup = await ask({ kind: 'request', id: 1, method: 'setup-rr', payload: { bands, width, height, ratio: 4, bitDepth: 11, samMap: true } });
     assert.equal(setup.kind, 'result', JSON.stringify(setup));
     const window = { colOff: 0, rowOff: 0, width, height };
     const ref = new Float64Array(bands * width * height).map((_, i) => 100 + (i % 97));
-    const tile = await ask({ kind: 'request', id: 2, method: 'tile-rr', payload: { core: window, read: window, ref: { bands, width, height, data: ref }, fused: { bands, width, height, data: ref.map((v) => v + 1) } } });
+    const tile = await ask({
+      kind: 'request',
+      id: 2,
+      method: 'tile-rr',
+      payload: { core: window, read: window, ref: { bands, width, height, data: ref }, fused: { bands, width, height, data: ref.map((v) => v + 1) } },
+    });
     assert.equal(tile.kind, 'result', JSON.stringify(tile));
     const output = tile.value as { state: { parts: unknown[] }; sam: { data: Float32Array } };
     assert.equal(output.state.parts.length, 6, 'Q2n, Q, SAM, ERGAS, SCC, PSNR');

@@ -49,7 +49,15 @@ export async function buildElectron(options: ElectronBuildOptions = {}): Promise
     build({ ...node, entryPoints: [join(root, 'main/engine/service/entry.ts')], outfile: out.engine }),
     build({ ...node, entryPoints: [join(root, 'main/engine/infer/inference-worker.ts')], outfile: out.inferenceWorker }),
     build({ ...node, entryPoints: [join(root, 'main/engine/evaluate/assessment-worker.ts')], outfile: out.assessmentWorker }),
-    build({ ...common, platform: 'browser', target: 'chrome130', format: 'cjs', external: ['electron'], entryPoints: [join(root, 'preload/index.ts')], outfile: out.preload }),
+    build({
+      ...common,
+      platform: 'browser',
+      target: 'chrome130',
+      format: 'cjs',
+      external: ['electron'],
+      entryPoints: [join(root, 'preload/index.ts')],
+      outfile: out.preload,
+    }),
   ]);
   return out;
 }

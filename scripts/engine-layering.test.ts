@@ -26,5 +26,8 @@ test('a downward import passes, and a test may reach a higher layer', async () =
 
 test('core modules import no layer, and production code no test support', async () => {
   assert.equal((await layeringMessages('main/engine/probe.ts', "import { x } from './io/gdal.ts';\nexport const y = x;\n")).length, 1);
-  assert.match((await layeringMessages('main/engine/metrics/probe.ts', "import { x } from '../testing/sample-scenes.ts';\nexport const y = x;\n"))[0]!, /not testing/);
+  assert.match(
+    (await layeringMessages('main/engine/metrics/probe.ts', "import { x } from '../testing/sample-scenes.ts';\nexport const y = x;\n"))[0]!,
+    /not testing/,
+  );
 });

@@ -42,9 +42,19 @@ const GENERIC_GAIN = 0.3;
 /** Where each sensor's data lives (models/panforge_models/data.py holds the same list for training). */
 const SOURCES: Record<string, { scene?: string; patches?: string; mtfSensor: string | null; bands4: string[]; bands8?: string[] }> = {
   IKONOS: { scene: 'ikonos_italy', mtfSensor: 'IKONOS', bands4: ['Blue', 'Green', 'Red', 'NIR'] },
-  'WorldView-2': { scene: 'wv2_washington', mtfSensor: 'WorldView-2', bands4: ['Blue', 'Green', 'Red', 'NIR1'], bands8: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'] },
+  'WorldView-2': {
+    scene: 'wv2_washington',
+    mtfSensor: 'WorldView-2',
+    bands4: ['Blue', 'Green', 'Red', 'NIR1'],
+    bands8: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'],
+  },
   'VHR-4band': { scene: 'vhr4', mtfSensor: null, bands4: ['Blue', 'Green', 'Red', 'NIR'] },
-  'WorldView-3': { patches: 'wv3_patches_rr', mtfSensor: 'WorldView-3', bands4: ['Blue', 'Green', 'Red', 'NIR1'], bands8: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'] },
+  'WorldView-3': {
+    patches: 'wv3_patches_rr',
+    mtfSensor: 'WorldView-3',
+    bands4: ['Blue', 'Green', 'Red', 'NIR1'],
+    bands8: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'],
+  },
 };
 
 interface Prepared {
@@ -61,10 +71,19 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
   const src = SOURCES[sensor];
   if (!src) throw new Error(`no data source for left-out sensor ${sensor}`);
   if (src.patches) {
-    const proc = spawnSync('/usr/bin/python3', ['-m', 'panforge_models.data', '--mosaic', src.patches, '--bands', bands.join(','), '--out', dir], { cwd: join(root, 'models'), env: { ...process.env, PYTHONPATH: '.' }, encoding: 'utf8' });
+    const proc = spawnSync('/usr/bin/python3', ['-m', 'panforge_models.data', '--mosaic', src.patches, '--bands', bands.join(','), '--out', dir], {
+      cwd: join(root, 'models'),
+      env: { ...process.env, PYTHONPATH: '.' },
+      encoding: 'utf8',
+    });
     if (proc.status !== 0) throw new Error(`mosaic of ${src.patches} failed: ${proc.stderr}`);
     const mosaic = { msPath: join(dir, 'ms.tif'), panPath: join(dir, 'pan.tif') };
-    return { ...mosaic, scene: mosaic, ref: await readWholeRaster(join(dir, 'ref.tif')), what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits` };
+    return {
+      ...mosaic,
+      scene: mosaic,
+      ref: await readWholeRaster(join(dir, 'ref.tif')),
+      what: `${src.patches}: the one distinct published reduced-resolution patch (the file repeats it 100 times), tiled 4×4 so the networks' overlap fits`,
+    };
   }
   const data = sharedDataFolder();
   const msFile = join(data, `${src.scene}_ms.tif`);
@@ -81,7 +100,13 @@ async function prepareSensor(sensor: string, bands: readonly string[], dir: stri
   const scene = { msPath: join(dir, 'scene-ms.tif'), panPath: join(dir, 'scene-pan.tif') };
   await writeFloat32(scene.msPath, ms, bands, RATIO, metadata);
   await writeFloat32(scene.panPath, pan, ['Pan'], 1, metadata);
-  return { msPath, panPath, scene, ref: ms, what: `${src.scene}, whole scene (MS ${w.width}×${w.height}), Wald with ${src.mtfSensor ?? 'generic'} MS gains, PAN gain ${PAN_GAIN}` };
+  return {
+    msPath,
+    panPath,
+    scene,
+    ref: ms,
+    what: `${src.scene}, whole scene (MS ${w.width}×${w.height}), Wald with ${src.mtfSensor ?? 'generic'} MS gains, PAN gain ${PAN_GAIN}`,
+  };
 }
 
 /** Each shipped model's manifest (models/onnx) gets its network's leave-one-sensor-out verdicts (`leaveOneSensorOut`):
@@ -95,13 +120,15 @@ function recordInShippedManifests(list: ReturnType<typeof verdicts>): void {
     json.leaveOneSensorOut = {
       command: 'node --import tsx scripts/loso-quality.ts',
       note: 'networks of the same configuration trained without the sensor, scored on it through the engine (reduced resolution); table in models/README.md',
-      folds: list.filter((v) => v.model.startsWith(`${name} without `)).map((v) => ({
-        leftOut: v.model.split(' without ')[1],
-        network: v.network,
-        bestClassicalSam: v.bestBaselineSam,
-        bestClassicalErgas: v.bestBaselineErgas,
-        beatsBestClassicalOnSamAndErgas: v.beatsSam && v.beatsErgas,
-      })),
+      folds: list
+        .filter((v) => v.model.startsWith(`${name} without `))
+        .map((v) => ({
+          leftOut: v.model.split(' without ')[1],
+          network: v.network,
+          bestClassicalSam: v.bestBaselineSam,
+          bestClassicalErgas: v.bestBaselineErgas,
+          beatsBestClassicalOnSamAndErgas: v.beatsSam && v.beatsErgas,
+        })),
     };
     writeFileAtomic(path, `${JSON.stringify(json, null, 1)}\n`);
   }
@@ -186,12 +213,16 @@ function adaptationSection(folds: readonly FoldAdaptation[], command: string): s
       const beatsClassical = adapted.sam < bestSam && adapted.ergas < bestErgas;
       const t = tally.get(net.model) ?? { self: 0, classical: 0, total: 0 };
       tally.set(net.model, { self: t.self + (self ? 1 : 0), classical: t.classical + (beatsClassical ? 1 : 0), total: t.total + 1 });
-      lines.push(`| ${fold.sensor} (${fold.bands}) | ${net.model} | ${f3(plain.sam)} / ${f3(plain.ergas)} | ${f3(adapted.sam)} / ${f3(adapted.ergas)} | ${f3(bestSam)} / ${f3(bestErgas)} | ${self ? 'yes' : 'no'} | ${beatsClassical ? 'yes' : 'no'} |`);
+      lines.push(
+        `| ${fold.sensor} (${fold.bands}) | ${net.model} | ${f3(plain.sam)} / ${f3(plain.ergas)} | ${f3(adapted.sam)} / ${f3(adapted.ergas)} | ${f3(bestSam)} / ${f3(bestErgas)} | ${self ? 'yes' : 'no'} | ${beatsClassical ? 'yes' : 'no'} |`,
+      );
     }
     // The pick against the whole degraded scene (table above; unadapted methods only, see the section's text).
     const best = fold.results.reduce((a, b) => (b.indices.ERGAS < a.indices.ERGAS ? b : a));
     const picked = fold.results.find((r) => r.method === pick.method);
-    const verdict = picked ? `${f3(picked.indices.ERGAS)} on the whole scene vs best \`${best.method}\` ${f3(best.indices.ERGAS)}: ${picked.indices.ERGAS <= best.indices.ERGAS * 1.02 ? 'within' : 'NOT within'} 2 %` : 'not scored on the whole scene';
+    const verdict = picked
+      ? `${f3(picked.indices.ERGAS)} on the whole scene vs best \`${best.method}\` ${f3(best.indices.ERGAS)}: ${picked.indices.ERGAS <= best.indices.ERGAS * 1.02 ? 'within' : 'NOT within'} 2 %`
+      : 'not scored on the whole scene';
     picks.push(`- ${fold.sensor} (${fold.bands} bands): picks \`${pick.name}\`; \`${pick.method}\` ${verdict}.`);
   }
   return [
@@ -200,17 +231,31 @@ function adaptationSection(folds: readonly FoldAdaptation[], command: string): s
     'Summary (adapted: beats its unadapted self on SAM and ERGAS / beats the best classical method on SAM and ERGAS):',
     ...[...tally].map(([model, t]) => `- ${model}: ${t.self} of ${t.total} / ${t.classical} of ${t.total}`),
     '',
-    'The self-check\'s pick, and that method (unadapted) on the whole degraded scene of the table above:',
+    "The self-check's pick, and that method (unadapted) on the whole degraded scene of the table above:",
     ...picks,
   ].join('\n');
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { folder: { type: 'string' }, folds: { type: 'string' }, 'no-readme': { type: 'boolean' }, 'adapt-section-only': { type: 'boolean' }, json: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      folder: { type: 'string' },
+      folds: { type: 'string' },
+      'no-readme': { type: 'boolean' },
+      'adapt-section-only': { type: 'boolean' },
+      json: { type: 'string' },
+    },
+  });
   const folder = resolve(values.folder ?? join(root, 'models', 'runs', 'loso-onnx'));
   const cacheDir = join(folder, '..', 'loso-cache');
   const only = values.folds?.split(',').map((f) => f.trim());
-  const folds = (existsSync(folder) ? readdirSync(folder).filter((d) => statSync(join(folder, d)).isDirectory()).sort() : []).filter((f) => !only || only.includes(f));
+  const folds = (
+    existsSync(folder)
+      ? readdirSync(folder)
+          .filter((d) => statSync(join(folder, d)).isDirectory())
+          .sort()
+      : []
+  ).filter((f) => !only || only.includes(f));
   if (folds.length === 0) throw new Error(`no leave-one-sensor-out exports under ${folder} (run models/tools/export-loso.sh)`);
   const work = mkdtempSync(join(tmpdir(), 'panforge-loso-'));
   const rows: QualityRow[] = [];
@@ -219,7 +264,10 @@ async function main(): Promise<number> {
   const started = Date.now();
   try {
     for (const fold of folds) {
-      const manifests = readdirSync(join(folder, fold)).filter((f) => f.endsWith('.manifest.json')).sort().map((f) => loadManifest(join(folder, fold, f)));
+      const manifests = readdirSync(join(folder, fold))
+        .filter((f) => f.endsWith('.manifest.json'))
+        .sort()
+        .map((f) => loadManifest(join(folder, fold, f)));
       process.env.PANFORGE_MODELS_DIR = join(folder, fold); // the sharpen job resolves networks from here
       for (const bandsCount of [4, 8]) {
         const nets = manifests.filter((m) => m.bands === bandsCount);
@@ -249,7 +297,9 @@ async function main(): Promise<number> {
             // GGPNet's row attention holds W² values per row of a tile: 256 px cores keep it near 2 GB (512: ~9 GB)
             results.push(await scoreMethod(m, prepared, prepared.ref, dir, 11, m === 'ggpnet' ? 256 : 512));
             const r = results.at(-1)!;
-            process.stderr.write(`loso-quality: without ${sensor} (${bandsCount} bands) ${m}: SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)} Q2n ${r.indices.Q2n.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
+            process.stderr.write(
+              `loso-quality: without ${sensor} (${bandsCount} bands) ${m}: SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)} Q2n ${r.indices.Q2n.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`,
+            );
           }
           check = await selfCheck(prepared, `without ${sensor} (${bandsCount} bands)`);
           const picked = check?.pick.method;
@@ -262,7 +312,8 @@ async function main(): Promise<number> {
           const model = `${net.name} without ${sensor}`;
           for (const r of results) {
             const isNet = r.method === net.network.toLowerCase();
-            if (isNet || (BASELINES as readonly string[]).includes(r.method)) rows.push({ model, method: r.method, kind: isNet ? 'network' : 'classical', indices: r.indices, seconds: r.seconds });
+            if (isNet || (BASELINES as readonly string[]).includes(r.method))
+              rows.push({ model, method: r.method, kind: isNet ? 'network' : 'classical', indices: r.indices, seconds: r.seconds });
           }
         }
         adaptation.push({ sensor, bands: bandsCount, nets: nets.map((n) => ({ model: n.name, id: n.network.toLowerCase() })), results, selfCheck: check });

@@ -52,7 +52,16 @@ test('only the marked README section is replaced, markers kept', () => {
 });
 
 test('the model facts table shows training, parity and the seam measurement', () => {
-  const base = { schedule: 'cpu', steps: 120, wallTimeS: 1080, threads: 1, gitCommit: '0123456789abcdef0123456789abcdef01234567', parityMaxAbsDiff: 1.2e-7, receptiveFieldPx: 70, overlapPx: 72 };
+  const base = {
+    schedule: 'cpu',
+    steps: 120,
+    wallTimeS: 1080,
+    threads: 1,
+    gitCommit: '0123456789abcdef0123456789abcdef01234567',
+    parityMaxAbsDiff: 1.2e-7,
+    receptiveFieldPx: 70,
+    overlapPx: 72,
+  };
   const lines = modelFactsTable([
     { model: 'premix-wv2', ...base, seamMaxRelToRange: null, seamPassed: null },
     { model: 'cf2n-wv2', ...base, seamMaxRelToRange: 0.0123, seamPassed: false },

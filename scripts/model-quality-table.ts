@@ -41,18 +41,19 @@ export function verdicts(rows: readonly QualityRow[]): Verdict[] {
     const net = own.find((r) => r.kind === 'network');
     const baselines = own.filter((r) => r.kind === 'classical');
     if (!net || baselines.length === 0) return [];
-    const best = (key: 'SAM_deg' | 'ERGAS') =>
-      baselines.reduce((a, b) => (b.indices[key] < a.indices[key] ? b : a));
+    const best = (key: 'SAM_deg' | 'ERGAS') => baselines.reduce((a, b) => (b.indices[key] < a.indices[key] ? b : a));
     const sam = best('SAM_deg');
     const ergas = best('ERGAS');
-    return [{
-      model,
-      network: net.indices,
-      bestBaselineSam: { method: sam.method, value: sam.indices.SAM_deg },
-      bestBaselineErgas: { method: ergas.method, value: ergas.indices.ERGAS },
-      beatsSam: net.indices.SAM_deg < sam.indices.SAM_deg,
-      beatsErgas: net.indices.ERGAS < ergas.indices.ERGAS,
-    }];
+    return [
+      {
+        model,
+        network: net.indices,
+        bestBaselineSam: { method: sam.method, value: sam.indices.SAM_deg },
+        bestBaselineErgas: { method: ergas.method, value: ergas.indices.ERGAS },
+        beatsSam: net.indices.SAM_deg < sam.indices.SAM_deg,
+        beatsErgas: net.indices.ERGAS < ergas.indices.ERGAS,
+      },
+    ];
   });
 }
 
@@ -62,7 +63,9 @@ export function markdownTable(rows: readonly QualityRow[]): string {
   const lines = ['| model (validation regions) | method | Q2n ↑ | SAM° ↓ | ERGAS ↓ | SCC ↑ | time s |', '|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const name = r.kind === 'network' ? `**${r.method}**` : r.method;
-    lines.push(`| ${r.model} | ${name} | ${fmt(r.indices.Q2n, 4)} | ${fmt(r.indices.SAM_deg, 3)} | ${fmt(r.indices.ERGAS, 3)} | ${fmt(r.indices.SCC, 4)} | ${fmt(r.seconds, 1)} |`);
+    lines.push(
+      `| ${r.model} | ${name} | ${fmt(r.indices.Q2n, 4)} | ${fmt(r.indices.SAM_deg, 3)} | ${fmt(r.indices.ERGAS, 3)} | ${fmt(r.indices.SCC, 4)} | ${fmt(r.seconds, 1)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -27,7 +27,16 @@ import { modelsFolder } from '../main/engine/methods/registry.ts';
 import { reducedResolutionIndices, type ReducedResolutionIndices } from '../main/engine/metrics/reduced-resolution.ts';
 import type { BandBlock } from '../main/engine/raster/band-block.ts';
 import { writeFileAtomic } from '../main/engine/write/atomic-file.ts';
-import { markdownTable, modelFactsTable, replaceSection, verdictLines, verdicts, type ModelFacts, type QualityIndices, type QualityRow } from './model-quality-table.ts';
+import {
+  markdownTable,
+  modelFactsTable,
+  replaceSection,
+  verdictLines,
+  verdicts,
+  type ModelFacts,
+  type QualityIndices,
+  type QualityRow,
+} from './model-quality-table.ts';
 
 const BASELINES = ['exp', 'gsa', 'mtf-glp'] as const;
 const RATIO = 4;
@@ -88,7 +97,7 @@ function regionsOf(manifest: ModelManifest): Region[] {
       bands: data.bands.map(String),
       msWindow: { colOff: num(w.colOff, 'colOff'), rowOff: num(w.rowOff, 'rowOff'), width: num(w.width, 'width'), height: num(w.height, 'height') },
       panGain,
-      bitDepth: manifest.valueScale.mode === "bitDepth" ? manifest.valueScale.trainedBitDepth : 11,
+      bitDepth: manifest.valueScale.mode === 'bitDepth' ? manifest.valueScale.trainedBitDepth : 11,
     };
   });
 }
@@ -128,7 +137,13 @@ export async function readWindow(path: string, bandNames: readonly string[] | nu
   }
 }
 
-export async function writeFloat32(path: string, block: BandBlock<Float64Array>, names: readonly string[], pixelM: number, metadata: Record<string, string>): Promise<void> {
+export async function writeFloat32(
+  path: string,
+  block: BandBlock<Float64Array>,
+  names: readonly string[],
+  pixelM: number,
+  metadata: Record<string, string>,
+): Promise<void> {
   const ds = await createGeoTiff({
     path,
     width: block.width,
@@ -157,7 +172,12 @@ async function prepareRegion(region: Region, folder: string) {
   const data = sharedDataFolder();
   const w = region.msWindow;
   const ms = await readWindow(join(data, `${region.scene}_ms.tif`), region.bands, w);
-  const pan = await readWindow(join(data, `${region.scene}_pan.tif`), null, { colOff: RATIO * w.colOff, rowOff: RATIO * w.rowOff, width: RATIO * w.width, height: RATIO * w.height });
+  const pan = await readWindow(join(data, `${region.scene}_pan.tif`), null, {
+    colOff: RATIO * w.colOff,
+    rowOff: RATIO * w.rowOff,
+    width: RATIO * w.width,
+    height: RATIO * w.height,
+  });
   const { gains, fullSensor } = bandGains(region.sensor, region.bands);
   const msLow = mtfDegrade(ms, gains, RATIO);
   const panLow = mtfDegrade(pan, [region.panGain], RATIO);
@@ -171,7 +191,14 @@ async function prepareRegion(region: Region, folder: string) {
   return { msPath, panPath, ref: ms, sensorNote: fullSensor ? region.sensor : 'generic (band subset)' };
 }
 
-export async function scoreMethod(method: string, paths: { msPath: string; panPath: string }, ref: BandBlock<Float64Array>, folder: string, bitDepth: number, tileSizePx = ref.width): Promise<RegionResult> {
+export async function scoreMethod(
+  method: string,
+  paths: { msPath: string; panPath: string },
+  ref: BandBlock<Float64Array>,
+  folder: string,
+  bitDepth: number,
+  tileSizePx = ref.width,
+): Promise<RegionResult> {
   const outPath = join(folder, `${method}.tif`);
   const started = performance.now();
   // by default one tile covering the region, so the read window is the region plus the method's overlap
@@ -236,7 +263,11 @@ export function runAsScript(url: string, name: string, main: () => Promise<numbe
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { models: { type: 'string' }, 'no-readme': { type: 'boolean' }, json: { type: 'string' } } });
   const folder = modelsFolder();
-  const all = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.manifest.json')).sort() : [];
+  const all = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((f) => f.endsWith('.manifest.json'))
+        .sort()
+    : [];
   const wanted = values.models?.split(',').map((s) => s.trim());
   const files = wanted ? wanted.map((n) => `${n}.manifest.json`) : all;
   const missing = files.filter((f) => !all.includes(f));
@@ -264,8 +295,16 @@ async function main(): Promise<number> {
         }
         const net = await scoreMethod(netId, prepared, prepared.ref, dir, region.bitDepth);
         for (const r of [...baselines, net]) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r]);
-        perRegion.push({ model: manifest.name, scene: region.scene, msWindow: region.msWindow, mtfGlpGains: prepared.sensorNote, results: [...baselines, net] });
-        process.stderr.write(`model-quality: ${manifest.name} ${region.scene} ${JSON.stringify(region.msWindow)}: ${[...baselines, net].map((r) => `${r.method} SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)}`).join('; ')}\n`);
+        perRegion.push({
+          model: manifest.name,
+          scene: region.scene,
+          msWindow: region.msWindow,
+          mtfGlpGains: prepared.sensorNote,
+          results: [...baselines, net],
+        });
+        process.stderr.write(
+          `model-quality: ${manifest.name} ${region.scene} ${JSON.stringify(region.msWindow)}: ${[...baselines, net].map((r) => `${r.method} SAM ${r.indices.SAM_deg.toFixed(3)} ERGAS ${r.indices.ERGAS.toFixed(3)}`).join('; ')}\n`,
+        );
         rmSync(dir, { recursive: true, force: true });
       }
       for (const m of [...BASELINES, netId]) {

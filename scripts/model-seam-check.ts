@@ -59,7 +59,12 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const tiled = await sharpen({ ...common, outPath: join(work, 'tiled.tif'), tileSizePx: tile, ...(window ? { window } : {}) });
     const t1 = performance.now();
-    const untiled = await sharpen({ ...common, outPath: join(work, 'untiled.tif'), tileSizePx: Math.max(tiled.width, tiled.height), ...(window ? { window } : {}) });
+    const untiled = await sharpen({
+      ...common,
+      outPath: join(work, 'untiled.tif'),
+      tileSizePx: Math.max(tiled.width, tiled.height),
+      ...(window ? { window } : {}),
+    });
     const t2 = performance.now();
     const diff = seamDifference(await readFloat32(join(work, 'tiled.tif')), await readFloat32(join(work, 'untiled.tif')));
     const report = {

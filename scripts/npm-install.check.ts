@@ -34,7 +34,10 @@ let tarball = '';
 before(() => {
   const pack = sh('npm', ['pack', '--pack-destination', work], { cwd: repo });
   assert.equal(pack.status, 0, pack.stderr);
-  tarball = join(work, readdirSync(work).find((f) => /^panforge-.*\.tgz$/.test(f))!);
+  tarball = join(
+    work,
+    readdirSync(work).find((f) => /^panforge-.*\.tgz$/.test(f))!,
+  );
   assert.doesNotMatch(readFileSync(join(repo, 'package.json'), 'utf8'), /"os":/, 'postpack restored the repository package.json');
 });
 
@@ -69,9 +72,32 @@ test('from another folder: --version and every command --help', () => {
 test('sharpen a /vsizip/ input with -co COMPRESS=DEFLATE', async () => {
   const scene = await writeSyntheticScene({ folder: join(work, 'zip-src'), name: 'zipped', panWidth: 256, panHeight: 256 });
   const zip = join(work, 'scene.zip');
-  const z = sh('/usr/bin/python3', ['-c', 'import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  [z.write(p, os.path.basename(p)) for p in sys.argv[2:]]', zip, scene.panPath, scene.msPath]);
+  const z = sh('/usr/bin/python3', [
+    '-c',
+    'import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  [z.write(p, os.path.basename(p)) for p in sys.argv[2:]]',
+    zip,
+    scene.panPath,
+    scene.msPath,
+  ]);
   assert.equal(z.status, 0, z.stderr);
-  const r = sh(panforge, ['sharpen', '--pan', `/vsizip/${zip}/zipped_pan.tif`, '--ms', `/vsizip/${zip}/zipped_ms.tif`, '--method', 'mtf-glp', '--out', 'out.tif', '-co', 'COMPRESS=DEFLATE', '--quiet'], { cwd: work });
+  const r = sh(
+    panforge,
+    [
+      'sharpen',
+      '--pan',
+      `/vsizip/${zip}/zipped_pan.tif`,
+      '--ms',
+      `/vsizip/${zip}/zipped_ms.tif`,
+      '--method',
+      'mtf-glp',
+      '--out',
+      'out.tif',
+      '-co',
+      'COMPRESS=DEFLATE',
+      '--quiet',
+    ],
+    { cwd: work },
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   const ds = await gdal.openAsync(join(work, 'out.tif'));
@@ -93,5 +119,10 @@ test('batch --shard 1/2 and 2/2 over a folder of scene pairs: every scene exactl
   }
   assert.deepEqual(rows.map((r) => r.scene).sort(), names);
   assert.ok(rows.every((r) => r.status === 'done'));
-  assert.deepEqual(readdirSync(outDir).filter((f) => f.endsWith('.tif')).sort(), names.map((n) => `${n}_exp.tif`));
+  assert.deepEqual(
+    readdirSync(outDir)
+      .filter((f) => f.endsWith('.tif'))
+      .sort(),
+    names.map((n) => `${n}_exp.tif`),
+  );
 });

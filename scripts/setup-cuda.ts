@@ -23,12 +23,16 @@ const REQUIRED_ORT = '1.29.0';
 export function installCudaProvider(target: string, log: (line: string) => void = console.log): string[] {
   const require = createRequire(import.meta.url);
   const ortVersion = (JSON.parse(readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')) as { version: string }).version;
-  if (ortVersion !== REQUIRED_ORT) throw new Error(`onnxruntime-node is ${ortVersion}; the CUDA provider in ${CUDA_PROVIDER_PACKAGE} is built for ${REQUIRED_ORT}`);
+  if (ortVersion !== REQUIRED_ORT)
+    throw new Error(`onnxruntime-node is ${ortVersion}; the CUDA provider in ${CUDA_PROVIDER_PACKAGE} is built for ${REQUIRED_ORT}`);
   if (!existsSync(target)) throw new Error(`target folder ${target} does not exist`);
   const work = mkdtempSync(join(tmpdir(), 'panforge-cuda-'));
   try {
     log(`setup:cuda: fetching ${CUDA_PROVIDER_PACKAGE} from the npm registry…`);
-    const tarball = execFileSync('npm', ['pack', CUDA_PROVIDER_PACKAGE, '--pack-destination', work, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    const tarball = execFileSync('npm', ['pack', CUDA_PROVIDER_PACKAGE, '--pack-destination', work, '--silent'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!;
     const tarPath = join(work, tarball);
     const integrity = `sha512-${createHash('sha512').update(readFileSync(tarPath)).digest('base64')}`;
     if (integrity !== CUDA_PROVIDER_INTEGRITY) {
@@ -44,7 +48,9 @@ export function installCudaProvider(target: string, log: (line: string) => void 
       log(`setup:cuda: installed ${dest} (sha256 ${sha})`);
       installed.push(dest);
     }
-    log('setup:cuda: CUDA 13 and cuDNN 9 libraries must be on the loader path (LD_LIBRARY_PATH); `panforge sharpen --device auto` then uses CUDA and says so, or falls back to CPU and says why.');
+    log(
+      'setup:cuda: CUDA 13 and cuDNN 9 libraries must be on the loader path (LD_LIBRARY_PATH); `panforge sharpen --device auto` then uses CUDA and says so, or falls back to CPU and says why.',
+    );
     return installed;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -78,9 +78,17 @@ function waitForState(jobId: string, states: string[]): Promise<JobSnapshot> {
 }
 
 test('appInfo and methodsList', async () => {
-  assert.deepEqual(value(await app.call('appInfo', {})), { mode: 'browser', version: 'test', outputsBaseUrl: 'http://127.0.0.1:1/outputs/', outputsQuery: '?token=t' });
+  assert.deepEqual(value(await app.call('appInfo', {})), {
+    mode: 'browser',
+    version: 'test',
+    outputsBaseUrl: 'http://127.0.0.1:1/outputs/',
+    outputsQuery: '?token=t',
+  });
   const methods = value<{ id: string }[]>(await app.call('methodsList', {}));
-  assert.ok(methods.some((m) => m.id === 'brovey'), JSON.stringify(methods.map((m) => m.id)));
+  assert.ok(
+    methods.some((m) => m.id === 'brovey'),
+    JSON.stringify(methods.map((m) => m.id)),
+  );
 });
 
 test('payloads are parsed first, and files outside the allowlist are refused before the engine sees them', async () => {
@@ -90,7 +98,10 @@ test('payloads are parsed first, and files outside the allowlist are refused bef
   assert.match(refused.message, /other_pan\.tif" is not a file you chose; restart the host with --allow/);
   const traversal = errorOf(await app.call('sceneOpen', { panPath: join(root, 'allowed', '..', 'elsewhere', 'other_pan.tif'), msPath: scene.msPath }));
   assert.equal(traversal.code, 'path-not-allowed');
-  assert.equal(errorOf(await app.call('jobStart', { sceneId: 'nope', method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null })).code, 'unknown-scene');
+  assert.equal(
+    errorOf(await app.call('jobStart', { sceneId: 'nope', method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null })).code,
+    'unknown-scene',
+  );
 });
 
 let view: SceneView;
@@ -106,20 +117,31 @@ test('sceneOpen: layers registered and served with Range; a run writes into user
   assert.equal(app.rasterResponse('s0000000000-pan', 'GET', null).status, 404);
   assert.equal(app.rasterResponse(null, 'GET', null).status, 404);
 
-  const started = value<JobSnapshot>(await app.call('jobStart', { sceneId: view.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null }));
+  const started = value<JobSnapshot>(
+    await app.call('jobStart', { sceneId: view.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 128, previewExtent: null }),
+  );
   const done = await waitForState(started.jobId, ['done', 'failed', 'cancelled']);
   assert.equal(done.state, 'done', JSON.stringify(done.error));
-  assert.ok(events.some((e) => e.type === 'progress' && e.jobId === started.jobId), 'progress events are forwarded');
+  assert.ok(
+    events.some((e) => e.type === 'progress' && e.jobId === started.jobId),
+    'progress events are forwarded',
+  );
   const out = app.rasterResponse(done.result!.layer.layerId, 'HEAD', null);
   assert.equal(out.status, 200);
   assert.ok(Number(out.headers['Content-Length']) > 1000);
   assert.equal(readdirSync(join(userDataDir, 'runs')).filter((f) => f.endsWith('.tif')).length, 1);
 
   const jobs = value<JobSnapshot[]>(await app.call('jobList', {}));
-  assert.deepEqual(jobs.map((j) => [j.jobId, j.state]), [[started.jobId, 'done']]);
+  assert.deepEqual(
+    jobs.map((j) => [j.jobId, j.state]),
+    [[started.jobId, 'done']],
+  );
   const recent = value<{ scenes: SceneFiles[]; runs: { method: string; state: string; outPath: string }[] }>(await app.call('recentList', {}));
   assert.equal(recent.scenes[0]!.panPath, canonicalPath(scene.panPath));
-  assert.deepEqual(recent.runs.map((r) => [r.method, r.state, dirname(r.outPath)]), [['brovey', 'done', join(userDataDir, 'runs')]]);
+  assert.deepEqual(
+    recent.runs.map((r) => [r.method, r.state, dirname(r.outPath)]),
+    [['brovey', 'done', join(userDataDir, 'runs')]],
+  );
   // The device the run used, and why, reach the renderer through the contract.
   assert.deepEqual([done.result!.device, done.result!.deviceReason, done.result!.deviceEvents], ['js', 'TypeScript baseline, runs on the CPU', []]);
 });
@@ -128,7 +150,10 @@ test('storage: usage of runs and cache, clear cache keeps the copies shown, remo
   const usage = value<StorageUsage>(await app.call('storageUsage', {}));
   assert.ok(usage.runsBytes > 1000 && usage.cacheBytes > 1000, JSON.stringify(usage));
   assert.equal(usage.cacheFiles, 2, 'the PAN and MS display copies');
-  assert.deepEqual(usage.runs.map((r) => [r.method, r.inUse]), [['brovey', false]]);
+  assert.deepEqual(
+    usage.runs.map((r) => [r.method, r.inUse]),
+    [['brovey', false]],
+  );
   const run = usage.runs[0]!;
   assert.ok(run.sizeBytes > 1000 && run.sizeBytes <= usage.runsBytes);
 
@@ -157,12 +182,18 @@ test('start-up sweep: an unlisted old run (crash orphan) and a dead partial are 
     writeFileSync(join(ud, 'runs', name), 'x');
     utimesSync(join(ud, 'runs', name), old, old);
   }
-  writeFileSync(join(ud, 'recent.json'), JSON.stringify({ scenes: [], runs: [{ method: 'gsa', panPath: '/p.tif', outPath: listed, state: 'done', elapsedMs: 1, finishedAt: old.toISOString() }] }));
+  writeFileSync(
+    join(ud, 'recent.json'),
+    JSON.stringify({ scenes: [], runs: [{ method: 'gsa', panPath: '/p.tif', outPath: listed, state: 'done', elapsedMs: 1, finishedAt: old.toISOString() }] }),
+  );
   const logs: string[] = [];
   const fresh = core({ userDataDir: ud, log: (m) => logs.push(m), startEngine: () => assert.fail('the sweep needs no engine') });
   assert.deepEqual(readdirSync(join(ud, 'runs')), ['listed.tif']);
   assert.match(logs.join('\n'), /storage start-up sweep: deleted 2 file\(s\)/);
-  assert.deepEqual(value<StorageUsage>(await fresh.call('storageUsage', {})).runs.map((r) => r.outPath), [listed]);
+  assert.deepEqual(
+    value<StorageUsage>(await fresh.call('storageUsage', {})).runs.map((r) => r.outPath),
+    [listed],
+  );
 });
 
 test('export: only to chosen paths or the export folder', async () => {
@@ -228,14 +259,23 @@ test('an engine crash fails the running job, keeps it in jobList, and the next c
         }
       });
     });
-    const job = value<JobSnapshot>(await crashing.call('jobStart', { sceneId: opened.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null }));
+    const job = value<JobSnapshot>(
+      await crashing.call('jobStart', { sceneId: opened.sceneId, method: 'brovey', device: 'cpu', tileSizePx: 64, previewExtent: null }),
+    );
     replied = true;
     const failed = await running;
     assert.equal(failed.jobId, job.jobId);
     assert.equal(failed.error?.code, 'engine-crashed');
     const jobs = value<JobSnapshot[]>(await crashing.call('jobList', {}));
-    assert.deepEqual(jobs.map((j) => [j.jobId, j.state]), [[job.jobId, 'failed']]);
-    assert.deepEqual(readdirSync(join(root, 'user-data-2', 'runs')).filter((f) => !f.includes('partial')), [], 'no finished output from a crashed run');
+    assert.deepEqual(
+      jobs.map((j) => [j.jobId, j.state]),
+      [[job.jobId, 'failed']],
+    );
+    assert.deepEqual(
+      readdirSync(join(root, 'user-data-2', 'runs')).filter((f) => !f.includes('partial')),
+      [],
+      'no finished output from a crashed run',
+    );
   } finally {
     crashing.stop();
   }
@@ -265,8 +305,14 @@ test('stopping on purpose (quit) is not reported as an engine crash', async () =
   };
   while (alive()) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 100));
-  assert.deepEqual(logs.filter((m) => /stopped unexpectedly/.test(m)), []);
-  assert.ok(logs.some((m) => /engine service ready/.test(m)), 'the log sink was wired');
+  assert.deepEqual(
+    logs.filter((m) => /stopped unexpectedly/.test(m)),
+    [],
+  );
+  assert.ok(
+    logs.some((m) => /engine service ready/.test(m)),
+    'the log sink was wired',
+  );
 });
 
 /**
@@ -284,7 +330,15 @@ function fallbackEngine(sceneView: SceneView) {
       if (message.method === 'sceneOpen') send({ kind: 'result', id: message.id, value: sceneView });
       if (message.method === 'jobStart') {
         const { request, outPath } = message.payload as { request: JobStartRequest; outPath: string };
-        const snapshot: JobSnapshot = { jobId: 'j-fake', ...request, state: 'queued', progress: null, error: null, result: null, createdAt: new Date().toISOString() };
+        const snapshot: JobSnapshot = {
+          jobId: 'j-fake',
+          ...request,
+          state: 'queued',
+          progress: null,
+          error: null,
+          result: null,
+          createdAt: new Date().toISOString(),
+        };
         started.push({ outPath, snapshot });
         send({ kind: 'result', id: message.id, value: snapshot });
       }
@@ -296,11 +350,40 @@ function fallbackEngine(sceneView: SceneView) {
   const finish = async () => {
     const shape = { msBands: 1, msHeight: 1, msWidth: 1, panHeight: 4, panWidth: 4, outBands: 1 };
     const cpu: InferenceBackend = { device: 'cpu', reason: 'CPU requested', run: async (b) => new Float32Array(b.n * 16) };
-    const cuda: InferenceBackend = { device: 'cuda', reason: 'simulated CUDA device', run: async () => Promise.reject(new Error('CUDA failure 2: out of memory ; GPU=0')) };
+    const cuda: InferenceBackend = {
+      device: 'cuda',
+      reason: 'simulated CUDA device',
+      run: async () => Promise.reject(new Error('CUDA failure 2: out of memory ; GPU=0')),
+    };
     const runner = new BatchRunner({ backend: cuda, openCpu: async () => cpu, batchSize: 4 });
     await runner.run({ n: 4, ms: new Float32Array(4), pan: new Float32Array(64) }, shape);
-    const layer = { layerId: 'j-fake-out', kind: 'output', name: 'fake', bandCount: 1, bandDescriptions: [], dataType: 'Float32', extent: [0, 0, 4, 4], width: 4, height: 4, stats: [], noData: null };
-    const result = { layer, device: runner.device, deviceReason: cuda.reason, deviceEvents: runner.events, modelName: 'fake', elapsedMs: 1, megapixelsPerSecond: 1, tiles: 4, tileSizePx: 64, width: 4, height: 4, dataType: 'Float32' };
+    const layer = {
+      layerId: 'j-fake-out',
+      kind: 'output',
+      name: 'fake',
+      bandCount: 1,
+      bandDescriptions: [],
+      dataType: 'Float32',
+      extent: [0, 0, 4, 4],
+      width: 4,
+      height: 4,
+      stats: [],
+      noData: null,
+    };
+    const result = {
+      layer,
+      device: runner.device,
+      deviceReason: cuda.reason,
+      deviceEvents: runner.events,
+      modelName: 'fake',
+      elapsedMs: 1,
+      megapixelsPerSecond: 1,
+      tiles: 4,
+      tileSizePx: 64,
+      width: 4,
+      height: 4,
+      dataType: 'Float32',
+    };
     const job = { ...started[0]!.snapshot, state: 'done' };
     // A result whose events are not strings never reaches the app: the client drops the message.
     send({ kind: 'notice', topic: 'job-event', payload: { type: 'state', job: { ...job, result: { ...result, deviceEvents: [42] } } } });
@@ -311,8 +394,24 @@ function fallbackEngine(sceneView: SceneView) {
 
 test('a network run that fell back from CUDA to CPU: the device, why, and each step reach the renderer; its output is in use until it ends', async () => {
   const sceneView: SceneView = {
-    sceneId: 'sfake', files: scene, sensor: null, ratio: 4, crsName: 'local', crsCode: null, crsProj4: '+proj=longlat', extent: [0, 0, 4, 4], crsUnits: 'other', panPixelSize: 1, panGroundPixelM: [1, 1], valueMax: 2047, valueLabel: '11-bit DN', layout: { sensor: null, sensorSource: 'none', bandNames: [], bandSource: 'none', bandsGuessed: false, presets: [], sensors: [] }, cuda: { available: false, why: 'test' },
-    notes: [], methods: [], layers: [],
+    sceneId: 'sfake',
+    files: scene,
+    sensor: null,
+    ratio: 4,
+    crsName: 'local',
+    crsCode: null,
+    crsProj4: '+proj=longlat',
+    extent: [0, 0, 4, 4],
+    crsUnits: 'other',
+    panPixelSize: 1,
+    panGroundPixelM: [1, 1],
+    valueMax: 2047,
+    valueLabel: '11-bit DN',
+    layout: { sensor: null, sensorSource: 'none', bandNames: [], bandSource: 'none', bandsGuessed: false, presets: [], sensors: [] },
+    cuda: { available: false, why: 'test' },
+    notes: [],
+    methods: [],
+    layers: [],
   };
   const engine = fallbackEngine(sceneView);
   const logs: string[] = [];

@@ -12,7 +12,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ErrorCode, parseRequest, toWireError, type AppInfo, type CallName, type CallRequest, type CallValue, type JobEvent, type JobSnapshot, type Reply,
+  ErrorCode,
+  parseRequest,
+  toWireError,
+  type AppInfo,
+  type CallName,
+  type CallRequest,
+  type CallValue,
+  type JobEvent,
+  type JobSnapshot,
+  type Reply,
   type SceneFiles,
 } from '../../preload/contract.ts';
 import { InputError, OutputError, PanForgeError } from '../engine/errors.ts';
@@ -95,7 +104,7 @@ export class AppCore {
     this.cacheDir = join(options.userDataDir, 'cache');
     const sceneHint = options.mode === 'electron' ? 'open it with the Open dialog' : 'restart the host with --allow <its folder>';
     this.scenePaths = new PathAllowlist({ what: 'scene file', hint: sceneHint });
-    const exportHint = options.mode === 'electron' ? 'choose it with the Save dialog' : 'choose a path inside the host\'s --export-dir';
+    const exportHint = options.mode === 'electron' ? 'choose it with the Save dialog' : "choose a path inside the host's --export-dir";
     this.exportPaths = new PathAllowlist({ what: 'export path', hint: exportHint });
     for (const p of options.allowScenePaths ?? []) this.allowSceneEntry(p);
     for (const d of options.exportDirs ?? []) this.exportPaths.allowFolder(d);
@@ -107,7 +116,9 @@ export class AppCore {
       }
     }
     this.storage = new UserStorage({ userDataDir: options.userDataDir, ...options.storage, log: options.log });
-    this.housekeep('start-up sweep', () => this.storage.sweep({ runs: this.recent.loadedFromFile ? this.recent.get().runs.map((r) => r.outPath) : null, inUse: [] }));
+    this.housekeep('start-up sweep', () =>
+      this.storage.sweep({ runs: this.recent.loadedFromFile ? this.recent.get().runs.map((r) => r.outPath) : null, inUse: [] }),
+    );
     this.engine = new EngineClient({
       start: options.startEngine,
       onEvent: (event) => this.engineEvent(event),
@@ -280,7 +291,8 @@ export class AppCore {
   private async exportRun(req: CallRequest<'exportRun'>): Promise<CallValue<'exportRun'>> {
     const outPath = this.exportPaths.check(req.outPath);
     // The engine never overwrites; say so in the app's words (a save dialog may already have asked "replace?").
-    if (existsSync(outPath)) throw new OutputError('output-exists', `${outPath} already exists; exports never replace a file, choose another name`, { path: outPath });
+    if (existsSync(outPath))
+      throw new OutputError('output-exists', `${outPath} already exists; exports never replace a file, choose another name`, { path: outPath });
     return unwrap(await this.engine.call('exportRun', { ...req, outPath }));
   }
 

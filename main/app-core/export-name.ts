@@ -6,6 +6,9 @@
 import { basename, extname } from 'node:path';
 
 export function safeExportName(suggestedName: string): string {
-  const stem = basename(suggestedName, extname(suggestedName)).replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[.]+/, '').slice(0, 100);
+  const stem = basename(suggestedName, extname(suggestedName))
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^[.]+/, '')
+    .slice(0, 100);
   return `${stem || 'export'}.tif`;
 }

@@ -36,13 +36,24 @@ test('two products in one folder pair by stem when that leaves one pair, else re
   const one = folderWith('a_pan.tif', 'a_ms.tif', 'b_pan.tif');
   assert.deepEqual(pairSceneFolder(one), { panPath: join(one, 'a_pan.tif'), msPath: join(one, 'a_ms.tif') });
   const two = folderWith('wv2_washington_pan.tif', 'wv2_washington_ms.tif', 'ikonos_italy_pan.tif', 'ikonos_italy_ms.tif');
-  assert.throws(() => pairSceneFolder(two), (err: unknown) =>
-    err instanceof InputError && err.code === 'folder-ambiguous' && /more than one possible PAN\/MS pair.*ikonos_italy_pan\.tif.*choose the two files/.test(err.message));
+  assert.throws(
+    () => pairSceneFolder(two),
+    (err: unknown) =>
+      err instanceof InputError &&
+      err.code === 'folder-ambiguous' &&
+      /more than one possible PAN\/MS pair.*ikonos_italy_pan\.tif.*choose the two files/.test(err.message),
+  );
 });
 
 test('no pair: the error lists what was found and what names are expected', () => {
   const dir = folderWith('image1.tif', 'image2.tif', 'x_pan.tif');
-  assert.throws(() => pairSceneFolder(dir), (err: unknown) =>
-    err instanceof InputError && err.code === 'folder-no-pair' && /found 3 raster file\(s\), PAN by name \[x_pan\.tif\], MS by name \[\]/.test(err.message));
-  assert.throws(() => pairSceneFolder(join(root, 'missing')), (err: unknown) => err instanceof InputError && err.code === 'folder-unreadable');
+  assert.throws(
+    () => pairSceneFolder(dir),
+    (err: unknown) =>
+      err instanceof InputError && err.code === 'folder-no-pair' && /found 3 raster file\(s\), PAN by name \[x_pan\.tif\], MS by name \[\]/.test(err.message),
+  );
+  assert.throws(
+    () => pairSceneFolder(join(root, 'missing')),
+    (err: unknown) => err instanceof InputError && err.code === 'folder-unreadable',
+  );
 });

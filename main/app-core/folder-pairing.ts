@@ -44,11 +44,15 @@ export function rasterFiles(folder: string): string[] {
 /** A raster file of `folder` as a PAN or MS candidate by its name (null: neither, or a processing product). */
 export function classifySceneFile(folder: string, path: string): Candidate | null {
   const name = relative(folder, path);
-  const tokens = name.slice(0, name.length - extname(name).length).toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const tokens = name
+    .slice(0, name.length - extname(name).length)
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   if (tokens.some((t) => SKIP_TOKENS.has(t))) return null;
   const pan = tokens.filter((t) => PAN_TOKENS.has(t));
   const ms = tokens.filter((t) => MS_TOKENS.has(t));
-  if ((pan.length > 0) === (ms.length > 0)) return null;
+  if (pan.length > 0 === ms.length > 0) return null;
   const kind = pan.length > 0 ? 'pan' : 'ms';
   const classTokens = kind === 'pan' ? PAN_TOKENS : MS_TOKENS;
   return { path, name, kind, stem: tokens.filter((t) => !classTokens.has(t)).join('-') };

@@ -42,8 +42,13 @@ test('traversal, symlink escapes, siblings, relative paths and the folder itself
   ]) {
     assert.equal(l.allows(p), false, p);
   }
-  assert.throws(() => l.check(join(outside, 'secret.tif')), (err: unknown) =>
-    err instanceof PathNotAllowedError && err.code === 'path-not-allowed' && /scene file ".*secret\.tif" is not a file you chose; open it through the dialog/.test(err.message));
+  assert.throws(
+    () => l.check(join(outside, 'secret.tif')),
+    (err: unknown) =>
+      err instanceof PathNotAllowedError &&
+      err.code === 'path-not-allowed' &&
+      /scene file ".*secret\.tif" is not a file you chose; open it through the dialog/.test(err.message),
+  );
 });
 
 test('a not-yet-existing file resolves through its existing folder, symlinks included', () => {

@@ -16,7 +16,10 @@ test('scenes and runs persist across instances, newest first, deduplicated and c
   store.addScene({ panPath: '/d/3_pan.tif', msPath: '/d/3_ms.tif' });
   store.addRun({ method: 'brovey', panPath: '/d/1_pan.tif', outPath: '/runs/x.tif', state: 'done', elapsedMs: 12 });
   const again = new RecentStore({ file }).get();
-  assert.deepEqual(again.scenes.map((s) => s.panPath), ['/d/3_pan.tif', '/d/1_pan.tif']);
+  assert.deepEqual(
+    again.scenes.map((s) => s.panPath),
+    ['/d/3_pan.tif', '/d/1_pan.tif'],
+  );
   assert.equal(again.runs.length, 1);
   assert.equal(again.runs[0]!.outPath, '/runs/x.tif');
   assert.ok(!Number.isNaN(Date.parse(again.runs[0]!.finishedAt)));
@@ -30,9 +33,18 @@ test('removeRuns drops matching runs and saves; no match saves nothing', () => {
   const store = new RecentStore({ file });
   store.addRun({ method: 'brovey', panPath: '/p.tif', outPath: '/runs/a.tif', state: 'done', elapsedMs: 1 });
   store.addRun({ method: 'gsa', panPath: '/p.tif', outPath: '/runs/b.tif', state: 'done', elapsedMs: 1 });
-  assert.equal(store.removeRuns((r) => r.outPath === '/runs/a.tif'), 1);
-  assert.deepEqual(new RecentStore({ file }).get().runs.map((r) => r.outPath), ['/runs/b.tif']);
-  assert.equal(store.removeRuns(() => false), 0);
+  assert.equal(
+    store.removeRuns((r) => r.outPath === '/runs/a.tif'),
+    1,
+  );
+  assert.deepEqual(
+    new RecentStore({ file }).get().runs.map((r) => r.outPath),
+    ['/runs/b.tif'],
+  );
+  assert.equal(
+    store.removeRuns(() => false),
+    0,
+  );
 });
 
 test('a damaged file is set aside with a log line, and the store starts empty', () => {
@@ -41,7 +53,7 @@ test('a damaged file is set aside with a log line, and the store starts empty', 
   const logs: string[] = [];
   const store = new RecentStore({ file, log: (m) => logs.push(m) });
   assert.deepEqual(store.get(), { scenes: [], runs: [] });
-  assert.equal(store.loadedFromFile, false, 'empty lists that say nothing about the user\'s runs');
+  assert.equal(store.loadedFromFile, false, "empty lists that say nothing about the user's runs");
   assert.match(logs[0] ?? '', /bad\.json is unreadable .*moved to .*bad\.json\.bad/);
   assert.ok(existsSync(`${file}.bad`));
   store.addScene({ panPath: '/p.tif', msPath: '/m.tif' });

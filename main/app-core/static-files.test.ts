@@ -21,8 +21,20 @@ test('index and assets resolve inside the bundle folder', () => {
 });
 
 test('traversal (plain, encoded, backslash, NUL), symlinks out, folders and missing files are refused', () => {
-  for (const p of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/%2E%2E%2F..%2Fsecret.txt', '/..%5csecret.txt',
-    '/index.html%00.js', '/assets/link.txt', '/assets', '/missing.js', '/%E0%A4%A', 'index.html', '/./index.html']) {
+  for (const p of [
+    '/../secret.txt',
+    '/assets/../../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/%2E%2E%2F..%2Fsecret.txt',
+    '/..%5csecret.txt',
+    '/index.html%00.js',
+    '/assets/link.txt',
+    '/assets',
+    '/missing.js',
+    '/%E0%A4%A',
+    'index.html',
+    '/./index.html',
+  ]) {
     assert.equal(resolveStaticFile(dist, p), null, p);
   }
   assert.equal(resolveStaticFile(join(root, 'no-dist'), '/'), null);

@@ -16,7 +16,8 @@ symlinkSync(join(root, 'secret.txt'), join(ud, 'runs', 'link.tif'));
 mkdirSync(join(ud, 'runs', 'sub'));
 writeFileSync(join(ud, 'runs', 'sub', 'deep.tif'), 'x');
 
-const refused = (fn: () => unknown, why: RegExp) => assert.throws(fn, (err: Error & { code?: string }) => err.code === 'path-not-allowed' && why.test(err.message));
+const refused = (fn: () => unknown, why: RegExp) =>
+  assert.throws(fn, (err: Error & { code?: string }) => err.code === 'path-not-allowed' && why.test(err.message));
 
 test('a plain file directly in runs/ is allowed, canonical', () => {
   assert.equal(storageFile(ud, 'runs', join(ud, 'runs', 'a.tif')), join(storageAreaDir(ud, 'runs'), 'a.tif'));

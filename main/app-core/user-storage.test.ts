@@ -99,11 +99,20 @@ test('clearCache keeps copies in use and writes in progress', () => {
   const ud = userData({ 'cache/a.cog.tif': [10, DAY], 'cache/b.cog.tif': [10, DAY], 'cache/c.cog.tif.9.partial.tif': [10, 1000], 'cache/data_0': [10, DAY] });
   const removed = storage(ud).clearCache([join(ud, 'cache', 'b.cog.tif')]);
   assert.deepEqual(left(ud, 'cache'), ['b.cog.tif', 'c.cog.tif.9.partial.tif', 'data_0']);
-  assert.deepEqual(removed.map((r) => r.why), ['cleared']);
+  assert.deepEqual(
+    removed.map((r) => r.why),
+    ['cleared'],
+  );
 });
 
 test('removeRun: the run and its siblings; refused while a job writes it, or outside runs/', () => {
-  const ud = userData({ 'runs/r1.tif': [100, DAY], 'runs/r1.sam-ms.tif': [10, DAY], 'runs/r10.tif': [5, DAY], 'runs/r2.tif': [7, DAY], 'recent.json': [2, DAY] });
+  const ud = userData({
+    'runs/r1.tif': [100, DAY],
+    'runs/r1.sam-ms.tif': [10, DAY],
+    'runs/r10.tif': [5, DAY],
+    'runs/r2.tif': [7, DAY],
+    'recent.json': [2, DAY],
+  });
   const s = storage(ud);
   const removed = s.removeRun(join(ud, 'runs', 'r1.tif'), []);
   assert.deepEqual(removed.map((r) => r.path.split('/').pop()).sort(), ['r1.sam-ms.tif', 'r1.tif']);
@@ -132,7 +141,9 @@ test('usage: bytes per listed run with its siblings, in-use flag, totals; runs w
   const u = storage(ud).usage(listed, [join(ud, 'runs', 'b.tif')]);
   assert.equal(u.runsBytes, 150);
   assert.equal(u.cacheBytes, 25);
-  assert.deepEqual(u.runs, [{ outPath: join(ud, 'runs', 'a.tif'), method: 'brovey', panPath: '/data/x_pan.tif', state: 'done', finishedAt: 't1', sizeBytes: 110, inUse: false }]);
+  assert.deepEqual(u.runs, [
+    { outPath: join(ud, 'runs', 'a.tif'), method: 'brovey', panPath: '/data/x_pan.tif', state: 'done', finishedAt: 't1', sizeBytes: 110, inUse: false },
+  ]);
   assert.equal(u.cacheMaxAgeDays, 30);
   // A missing user-data folder (first start) is empty, not an error.
   assert.deepEqual(storage(join(root, 'never-made')).sweep({ runs: [], inUse: [] }), []);

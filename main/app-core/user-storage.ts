@@ -176,7 +176,11 @@ export class UserStorage {
     const family = runs.files.filter((f) => inFamily(f.name, new Set([name])));
     const failed = family.filter((file) => !this.remove('runs', file, 'removed', removed));
     if (failed.length > 0) {
-      throw new OutputError('run-remove-failed', `could not delete ${failed.map((f) => f.path).join(', ')} (is it open in another program?); the other files of the run are gone`, { path: outPath });
+      throw new OutputError(
+        'run-remove-failed',
+        `could not delete ${failed.map((f) => f.path).join(', ')} (is it open in another program?); the other files of the run are gone`,
+        { path: outPath },
+      );
     }
     return removed;
   }
@@ -208,7 +212,15 @@ export class UserStorage {
         seen.add(own);
         const sizeBytes = runs.files.filter((f) => inFamily(f.name, name)).reduce((sum, f) => sum + f.bytes, 0);
         if (sizeBytes === 0) continue;
-        storedRuns.push({ outPath: run.outPath, method: run.method, panPath: run.panPath ?? '', state: run.state, finishedAt: run.finishedAt, sizeBytes, inUse: inFamily(own, active) });
+        storedRuns.push({
+          outPath: run.outPath,
+          method: run.method,
+          panPath: run.panPath ?? '',
+          state: run.state,
+          finishedAt: run.finishedAt,
+          sizeBytes,
+          inUse: inFamily(own, active),
+        });
       }
     }
     const total = (files: readonly FileEntry[] | undefined) => (files ?? []).reduce((sum, f) => sum + f.bytes, 0);

@@ -16,7 +16,8 @@ writeFileTree(root, {
   'out.tif': Buffer.from(Array.from({ length: 4096 }, (_, i) => i & 0xff)),
 });
 const registered: Record<string, string> = { 'j1-out': raster };
-const rasterResponse = (layerId: string | null, method: string, range: string | null) => planRasterResponse({ path: layerId ? registered[layerId] ?? null : null, method, range });
+const rasterResponse = (layerId: string | null, method: string, range: string | null) =>
+  planRasterResponse({ path: layerId ? (registered[layerId] ?? null) : null, method, range });
 
 test('app:// serves the bundle with the CSP header; other hosts, traversal and missing files are 404', async () => {
   const page = appProtocolResponse(new Request('app://panforge/index.html'), bundle);
@@ -36,7 +37,10 @@ test('app:// serves the bundle with the CSP header; other hosts, traversal and m
 test('the CSP allows scripts only from the app (plus WebAssembly for the tile decoders) and fetches to the raster scheme', () => {
   assert.match(APP_CSP, /default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' data: panforge-out:;/);
   assert.doesNotMatch(APP_CSP, /'unsafe-inline'|'unsafe-eval'|\*/);
-  assert.ok(privilegedSchemes.every((s) => !('bypassCSP' in s.privileges)), 'no scheme bypasses the CSP');
+  assert.ok(
+    privilegedSchemes.every((s) => !('bypassCSP' in s.privileges)),
+    'no scheme bypasses the CSP',
+  );
 });
 
 test('panforge-out:// serves registered rasters with Range and CORS for the app origin only', async () => {
@@ -51,7 +55,12 @@ test('panforge-out:// serves registered rasters with Range and CORS for the app 
   const preflight = outputsProtocolResponse(new Request('panforge-out://outputs/j1-out.tif', { method: 'OPTIONS' }), rasterResponse);
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers.get('access-control-allow-headers'), 'Range');
-  for (const url of ['panforge-out://outputs/j2-out.tif', 'panforge-out://outputs/..%2fj1-out.tif', 'panforge-out://other/j1-out.tif', 'panforge-out://outputs/sub/j1-out.tif']) {
+  for (const url of [
+    'panforge-out://outputs/j2-out.tif',
+    'panforge-out://outputs/..%2fj1-out.tif',
+    'panforge-out://other/j1-out.tif',
+    'panforge-out://outputs/sub/j1-out.tif',
+  ]) {
     assert.equal(outputsProtocolResponse(new Request(url), rasterResponse).status, 404, url);
   }
 });

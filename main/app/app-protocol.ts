@@ -39,7 +39,8 @@ export function appProtocolResponse(request: Request, bundleDir: string): Respon
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return text(404, 'not found');
   if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed');
   const file = resolveStaticFile(bundleDir, url.pathname);
-  if (!file) return text(404, url.pathname === '/' || url.pathname === '/index.html' ? `the renderer is not built (no index.html in ${bundleDir})` : 'not found');
+  if (!file)
+    return text(404, url.pathname === '/' || url.pathname === '/index.html' ? `the renderer is not built (no index.html in ${bundleDir})` : 'not found');
   const headers = { ...SECURITY_HEADERS, 'Content-Type': contentTypeFor(file), 'Content-Security-Policy': APP_CSP, 'Cache-Control': 'no-cache' };
   if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
   return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, { status: 200, headers });
@@ -54,10 +55,14 @@ const CORS_HEADERS = {
 };
 
 /** panforge-out://outputs/<layerId>.tif → the registered raster (Range supported), 404 otherwise. */
-export function outputsProtocolResponse(request: Request, rasterResponse: (layerId: string | null, method: string, range: string | null) => RasterResponse): Response {
+export function outputsProtocolResponse(
+  request: Request,
+  rasterResponse: (layerId: string | null, method: string, range: string | null) => RasterResponse,
+): Response {
   const url = new URL(request.url);
   if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS });
-  const layerId = url.protocol === `${OUTPUTS_SCHEME}:` && url.host === 'outputs' && url.pathname.startsWith('/') ? layerIdFromFileName(url.pathname.slice(1)) : null;
+  const layerId =
+    url.protocol === `${OUTPUTS_SCHEME}:` && url.host === 'outputs' && url.pathname.startsWith('/') ? layerIdFromFileName(url.pathname.slice(1)) : null;
   const plan = rasterResponse(layerId, request.method, request.headers.get('range'));
   const headers = { ...SECURITY_HEADERS, ...CORS_HEADERS, ...plan.headers };
   const body = plan.body ? (Readable.toWeb(openRasterBody(plan.body)) as ReadableStream) : null;

@@ -19,11 +19,23 @@ function scriptedDialog(opens: OpenDialogResult[], save: SaveDialogResult) {
 }
 
 test('files mode asks for PAN then MS; a cancel at either step is null', async () => {
-  const ok = scriptedDialog([{ canceled: false, filePaths: ['/d/a.tif'] }, { canceled: false, filePaths: ['/d/b.tif'] }], { canceled: true });
+  const ok = scriptedDialog(
+    [
+      { canceled: false, filePaths: ['/d/a.tif'] },
+      { canceled: false, filePaths: ['/d/b.tif'] },
+    ],
+    { canceled: true },
+  );
   assert.deepEqual(await dialogChooser(ok.dialog, () => '/home/u/Documents').chooseSceneFiles(), { panPath: '/d/a.tif', msPath: '/d/b.tif' });
   assert.match(ok.asked[0]!.title, /PAN/);
   assert.match(ok.asked[1]!.title, /MS/);
-  const cancelled = scriptedDialog([{ canceled: false, filePaths: ['/d/a.tif'] }, { canceled: true, filePaths: [] }], { canceled: true });
+  const cancelled = scriptedDialog(
+    [
+      { canceled: false, filePaths: ['/d/a.tif'] },
+      { canceled: true, filePaths: [] },
+    ],
+    { canceled: true },
+  );
   assert.equal(await dialogChooser(cancelled.dialog, () => '/tmp').chooseSceneFiles(), null);
 });
 

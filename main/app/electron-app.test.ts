@@ -77,7 +77,12 @@ test('schemes before ready; protocols, every IPC channel and one secure window a
   try {
     assert.deepEqual(f.order.slice(0, 4), ['schemes:app,panforge-out', `userData=${join(root, 'ud')}`, 'ready', 'permissions']);
     assert.deepEqual([...f.protocols.keys()].sort(), ['app', 'panforge-out']);
-    assert.deepEqual([...f.ipc.keys()].sort(), Object.values(Calls).map((c) => c.channel).sort());
+    assert.deepEqual(
+      [...f.ipc.keys()].sort(),
+      Object.values(Calls)
+        .map((c) => c.channel)
+        .sort(),
+    );
     assert.equal(f.windows.length, 1);
     assert.equal(f.windows[0]!.url, 'app://panforge/index.html');
     const prefs = (f.windows[0]!.options as { webPreferences: Record<string, unknown> }).webPreferences;
@@ -106,14 +111,30 @@ test('automated mode (e2e): no dialogs, scenes only from --allow, exports into -
   writeFileSync(join(root, 'outside_pan.tif'), '');
   const f = fakeElectron(root);
   // As Playwright's _electron.launch passes them, after Chromium's own flags and the main entry.
-  const argv = ['--inspect=0', '--remote-debugging-port=0', join(root, 'dist/main/app/main.js'), '--allow', join(root, 'scenes'), '--export-dir', join(root, 'exports'), '--user-data', join(root, 'ud')];
+  const argv = [
+    '--inspect=0',
+    '--remote-debugging-port=0',
+    join(root, 'dist/main/app/main.js'),
+    '--allow',
+    join(root, 'scenes'),
+    '--export-dir',
+    join(root, 'exports'),
+    '--user-data',
+    join(root, 'ud'),
+  ];
   const { core } = await startElectronApp(f.electron, { appRoot: root, resourcesPath: root, env: {}, argv });
   try {
     assert.deepEqual(await f.ipc.get(Calls.sceneChoose.channel)!(appPage, { mode: 'folder' }), { ok: true, value: null });
-    assert.deepEqual(await f.ipc.get(Calls.exportChoosePath.channel)!(appPage, { suggestedName: 'a.tif' }), { ok: true, value: join(root, 'exports', 'a.tif') });
+    assert.deepEqual(await f.ipc.get(Calls.exportChoosePath.channel)!(appPage, { suggestedName: 'a.tif' }), {
+      ok: true,
+      value: join(root, 'exports', 'a.tif'),
+    });
     assert.deepEqual(f.dialogsShown, []);
     assert.ok(f.order.includes(`userData=${join(root, 'ud')}`));
-    const refused = (await f.ipc.get(Calls.sceneOpen.channel)!(appPage, { panPath: join(root, 'outside_pan.tif'), msPath: join(root, 'outside_pan.tif') })) as Reply<unknown>;
+    const refused = (await f.ipc.get(Calls.sceneOpen.channel)!(appPage, {
+      panPath: join(root, 'outside_pan.tif'),
+      msPath: join(root, 'outside_pan.tif'),
+    })) as Reply<unknown>;
     assert.equal(!refused.ok && refused.error.code, 'path-not-allowed');
   } finally {
     core.stop();
@@ -129,7 +150,15 @@ test('the app root is the nearest folder with package.json (repo in development,
 });
 
 test('automation flags: command line first, environment as fallback, unknown flags ignored', () => {
-  assert.deepEqual(automationFrom(['.', '--no-sandbox-is-not-ours', '--allow', '/a', '--allow=/b', '--export-dir', '/x'], {}), { allow: ['/a', '/b'], exportDir: '/x', userData: null });
-  assert.deepEqual(automationFrom(['.'], { PANFORGE_E2E_ALLOW: '/a:/b', PANFORGE_E2E_EXPORT_DIR: '/x', PANFORGE_USER_DATA: '/u' }), { allow: ['/a', '/b'], exportDir: '/x', userData: '/u' });
+  assert.deepEqual(automationFrom(['.', '--no-sandbox-is-not-ours', '--allow', '/a', '--allow=/b', '--export-dir', '/x'], {}), {
+    allow: ['/a', '/b'],
+    exportDir: '/x',
+    userData: null,
+  });
+  assert.deepEqual(automationFrom(['.'], { PANFORGE_E2E_ALLOW: '/a:/b', PANFORGE_E2E_EXPORT_DIR: '/x', PANFORGE_USER_DATA: '/u' }), {
+    allow: ['/a', '/b'],
+    exportDir: '/x',
+    userData: '/u',
+  });
   assert.deepEqual(automationFrom(['.'], {}), { allow: [], exportDir: null, userData: null });
 });

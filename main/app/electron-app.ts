@@ -126,7 +126,8 @@ export async function startElectronApp(electron: ElectronLike, options: Electron
     userDataDir: app.getPath('userData'),
     outputsBaseUrl: OUTPUTS_BASE_URL,
     outputsQuery: '',
-    startEngine: () => utilityEngine(electron.utilityProcess, { entryPath: paths.engineEntry, env: { ...env, PANFORGE_MODELS_DIR: env.PANFORGE_MODELS_DIR ?? modelsDir } }),
+    startEngine: () =>
+      utilityEngine(electron.utilityProcess, { entryPath: paths.engineEntry, env: { ...env, PANFORGE_MODELS_DIR: env.PANFORGE_MODELS_DIR ?? modelsDir } }),
     chooser,
     allowScenePaths: exportDir ? automation.allow : [],
     exportDirs: exportDir ? [exportDir] : [],
@@ -136,7 +137,10 @@ export async function startElectronApp(electron: ElectronLike, options: Electron
   protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request, paths.renderer));
   protocol.handle(OUTPUTS_SCHEME, (request) => outputsProtocolResponse(request, (layerId, method, range) => core.rasterResponse(layerId, method, range)));
   registerIpcHandlers(electron.ipcMain, core, log);
-  forwardJobEvents((listener) => core.onJobEvent(listener), () => BrowserWindow.getAllWindows().map((w) => w.webContents));
+  forwardJobEvents(
+    (listener) => core.onJobEvent(listener),
+    () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+  );
   app.on('will-quit', () => core.stop());
 
   const window = new BrowserWindow(windowOptions(paths.preload));

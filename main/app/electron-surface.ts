@@ -65,5 +65,9 @@ export interface UtilityProcessChildLike {
 }
 
 export interface UtilityProcessLike {
-  fork(modulePath: string, args?: string[], options?: { serviceName?: string; env?: Record<string, string | undefined>; stdio?: 'inherit' | 'ignore' | 'pipe' }): UtilityProcessChildLike;
+  fork(
+    modulePath: string,
+    args?: string[],
+    options?: { serviceName?: string; env?: Record<string, string | undefined>; stdio?: 'inherit' | 'ignore' | 'pipe' },
+  ): UtilityProcessChildLike;
 }

@@ -21,7 +21,12 @@ test('calls and replies go through the utility transport, and a fresh engine sta
   const forks: { path: string; env: Record<string, string | undefined> | undefined; pid: number | undefined }[] = [];
   const utilityProcess: UtilityProcessLike = {
     fork: (path, args, options) => {
-      const child = fork(path, args ?? [], { execArgv: ['--import', 'tsx'], env: options?.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      const child = fork(path, args ?? [], {
+        execArgv: ['--import', 'tsx'],
+        env: options?.env,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
+      });
       forks.push({ path, env: options?.env, pid: child.pid });
       const like: UtilityProcessChildLike = {
         pid: child.pid,
@@ -37,7 +42,9 @@ test('calls and replies go through the utility transport, and a fresh engine sta
       return like;
     },
   };
-  const client = new EngineClient({ start: () => utilityEngine(utilityProcess, { entryPath: ENGINE_ENTRY, env: { ...process.env, PANFORGE_TEST_MARK: 'x' } }) });
+  const client = new EngineClient({
+    start: () => utilityEngine(utilityProcess, { entryPath: ENGINE_ENTRY, env: { ...process.env, PANFORGE_TEST_MARK: 'x' } }),
+  });
   try {
     const methods = await client.call('methodsList', {});
     assert.ok(methods.ok && methods.value.some((m) => m.id === 'brovey'));

@@ -15,7 +15,11 @@ function wire() {
   const handlers = new Map<string, Handler>();
   let engineStarts = 0;
   const core = new AppCore({
-    mode: 'electron', version: '1.2.3', userDataDir: dir, outputsBaseUrl: 'panforge-out://outputs/', outputsQuery: '',
+    mode: 'electron',
+    version: '1.2.3',
+    userDataDir: dir,
+    outputsBaseUrl: 'panforge-out://outputs/',
+    outputsQuery: '',
     startEngine: () => {
       engineStarts++;
       throw new Error('this test never needs the engine');
@@ -32,7 +36,12 @@ const from = (frame: FrameLike | null): IpcInvokeEventLike => ({ senderFrame: fr
 
 test('one handler per contract channel', () => {
   const { handlers } = wire();
-  assert.deepEqual([...handlers.keys()].sort(), Object.values(Calls).map((c) => c.channel).sort());
+  assert.deepEqual(
+    [...handlers.keys()].sort(),
+    Object.values(Calls)
+      .map((c) => c.channel)
+      .sort(),
+  );
 });
 
 test('the app page in a main frame is served; payloads are parsed before the core acts', async () => {
@@ -76,15 +85,21 @@ test('job events reach every live window, payload only, until unsubscribed', () 
     isDestroyed: () => destroyed,
   });
   let listener: ((e: JobEvent) => void) | null = null;
-  const off = forwardJobEvents((l) => {
-    listener = l;
-    return () => {
-      listener = null;
-    };
-  }, () => [contents(false), contents(true), contents(false)]);
+  const off = forwardJobEvents(
+    (l) => {
+      listener = l;
+      return () => {
+        listener = null;
+      };
+    },
+    () => [contents(false), contents(true), contents(false)],
+  );
   const event: JobEvent = { type: 'log', jobId: 'j1', message: 'hello' };
   listener!(event);
-  assert.deepEqual(sent, [['panforge:job.event', [event]], ['panforge:job.event', [event]]]);
+  assert.deepEqual(sent, [
+    ['panforge:job.event', [event]],
+    ['panforge:job.event', [event]],
+  ]);
   off();
   assert.equal(listener, null);
 });

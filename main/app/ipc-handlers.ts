@@ -38,7 +38,8 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, core: CallHandler, log
         return { ok: false, error: { code: ErrorCode.forbiddenSender, message: `refused: ${refusal}`, details: {} } };
       }
       // One payload per call: extra arguments are a contract violation, not something to ignore.
-      if (args.length !== 1) return { ok: false, error: { code: ErrorCode.contract, message: `${channel}: expected one payload argument, got ${args.length}`, details: {} } };
+      if (args.length !== 1)
+        return { ok: false, error: { code: ErrorCode.contract, message: `${channel}: expected one payload argument, got ${args.length}`, details: {} } };
       return core.call(name, args[0]);
     });
   }

@@ -14,7 +14,18 @@ import type { sharpenInChild } from '../engine/service/sharpen-process.ts';
 import type { OutputFormat } from '../engine/write/creation-options.ts';
 import type { Compression } from '../engine/write/geotiff-writer.ts';
 import { batchReport, type BatchRow, writeBatchReport } from './batch-report.ts';
-import { checkPattern, DEFAULT_PATTERN, outputName, parseShard, scenesInFolder, scenesInList, shardScenes, type BatchScene, type SceneListing, type Shard } from './batch-scenes.ts';
+import {
+  checkPattern,
+  DEFAULT_PATTERN,
+  outputName,
+  parseShard,
+  scenesInFolder,
+  scenesInList,
+  shardScenes,
+  type BatchScene,
+  type SceneListing,
+  type Shard,
+} from './batch-scenes.ts';
 import { parseCommandLine } from './command-line.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { checkMethodName, integerOption, listOption, oneOf } from './option-values.ts';
@@ -54,7 +65,9 @@ export async function commandBatch(argv: string[]): Promise<number> {
   const { summary } = report;
   if (settings.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else if (!settings.quietOnly) {
-    process.stderr.write(`batch: ${summary.done} done, ${summary.complete} already complete, ${summary.failed} failed${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''} in ${formatSeconds(report.seconds)}; report: ${report.reportPaths.json}\n`);
+    process.stderr.write(
+      `batch: ${summary.done} done, ${summary.complete} already complete, ${summary.failed} failed${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''} in ${formatSeconds(report.seconds)}; report: ${report.reportPaths.json}\n`,
+    );
   }
   if (summary.cancelled > 0) return ExitCode.cancelled;
   return summary.failed > 0 ? ExitCode.batchFailures : ExitCode.ok;
@@ -87,7 +100,8 @@ async function parseBatchSettings(argv: string[]): Promise<BatchSettings> {
   const parsed = parseCommandLine(argv, OPTIONS);
   if (parsed.help) throw new Error('batch --help is answered by the CLI entry');
   const { values } = parsed;
-  if ((values.input === undefined) === (values.list === undefined)) throw new UsageError('give the scenes with either --input DIR or --list FILE.csv|FILE.json');
+  if ((values.input === undefined) === (values.list === undefined))
+    throw new UsageError('give the scenes with either --input DIR or --list FILE.csv|FILE.json');
   if (!values['out-dir']) throw new UsageError('missing --out-dir');
   const methodNames = listOption(values.methods, 'methods');
   const methods: string[] = [];
@@ -100,7 +114,11 @@ async function parseBatchSettings(argv: string[]): Promise<BatchSettings> {
   const compression = oneOf<Compression>(values.compress, ['ZSTD', 'DEFLATE', 'LZW', 'NONE'], 'compress', 'ZSTD');
   const creationOptions = parseCreationOptions(values.co ?? []);
   const outDir = resolve(values['out-dir']);
-  const format = checkOutputFormat(join(outDir, outputName(pattern, { scene: 'x', panPath: 'p.tif', msPath: 'm.tif' }, methods[0]!)), values.of, values.cog ?? false);
+  const format = checkOutputFormat(
+    join(outDir, outputName(pattern, { scene: 'x', panPath: 'p.tif', msPath: 'm.tif' }, methods[0]!)),
+    values.of,
+    values.cog ?? false,
+  );
   return {
     input: values.input,
     list: values.list,
@@ -200,7 +218,12 @@ async function runBatch(settings: BatchSettings, jobs: readonly BatchJob[], shar
 }
 
 /** One (scene, method) in its own engine child: its status, time, exit code and error. */
-async function runJob(settings: BatchSettings, job: BatchJob, sharpen: typeof sharpenInChild, signal: AbortSignal): Promise<Pick<BatchRow, 'status' | 'seconds' | 'exitCode' | 'error'>> {
+async function runJob(
+  settings: BatchSettings,
+  job: BatchJob,
+  sharpen: typeof sharpenInChild,
+  signal: AbortSignal,
+): Promise<Pick<BatchRow, 'status' | 'seconds' | 'exitCode' | 'error'>> {
   const t0 = Date.now();
   try {
     await sharpen(

@@ -57,7 +57,11 @@ export function batchReport(run: BatchRun) {
 
 export function writeBatchReport(report: BatchReport): void {
   writeFileAtomic(report.reportPaths.json, JSON.stringify(report, null, 2) + '\n');
-  writeFileAtomic(report.reportPaths.csv, [CSV_COLUMNS.join(','), ...report.rows.map((r) => CSV_COLUMNS.map((c) => csvField(c === 'seconds' ? r.seconds.toFixed(2) : r[c])).join(','))].join('\n') + '\n');
+  writeFileAtomic(
+    report.reportPaths.csv,
+    [CSV_COLUMNS.join(','), ...report.rows.map((r) => CSV_COLUMNS.map((c) => csvField(c === 'seconds' ? r.seconds.toFixed(2) : r[c])).join(','))].join('\n') +
+      '\n',
+  );
 }
 
 const CSV_COLUMNS = ['scene', 'method', 'status', 'seconds', 'exitCode', 'out', 'pan', 'ms', 'error'] as const;

@@ -23,11 +23,14 @@ test('a folder: subfolders with one pair and file pairs by name; the rest is lis
   touch('in', 'z', 'MS', 'img.tif');
   touch('in', 'empty', 'readme.txt');
   const { scenes, ignored } = scenesInFolder(join(root, 'in'));
-  assert.deepEqual(scenes.map((s) => [s.scene, s.panPath.slice(root.length), s.msPath.slice(root.length)]), [
-    ['x', '/in/x_pan.tif', '/in/x_ms.tif'],
-    ['y', '/in/y-P1BS.tif', '/in/y-M1BS.tif'],
-    ['z', '/in/z/PAN/img.tif', '/in/z/MS/img.tif'],
-  ]);
+  assert.deepEqual(
+    scenes.map((s) => [s.scene, s.panPath.slice(root.length), s.msPath.slice(root.length)]),
+    [
+      ['x', '/in/x_pan.tif', '/in/x_ms.tif'],
+      ['y', '/in/y-P1BS.tif', '/in/y-M1BS.tif'],
+      ['z', '/in/z/PAN/img.tif', '/in/z/MS/img.tif'],
+    ],
+  );
   assert.equal(ignored.length, 2);
   assert.match(ignored.join('\n'), /empty\/: no PAN\/MS pair/);
   assert.match(ignored.join('\n'), /lonely_pan\.tif: 1 PAN and 0 MS/);
@@ -36,13 +39,25 @@ test('a folder: subfolders with one pair and file pairs by name; the rest is lis
 test('lists: CSV with a header (quoted fields), JSON; relative to the list; GDAL paths kept; errors name the file', () => {
   writeFileSync(join(root, 'list.csv'), 'scene,pan,ms\n# a comment\nfirst,a/p.tif,a/m.tif\n,"/vsizip//d/b.zip/p,1.tif",/vsizip//d/b.zip/m.tif\n');
   const csv = scenesInList(join(root, 'list.csv')).scenes;
-  assert.deepEqual(csv.map((s) => [s.scene, s.panPath, s.msPath]), [
-    ['first', join(root, 'a/p.tif'), join(root, 'a/m.tif')],
-    ['p_1', '/vsizip//d/b.zip/p,1.tif', '/vsizip//d/b.zip/m.tif'],
-  ]);
-  writeFileSync(join(root, 'list.json'), JSON.stringify([{ pan: 'p.tif', ms: 'm.tif' }, { pan: 'q/p.tif', ms: 'q/m.tif' }]));
+  assert.deepEqual(
+    csv.map((s) => [s.scene, s.panPath, s.msPath]),
+    [
+      ['first', join(root, 'a/p.tif'), join(root, 'a/m.tif')],
+      ['p_1', '/vsizip//d/b.zip/p,1.tif', '/vsizip//d/b.zip/m.tif'],
+    ],
+  );
+  writeFileSync(
+    join(root, 'list.json'),
+    JSON.stringify([
+      { pan: 'p.tif', ms: 'm.tif' },
+      { pan: 'q/p.tif', ms: 'q/m.tif' },
+    ]),
+  );
   const json = scenesInList(join(root, 'list.json')).scenes;
-  assert.deepEqual(json.map((s) => s.scene), ['p', 'p-2']); // same stem: made unique, never two scenes writing one file
+  assert.deepEqual(
+    json.map((s) => s.scene),
+    ['p', 'p-2'],
+  ); // same stem: made unique, never two scenes writing one file
   writeFileSync(join(root, 'bad.csv'), 'panchromatic,multi\na,b\n');
   assert.throws(() => scenesInList(join(root, 'bad.csv')), /bad\.csv: the first row must name the columns/);
   writeFileSync(join(root, 'bad.json'), '{"pan": "x"}');
@@ -53,7 +68,13 @@ test('shards: i/n for every n cover each scene exactly once, sizes within one', 
   const scenes = Array.from({ length: 23 }, (_, i) => ({ scene: `s${String(i).padStart(2, '0')}`, panPath: '', msPath: '' }));
   for (const n of [1, 2, 3, 7, 23, 40]) {
     const parts = Array.from({ length: n }, (_, i) => shardScenes(scenes, parseShard(`${i + 1}/${n}`)));
-    assert.deepEqual(parts.flat().map((s) => s.scene).sort(), scenes.map((s) => s.scene));
+    assert.deepEqual(
+      parts
+        .flat()
+        .map((s) => s.scene)
+        .sort(),
+      scenes.map((s) => s.scene),
+    );
     const sizes = parts.map((p) => p.length);
     assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `n=${n}: ${sizes}`);
   }

@@ -134,14 +134,16 @@ export function scenesInList(listFile: string): SceneListing {
     }
     if (!Array.isArray(parsed)) throw bad('expected a JSON array of {"pan": …, "ms": …, "scene"?: …}');
     items = parsed.map((x, i) => {
-      if (typeof x !== 'object' || x === null || typeof x.pan !== 'string' || typeof x.ms !== 'string') throw bad(`entry ${i + 1} needs string fields "pan" and "ms"`);
+      if (typeof x !== 'object' || x === null || typeof x.pan !== 'string' || typeof x.ms !== 'string')
+        throw bad(`entry ${i + 1} needs string fields "pan" and "ms"`);
       return { pan: x.pan, ms: x.ms, ...(typeof x.scene === 'string' ? { scene: x.scene } : {}) };
     });
   } else {
     const [header, ...rows] = parseCsv(text);
     const columns = (header ?? []).map((h) => h.toLowerCase());
     const [pan, ms, scene] = ['pan', 'ms', 'scene'].map((c) => columns.indexOf(c));
-    if (pan === -1 || ms === -1) throw bad(`the first row must name the columns, with "pan" and "ms" (and optionally "scene"); got "${(header ?? []).join(',')}"`);
+    if (pan === -1 || ms === -1)
+      throw bad(`the first row must name the columns, with "pan" and "ms" (and optionally "scene"); got "${(header ?? []).join(',')}"`);
     items = rows.map((r, i) => {
       if (!r[pan!] || !r[ms!]) throw bad(`row ${i + 2} has no pan or ms path`);
       return { pan: r[pan!]!, ms: r[ms!]!, ...(scene! >= 0 && r[scene!] ? { scene: r[scene!]! } : {}) };
@@ -163,7 +165,8 @@ export function parseShard(value: string | undefined): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 1/4; with a Kubernetes Indexed Job: $((JOB_COMPLETION_INDEX+1))/n); got "${value}"`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard must be i/n with 1 ≤ i ≤ n (e.g. 1/4; with a Kubernetes Indexed Job: $((JOB_COMPLETION_INDEX+1))/n); got "${value}"`);
   return { index, count };
 }
 
@@ -180,13 +183,15 @@ export function outputName(pattern: string, scene: BatchScene, method: string): 
   const name = pattern.replace(/\{(scene|method|pan|ms)\}/g, (_m, key: string) =>
     key === 'scene' ? scene.scene : key === 'method' ? method : key === 'pan' ? stem(scene.panPath) : stem(scene.msPath),
   );
-  if (name.includes('/') || name.includes('\\') || name === '' || name.startsWith('.')) throw new UsageError(`--pattern must give a file name inside --out-dir; "${pattern}" gives "${name}"`);
+  if (name.includes('/') || name.includes('\\') || name === '' || name.startsWith('.'))
+    throw new UsageError(`--pattern must give a file name inside --out-dir; "${pattern}" gives "${name}"`);
   return name;
 }
 
 export function checkPattern(pattern: string, methods: readonly string[]): void {
   const unknown = [...pattern.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((k) => !['scene', 'method', 'pan', 'ms'].includes(k));
   if (unknown.length > 0) throw new UsageError(`--pattern: unknown placeholder {${unknown[0]}}; use {scene}, {method}, {pan}, {ms}`);
-  if (!pattern.includes('{scene}') && !pattern.includes('{pan}') && !pattern.includes('{ms}')) throw new UsageError('--pattern must contain {scene} (or {pan}/{ms}): every scene needs its own output');
+  if (!pattern.includes('{scene}') && !pattern.includes('{pan}') && !pattern.includes('{ms}'))
+    throw new UsageError('--pattern must contain {scene} (or {pan}/{ms}): every scene needs its own output');
   if (methods.length > 1 && !pattern.includes('{method}')) throw new UsageError('--pattern must contain {method} when several --methods are given');
 }

@@ -23,8 +23,14 @@ test('parseCommandLine: --help anywhere, unknown options with a suggestion, node
   assert.deepEqual(parseCommandLine(['--pan', 'x', '--help'], spec), { help: true });
   const parsed = parseCommandLine(['--pan', 'x'], spec);
   assert.ok(!parsed.help && parsed.values.pan === 'x' && parsed.values.overwrite === undefined);
-  assert.throws(() => parseCommandLine(['--overwrte'], spec), (e: Error) => e instanceof UsageError && /unknown option --overwrte; did you mean --overwrite\?/.test(e.message));
-  assert.throws(() => parseCommandLine(['--pan'], spec), (e: Error) => e instanceof UsageError && /--pan/.test(e.message));
+  assert.throws(
+    () => parseCommandLine(['--overwrte'], spec),
+    (e: Error) => e instanceof UsageError && /unknown option --overwrte; did you mean --overwrite\?/.test(e.message),
+  );
+  assert.throws(
+    () => parseCommandLine(['--pan'], spec),
+    (e: Error) => e instanceof UsageError && /--pan/.test(e.message),
+  );
   assert.throws(() => parseCommandLine(['stray'], spec), UsageError);
 });
 
@@ -43,8 +49,20 @@ test('creation options: KEY=VALUE checked; user values replace the defaults key 
   assert.throws(() => parseCreationOptions(['COMPRESS']), /-co needs KEY=VALUE/);
   assert.throws(() => parseCreationOptions(['COMPRESS=']), /-co needs KEY=VALUE/);
   const defaults = ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=ZSTD', 'PREDICTOR=2'];
-  assert.deepEqual(mergeCreationOptions(defaults, ['COMPRESS=DEFLATE'], 'GTiff'), ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'PREDICTOR=2', 'COMPRESS=DEFLATE']);
-  assert.deepEqual(mergeCreationOptions(defaults, ['BLOCKSIZE=512'], 'GTiff'), ['TILED=YES', 'COMPRESS=ZSTD', 'PREDICTOR=2', 'BLOCKXSIZE=512', 'BLOCKYSIZE=512']);
+  assert.deepEqual(mergeCreationOptions(defaults, ['COMPRESS=DEFLATE'], 'GTiff'), [
+    'TILED=YES',
+    'BLOCKXSIZE=256',
+    'BLOCKYSIZE=256',
+    'PREDICTOR=2',
+    'COMPRESS=DEFLATE',
+  ]);
+  assert.deepEqual(mergeCreationOptions(defaults, ['BLOCKSIZE=512'], 'GTiff'), [
+    'TILED=YES',
+    'COMPRESS=ZSTD',
+    'PREDICTOR=2',
+    'BLOCKXSIZE=512',
+    'BLOCKYSIZE=512',
+  ]);
   assert.deepEqual(mergeCreationOptions(defaults, ['COMPRESS=NONE'], 'GTiff'), ['TILED=YES', 'BLOCKXSIZE=256', 'BLOCKYSIZE=256', 'COMPRESS=NONE']);
   assert.deepEqual(mergeCreationOptions(['BLOCKSIZE=512'], ['BLOCKSIZE=1024'], 'COG'), ['BLOCKSIZE=1024']);
 });

@@ -10,7 +10,9 @@ import { UsageError } from './usage-error.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-export type Parsed<T extends OptionSpec> = { help: true } | { help: false; values: { [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string } };
+export type Parsed<T extends OptionSpec> =
+  | { help: true }
+  | { help: false; values: { [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string } };
 
 export function parseCommandLine<T extends OptionSpec>(argv: readonly string[], options: T): Parsed<T> {
   if (argv.includes('--help') || argv.includes('-h')) return { help: true };

@@ -62,14 +62,27 @@ export async function runDemo(argv: string[]): Promise<number> {
   if (!['auto', 'cpu', 'cuda'].includes(device)) throw new Error(`--device must be auto, cpu or cuda; got ${values.device}`);
   mkdirSync(outDir, { recursive: true });
   process.stderr.write(`demo: generating a ${size}×${size} synthetic 4-band scene (11-bit, ratio 4) with its truth in ${outDir}/scene\n`);
-  const scene = await writeSyntheticScene({ folder: join(outDir, 'scene'), name: 'demo', panWidth: size, panHeight: size, bands: 4, writeTruth: true, sensor: 'Synthetic' });
+  const scene = await writeSyntheticScene({
+    folder: join(outDir, 'scene'),
+    name: 'demo',
+    panWidth: size,
+    panHeight: size,
+    bands: 4,
+    writeTruth: true,
+    sensor: 'Synthetic',
+  });
   const truth = await readWholeRaster(scene.truthPath!);
   const rows: DemoRow[] = [];
   const runs = listMethods().flatMap((entry) => {
     const variant = entry.variants.find((v) => v.bandCount === null || v.bandCount === 4);
     if (!variant) return [];
     // Each network twice: as trained, and adapted to this scene on its own degraded copy (never the truth).
-    return entry.kind === 'network' ? [{ entry, variant, adapt: false }, { entry, variant, adapt: true }] : [{ entry, variant, adapt: false }];
+    return entry.kind === 'network'
+      ? [
+          { entry, variant, adapt: false },
+          { entry, variant, adapt: true },
+        ]
+      : [{ entry, variant, adapt: false }];
   });
   for (const { entry, variant, adapt } of runs) {
     const name = adapt ? `${entry.id} --adapt` : entry.id;
@@ -91,7 +104,11 @@ export async function runDemo(argv: string[]): Promise<number> {
     bar.finish();
     const fused = await readWholeRaster(outPath);
     const indices = reducedResolutionIndices({ ref: truth, fused, ratio: 4, bitDepth: 11 });
-    const status = !adapt ? (variant.model?.status ?? 'classical') : result.adaptation?.accepted ? `adapted (${result.adaptation.correction!.kind} correction)` : 'adaptation declined by the guard: same as unadapted';
+    const status = !adapt
+      ? (variant.model?.status ?? 'classical')
+      : result.adaptation?.accepted
+        ? `adapted (${result.adaptation.correction!.kind} correction)`
+        : 'adaptation declined by the guard: same as unadapted';
     rows.push({ method: name, model: result.modelName, status, output: outPath, seconds: result.elapsedMs / 1000, indices, error: null });
   }
   process.stderr.write('demo: the self-check (recommend) on the scene…\n');
@@ -104,7 +121,9 @@ export async function runDemo(argv: string[]): Promise<number> {
     const best = Math.min(...rows.flatMap((r) => (r.indices ? [r.indices.ERGAS] : [])));
     recommendationText =
       `Recommended for this scene by \`panforge recommend\` (which sees only the scene's own degraded copy, never the truth): **${pick}**` +
-      (picked !== undefined ? ` — ERGAS ${picked.toFixed(3)} against the truth, best measured above ${best.toFixed(3)} (${(((picked - best) / best) * 100).toFixed(1)} % above it).` : '.') +
+      (picked !== undefined
+        ? ` — ERGAS ${picked.toFixed(3)} against the truth, best measured above ${best.toFixed(3)} (${(((picked - best) / best) * 100).toFixed(1)} % above it).`
+        : '.') +
       ` ${SELF_CHECK_CAVEAT}`;
   } catch (err) {
     recommendationText = `The self-check failed: ${describeError(err).message}`;
@@ -119,7 +138,10 @@ export async function runDemo(argv: string[]): Promise<number> {
   writeFileAtomic(jsonPath, JSON.stringify(report, null, 2));
   const table = markdownTable(rows);
   const mdPath = join(outDir, 'report.md');
-  writeFileAtomic(mdPath, `# PanForge demo\n\nSynthetic ${size}×${size} scene, 4 bands, indices against the known truth (Q2n = Q4).\n\n${table}\n\n${recommendationText}\n\n${SYNTHETIC_CAVEAT}\n`);
+  writeFileAtomic(
+    mdPath,
+    `# PanForge demo\n\nSynthetic ${size}×${size} scene, 4 bands, indices against the known truth (Q2n = Q4).\n\n${table}\n\n${recommendationText}\n\n${SYNTHETIC_CAVEAT}\n`,
+  );
   process.stdout.write(`${table}\n\n${recommendationText}\n\n${SYNTHETIC_CAVEAT}\n\nGeoTIFFs (COG) and report.json / report.md in ${outDir}\n`);
   return rows.some((r) => r.error) ? 1 : 0;
 }

@@ -31,7 +31,8 @@ test('evaluate exp,gsa both protocols --json: report files, finite numbers, gsa 
   assert.ok(!Number.isNaN(Date.parse(report.createdAt)));
   const [rr, fr] = report.protocols;
   const byMethod = (p: { methods: { method: string; indices: Record<string, number> }[] }, m: string) => p.methods.find((x) => x.method === m)!.indices;
-  for (const p of [rr, fr]) for (const m of p.methods) for (const [k, v] of Object.entries(m.indices)) assert.equal(typeof v, 'number', `${p.protocol} ${m.method} ${k} = ${v}`);
+  for (const p of [rr, fr])
+    for (const m of p.methods) for (const [k, v] of Object.entries(m.indices)) assert.equal(typeof v, 'number', `${p.protocol} ${m.method} ${k} = ${v}`);
   const exp = byMethod(rr, 'exp');
   const gsa = byMethod(rr, 'gsa');
   assert.ok(gsa.ERGAS! < exp.ERGAS!, `gsa ERGAS ${gsa.ERGAS} < exp ERGAS ${exp.ERGAS}`);

@@ -17,9 +17,11 @@ import { parseCommandLine } from './command-line.ts';
 import { inputPath } from './gdal-paths.ts';
 import { UsageError } from './usage-error.ts';
 
-
 function parseList(value: string | undefined, name: string): string[] {
-  const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list; got "${value ?? ''}"`);
   return items;
 }
@@ -46,7 +48,13 @@ export async function commandEvaluate(argv: string[]): Promise<number> {
     const result = await evaluate(evaluateOptions(args), { signal: controller.signal, onEvent: progress.onEvent });
     progress.finish();
     if (args.json) {
-      process.stdout.write(JSON.stringify({ ok: true, reportPaths: result.reportPaths, report: result.report }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          { ok: true, reportPaths: result.reportPaths, report: result.report },
+          (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+          2,
+        ) + '\n',
+      );
       return ExitCode.ok;
     }
     printReport(result);
@@ -120,7 +128,8 @@ function parseEvaluateArgs(argv: string[]): EvaluateArgs {
   if (!Number.isFinite(maxPixels) || maxPixels < 1) throw new UsageError(`--max-pixels must be a number ≥ 1 (e.g. 4e9); got "${values['max-pixels']}"`);
 
   const panGain = values['pan-gain'] === undefined ? undefined : Number(values['pan-gain']);
-  if (panGain !== undefined && !(panGain > 0 && panGain < 1)) throw new UsageError(`--pan-gain must be a number between 0 and 1 (exclusive); got "${values['pan-gain']}"`);
+  if (panGain !== undefined && !(panGain > 0 && panGain < 1))
+    throw new UsageError(`--pan-gain must be a number between 0 and 1 (exclusive); got "${values['pan-gain']}"`);
   return {
     pan: values.pan!,
     ms: values.ms!,
@@ -186,7 +195,9 @@ function printReport({ report, reportPaths }: EvaluateResult): void {
     for (const m of p.methods) process.stdout.write(`${m.method.padEnd(10)}${info.map((i) => formatValue(m.indices[i.key]).padStart(12)).join('')}\n`);
   }
   for (const c of report.comparisons) {
-    process.stdout.write(`${c.protocol}: ${c.a} vs ${c.b}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)}\n`);
+    process.stdout.write(
+      `${c.protocol}: ${c.a} vs ${c.b}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)}\n`,
+    );
   }
   for (const s of report.skipped) process.stdout.write(`skipped ${s.method}: ${s.reason}\n`);
   for (const n of report.notes) process.stdout.write(`note: ${n}\n`);

@@ -12,6 +12,9 @@ export function inputPath(path: string): string {
 }
 
 export function outputPath(path: string): string {
-  if (isGdalVirtualPath(path)) throw new UsageError(`--out must be a local file (outputs are written beside their final name and renamed when complete); got "${path}". Write locally, then copy (e.g. aws s3 cp)`);
+  if (isGdalVirtualPath(path))
+    throw new UsageError(
+      `--out must be a local file (outputs are written beside their final name and renamed when complete); got "${path}". Write locally, then copy (e.g. aws s3 cp)`,
+    );
   return resolve(path);
 }

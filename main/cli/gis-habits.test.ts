@@ -45,7 +45,10 @@ test('usage errors: exit 2, the problem named, the nearest option, method or com
     [[...base, '--method', 'bovrey'], /unknown method "bovrey"; did you mean brovey\?/],
     [[...base, '--method', 'gsa', '--device', 'cdua'], /--device must be one of auto, cpu, cuda; got "cdua"; did you mean cuda\?/],
     [[...base, '--method', 'gsa', '--tile', '-5'], /--tile must be an integer from 16 to 8192; got "-5"/],
-    [['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'gsa', '--out', join(root, 'u.png')], /extension "\.png" does not name a format PanForge writes; supported: GTiff/],
+    [
+      ['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'gsa', '--out', join(root, 'u.png')],
+      /extension "\.png" does not name a format PanForge writes; supported: GTiff/,
+    ],
     [[...base, '--method', 'gsa', '--of', 'PNG'], /output format "PNG" is not supported; supported: GTiff \(\.tif, \.tiff\), COG/],
     [[...base, '--method', 'gsa', '-co', 'COMPRESS'], /-co needs KEY=VALUE/],
     [['sharpn'], /unknown command "sharpn"; did you mean sharpen\?/],
@@ -63,10 +66,29 @@ test('usage errors: exit 2, the problem named, the nearest option, method or com
 
 test('sharpen a /vsizip/ input with -co COMPRESS=DEFLATE: quiet stderr; colours, band names, statistics and metadata in the file', async () => {
   const zip = join(root, 'scene.zip');
-  const z = spawnSync('/usr/bin/python3', ['-c', 'import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  [z.write(p, os.path.basename(p)) for p in sys.argv[2:]]', zip, scene.panPath, scene.msPath]);
+  const z = spawnSync('/usr/bin/python3', [
+    '-c',
+    'import sys, zipfile, os\nwith zipfile.ZipFile(sys.argv[1], "w") as z:\n  [z.write(p, os.path.basename(p)) for p in sys.argv[2:]]',
+    zip,
+    scene.panPath,
+    scene.msPath,
+  ]);
   assert.equal(z.status, 0, String(z.stderr));
   const out = join(root, 'zipped.tif');
-  const r = run(['sharpen', '--pan', `/vsizip/${zip}/ikonos_pan.tif`, '--ms', `/vsizip/${zip}/ikonos_ms.tif`, '--method', 'gsa', '--out', out, '-co', 'COMPRESS=DEFLATE', '--quiet']);
+  const r = run([
+    'sharpen',
+    '--pan',
+    `/vsizip/${zip}/ikonos_pan.tif`,
+    '--ms',
+    `/vsizip/${zip}/ikonos_ms.tif`,
+    '--method',
+    'gsa',
+    '--out',
+    out,
+    '-co',
+    'COMPRESS=DEFLATE',
+    '--quiet',
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '', 'no library noise under --quiet');
   const ds = await gdal.openAsync(out);
@@ -78,9 +100,15 @@ test('sharpen a /vsizip/ input with -co COMPRESS=DEFLATE: quiet stderr; colours,
     assert.equal(md.PANFORGE_RATIO, '4');
     assert.equal(md.PANFORGE_PAN, 'ikonos_pan.tif');
     const bands = Array.from({ length: ds.bands.count() }, (_, i) => ds.bands.get(i + 1));
-    assert.deepEqual(bands.map((b) => b.description), ['Blue', 'Green', 'Red', 'NIR']);
+    assert.deepEqual(
+      bands.map((b) => b.description),
+      ['Blue', 'Green', 'Red', 'NIR'],
+    );
     // gdal-async reports GCI_Undefined as undefined
-    assert.deepEqual(bands.map((b) => b.colorInterpretation ?? 'Undefined'), ['Blue', 'Green', 'Red', 'Undefined']);
+    assert.deepEqual(
+      bands.map((b) => b.colorInterpretation ?? 'Undefined'),
+      ['Blue', 'Green', 'Red', 'Undefined'],
+    );
     for (const b of bands) {
       const stats = b.getMetadata();
       const { x, y } = ds.rasterSize;
@@ -109,7 +137,10 @@ test('--cog with -co BLOCKSIZE=256 and --json: a COG with the same colours, JSON
   try {
     assert.equal(ds.getMetadata('IMAGE_STRUCTURE').LAYOUT, 'COG');
     assert.deepEqual(ds.bands.get(1).blockSize, { x: 256, y: 256 });
-    assert.deepEqual(Array.from({ length: 4 }, (_, i) => ds.bands.get(i + 1).colorInterpretation ?? 'Undefined'), ['Blue', 'Green', 'Red', 'Undefined']);
+    assert.deepEqual(
+      Array.from({ length: 4 }, (_, i) => ds.bands.get(i + 1).colorInterpretation ?? 'Undefined'),
+      ['Blue', 'Green', 'Red', 'Undefined'],
+    );
   } finally {
     ds.close();
   }
@@ -128,7 +159,10 @@ test('batch: a failing scene is reported and the run goes on (exit 7); a rerun s
   assert.match(first.stderr, /batch: 2 done, 0 already complete, 2 failed/);
   const report = JSON.parse(readFileSync(join(outDir, 'batch-report.json'), 'utf8'));
   assert.deepEqual(report.summary, { done: 2, complete: 0, failed: 2, cancelled: 0 });
-  assert.deepEqual(report.rows.filter((x: { status: string }) => x.status === 'failed').map((x: { exitCode: number }) => x.exitCode), [3, 3]);
+  assert.deepEqual(
+    report.rows.filter((x: { status: string }) => x.status === 'failed').map((x: { exitCode: number }) => x.exitCode),
+    [3, 3],
+  );
   const csv = readFileSync(join(outDir, 'batch-report.csv'), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'scene,method,status,seconds,exitCode,out,pan,ms,error');
   assert.equal(csv.length, 5);

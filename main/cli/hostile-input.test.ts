@@ -47,7 +47,11 @@ function runCli(args: readonly string[], options: RunOptions = {}): Promise<Run>
   const [cmd, cmdArgs] = options.fileSizeLimitKiB
     ? ['bash', ['-c', `ulimit -f ${options.fileSizeLimitKiB}; exec "$0" "$@"`, process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];
-  const child = spawn(cmd, cmdArgs as string[], { cwd: repo, env: { ...process.env, ...options.env, PANFORGE_TEST_RUN: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, cmdArgs as string[], {
+    cwd: repo,
+    env: { ...process.env, ...options.env, PANFORGE_TEST_RUN: marker },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let triggered = false;
@@ -125,7 +129,11 @@ async function check(args: readonly string[], outDir: string, expect: Expect, op
   assert.doesNotMatch(run.stderr, /^\s+at .*\(.*:\d+:\d+\)$/m, 'no stack trace');
   for (const [p, h] of before) assert.equal(sha(p), h, `input ${p} unchanged`);
   const left = readdirSync(outDir);
-  assert.deepEqual(left.filter((n) => /\.partial(\.|-|$)/.test(n)), [], 'no partial file');
+  assert.deepEqual(
+    left.filter((n) => /\.partial(\.|-|$)/.test(n)),
+    [],
+    'no partial file',
+  );
   if (expect.outputExists) assert.ok(left.includes('out.tif'), `output written (${left.join(', ')})`);
   else if (earlier !== null) assert.equal(sha(target), earlier, 'what was under the output name is untouched');
   else assert.ok(!left.includes('out.tif'), 'nothing under the output name');
@@ -134,7 +142,17 @@ async function check(args: readonly string[], outDir: string, expect: Expect, op
 }
 
 const sharpenArgs = (outDir: string, extra: readonly string[] = [], scene: SyntheticScene = s16) => [
-  'sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'gsa', '--out', join(outDir, 'out.tif'), '--quiet', ...extra,
+  'sharpen',
+  '--pan',
+  scene.panPath,
+  '--ms',
+  scene.msPath,
+  '--method',
+  'gsa',
+  '--out',
+  join(outDir, 'out.tif'),
+  '--quiet',
+  ...extra,
 ];
 
 /** Writes a copy of `src` with a changed geotransform (south-up, rotated). */
@@ -158,89 +176,176 @@ describe('bad files: exit 3, a message naming the file and the problem', { concu
       const out = outFolder();
       const pan = files.pan ?? s16.panPath;
       const ms = files.ms ?? s16.msPath;
-      await check(['sharpen', '--pan', pan, '--ms', ms, '--method', 'gsa', '--out', join(out, 'out.tif'), '--quiet'], out, { code, message, inputs: [pan, ms].filter((p) => !p.startsWith('/dev')) });
+      await check(['sharpen', '--pan', pan, '--ms', ms, '--method', 'gsa', '--out', join(out, 'out.tif'), '--quiet'], out, {
+        code,
+        message,
+        inputs: [pan, ms].filter((p) => !p.startsWith('/dev')),
+      });
     });
 
   bad('missing file', () => ({ pan: join(root, 'nope.tif') }), /PAN file not found: .*nope\.tif/);
-  bad('zero-byte file', () => {
-    const p = join(root, 'zero.tif');
-    writeFileSync(p, '');
-    return { pan: p };
-  }, /PAN file zero\.tif is not a raster/);
-  bad('a text file', () => {
-    const p = join(root, 'text.tif');
-    writeFileSync(p, 'hello, not a raster\n');
-    return { ms: p };
-  }, /MS file text\.tif is not a raster/);
-  bad('a TIFF header and nothing else', () => {
-    const p = join(root, 'header.tif');
-    writeFileSync(p, readFileSync(s16.panPath).subarray(0, 8));
-    return { pan: p };
-  }, /PAN file header\.tif is not a raster/);
-  bad('truncated TIFF', async () => {
-    const s = await writeSyntheticScene({ folder: join(root, 'trunc'), panWidth: 512, panHeight: 512 });
-    const p = join(root, 'truncated_pan.tif');
-    writeFileSync(p, readFileSync(s.panPath).subarray(0, Math.floor(statSync(s.panPath).size / 3)));
-    return { pan: p, ms: s.msPath };
-  }, /truncated_pan\.tif/);
+  bad(
+    'zero-byte file',
+    () => {
+      const p = join(root, 'zero.tif');
+      writeFileSync(p, '');
+      return { pan: p };
+    },
+    /PAN file zero\.tif is not a raster/,
+  );
+  bad(
+    'a text file',
+    () => {
+      const p = join(root, 'text.tif');
+      writeFileSync(p, 'hello, not a raster\n');
+      return { ms: p };
+    },
+    /MS file text\.tif is not a raster/,
+  );
+  bad(
+    'a TIFF header and nothing else',
+    () => {
+      const p = join(root, 'header.tif');
+      writeFileSync(p, readFileSync(s16.panPath).subarray(0, 8));
+      return { pan: p };
+    },
+    /PAN file header\.tif is not a raster/,
+  );
+  bad(
+    'truncated TIFF',
+    async () => {
+      const s = await writeSyntheticScene({ folder: join(root, 'trunc'), panWidth: 512, panHeight: 512 });
+      const p = join(root, 'truncated_pan.tif');
+      writeFileSync(p, readFileSync(s.panPath).subarray(0, Math.floor(statSync(s.panPath).size / 3)));
+      return { pan: p, ms: s.msPath };
+    },
+    /truncated_pan\.tif/,
+  );
   bad('a folder', () => ({ ms: join(root, 's16') }), /MS path is a folder, not a raster file/);
-  bad('a FIFO is refused at once, not waited on', () => {
-    const p = join(root, 'pan.fifo');
-    execFileSync('mkfifo', [p]);
-    return { pan: p };
-  }, /PAN .*pan\.fifo is a FIFO \(named pipe\)/);
+  bad(
+    'a FIFO is refused at once, not waited on',
+    () => {
+      const p = join(root, 'pan.fifo');
+      execFileSync('mkfifo', [p]);
+      return { pan: p };
+    },
+    /PAN .*pan\.fifo is a FIFO \(named pipe\)/,
+  );
   bad('a device', () => ({ pan: '/dev/zero' }), /PAN \/dev\/zero is a device/);
   bad('stdin as a GDAL path', () => ({ pan: '/vsistdin/' }), /reads a stream, not a file/);
-  bad('a VRT whose source is a FIFO', () => {
-    const fifo = join(root, 'src.fifo');
-    execFileSync('mkfifo', [fifo]);
-    const vrt = join(root, 'fifo.vrt');
-    const info = gdal.open(s16.panPath);
-    const gt = info.geoTransform!.join(',');
-    const srs = info.srs!.toWKT().replace(/"/g, '&quot;');
-    info.close();
-    writeFileSync(vrt, `<VRTDataset rasterXSize="128" rasterYSize="128"><SRS>${srs}</SRS><GeoTransform>${gt}</GeoTransform><VRTRasterBand dataType="UInt16" band="1"><SimpleSource><SourceFilename relativeToVRT="0">${fifo}</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></VRTDataset>`);
-    return { pan: vrt };
-  }, /src\.fifo is a FIFO/);
-  bad('PAN with three bands', async () => ({ pan: (await writeSyntheticScene({ folder: join(root, 'pan3'), panWidth: 64, panHeight: 64, panBands: 3 })).panPath }), /PAN .* has 3 bands; expected 1/);
+  bad(
+    'a VRT whose source is a FIFO',
+    () => {
+      const fifo = join(root, 'src.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const vrt = join(root, 'fifo.vrt');
+      const info = gdal.open(s16.panPath);
+      const gt = info.geoTransform!.join(',');
+      const srs = info.srs!.toWKT().replace(/"/g, '&quot;');
+      info.close();
+      writeFileSync(
+        vrt,
+        `<VRTDataset rasterXSize="128" rasterYSize="128"><SRS>${srs}</SRS><GeoTransform>${gt}</GeoTransform><VRTRasterBand dataType="UInt16" band="1"><SimpleSource><SourceFilename relativeToVRT="0">${fifo}</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></VRTDataset>`,
+      );
+      return { pan: vrt };
+    },
+    /src\.fifo is a FIFO/,
+  );
+  bad(
+    'PAN with three bands',
+    async () => ({ pan: (await writeSyntheticScene({ folder: join(root, 'pan3'), panWidth: 64, panHeight: 64, panBands: 3 })).panPath }),
+    /PAN .* has 3 bands; expected 1/,
+  );
   bad('PAN and MS swapped', () => ({ pan: s16.msPath, ms: s16.panPath }), /PAN .* has 4 bands; expected 1 .*Swapped PAN and MS\?/);
-  bad('no georeference', async () => writeSyntheticScene({ folder: join(root, 'nogeo'), panWidth: 64, panHeight: 64, noGeoreference: true }).then((s) => ({ pan: s.panPath, ms: s.msPath })), /has no geotransform/);
-  bad('non-integer ratio', async () => writeSyntheticScene({ folder: join(root, 'ratio'), panWidth: 64, panHeight: 64, msPixelM: 1.7 }).then((s) => ({ pan: s.panPath, ms: s.msPath })), /ratio is 3\.4 .*needs an integer ratio/);
-  bad('no overlap', async () => writeSyntheticScene({ folder: join(root, 'apart'), panWidth: 64, panHeight: 64, msOffsetPx: [4000, 0] }).then((s) => ({ pan: s.panPath, ms: s.msPath })), /does not overlap/);
-  bad('a south-up PAN: says south-up, not two identical extents', () => {
-    const p = join(root, 'southup_pan.tif');
-    withGeoTransform(s16.panPath, p, (g) => [g[0]!, g[1]!, 0, g[3]! + 128 * g[5]!, 0, -g[5]!]);
-    return { pan: p };
-  }, /PAN southup_pan\.tif is stored south-up .*needs north-up rasters/);
-  bad('a rotated MS', () => {
-    const p = join(root, 'rotated_ms.tif');
-    withGeoTransform(s16.msPath, p, (g) => [g[0]!, g[1]!, 0.1, g[3]!, 0.1, g[5]!]);
-    return { ms: p };
-  }, /MS rotated_ms\.tif has a rotated or sheared geotransform/);
-  bad('all nodata', async () => writeSyntheticScene({ folder: join(root, 'nodata'), panWidth: 64, panHeight: 64, noData: { value: 0, borderPx: 64 } }).then((s) => ({ pan: s.panPath, ms: s.msPath })), /no valid pixels/);
-  bad('a 1×1 scene', async () => {
-    const dir = join(root, 'tiny');
-    mkdirSync(dir);
-    const ds = gdal.open(s16.panPath);
-    const make = async (name: string, bands: number, size: number, px: number) => {
-      const path = join(dir, name);
-      const out = await createGeoTiff({ path, width: size, height: size, bandDescriptions: Array.from({ length: bands }, (_, i) => `b${i}`), dataType: 'UInt16', geoTransform: [ds.geoTransform![0]!, px, 0, ds.geoTransform![3]!, 0, -px], crsWkt: ds.srs!.toWKT(), noData: null, creationOptions: [] });
-      out.close();
-      return path;
-    };
-    const result = { pan: await make('pan1.tif', 1, 1, 0.5), ms: await make('ms1.tif', 4, 1, 2) };
-    ds.close();
-    return result;
-  }, /too small|ratio/);
-  bad('a VRT declaring 10⁶ × 10⁶ pixels is refused before any work, with both numbers', () => {
-    const vrt = join(root, 'huge.vrt');
-    const info = gdal.open(s16.panPath);
-    const srs = info.srs!.toWKT().replace(/"/g, '&quot;');
-    const gt = info.geoTransform!;
-    info.close();
-    writeFileSync(vrt, `<VRTDataset rasterXSize="1000000" rasterYSize="1000000"><SRS>${srs}</SRS><GeoTransform>${gt.join(',')}</GeoTransform><VRTRasterBand dataType="UInt16" band="1"><SimpleSource><SourceFilename relativeToVRT="0">${s16.panPath}</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></VRTDataset>`);
-    return { pan: vrt };
-  }, /PAN huge\.vrt declares 1000000×1000000 = 1\.00e\+12 pixels, more than the limit of 4\.00e\+9; pass --max-pixels/);
+  bad(
+    'no georeference',
+    async () =>
+      writeSyntheticScene({ folder: join(root, 'nogeo'), panWidth: 64, panHeight: 64, noGeoreference: true }).then((s) => ({ pan: s.panPath, ms: s.msPath })),
+    /has no geotransform/,
+  );
+  bad(
+    'non-integer ratio',
+    async () =>
+      writeSyntheticScene({ folder: join(root, 'ratio'), panWidth: 64, panHeight: 64, msPixelM: 1.7 }).then((s) => ({ pan: s.panPath, ms: s.msPath })),
+    /ratio is 3\.4 .*needs an integer ratio/,
+  );
+  bad(
+    'no overlap',
+    async () =>
+      writeSyntheticScene({ folder: join(root, 'apart'), panWidth: 64, panHeight: 64, msOffsetPx: [4000, 0] }).then((s) => ({ pan: s.panPath, ms: s.msPath })),
+    /does not overlap/,
+  );
+  bad(
+    'a south-up PAN: says south-up, not two identical extents',
+    () => {
+      const p = join(root, 'southup_pan.tif');
+      withGeoTransform(s16.panPath, p, (g) => [g[0]!, g[1]!, 0, g[3]! + 128 * g[5]!, 0, -g[5]!]);
+      return { pan: p };
+    },
+    /PAN southup_pan\.tif is stored south-up .*needs north-up rasters/,
+  );
+  bad(
+    'a rotated MS',
+    () => {
+      const p = join(root, 'rotated_ms.tif');
+      withGeoTransform(s16.msPath, p, (g) => [g[0]!, g[1]!, 0.1, g[3]!, 0.1, g[5]!]);
+      return { ms: p };
+    },
+    /MS rotated_ms\.tif has a rotated or sheared geotransform/,
+  );
+  bad(
+    'all nodata',
+    async () =>
+      writeSyntheticScene({ folder: join(root, 'nodata'), panWidth: 64, panHeight: 64, noData: { value: 0, borderPx: 64 } }).then((s) => ({
+        pan: s.panPath,
+        ms: s.msPath,
+      })),
+    /no valid pixels/,
+  );
+  bad(
+    'a 1×1 scene',
+    async () => {
+      const dir = join(root, 'tiny');
+      mkdirSync(dir);
+      const ds = gdal.open(s16.panPath);
+      const make = async (name: string, bands: number, size: number, px: number) => {
+        const path = join(dir, name);
+        const out = await createGeoTiff({
+          path,
+          width: size,
+          height: size,
+          bandDescriptions: Array.from({ length: bands }, (_, i) => `b${i}`),
+          dataType: 'UInt16',
+          geoTransform: [ds.geoTransform![0]!, px, 0, ds.geoTransform![3]!, 0, -px],
+          crsWkt: ds.srs!.toWKT(),
+          noData: null,
+          creationOptions: [],
+        });
+        out.close();
+        return path;
+      };
+      const result = { pan: await make('pan1.tif', 1, 1, 0.5), ms: await make('ms1.tif', 4, 1, 2) };
+      ds.close();
+      return result;
+    },
+    /too small|ratio/,
+  );
+  bad(
+    'a VRT declaring 10⁶ × 10⁶ pixels is refused before any work, with both numbers',
+    () => {
+      const vrt = join(root, 'huge.vrt');
+      const info = gdal.open(s16.panPath);
+      const srs = info.srs!.toWKT().replace(/"/g, '&quot;');
+      const gt = info.geoTransform!;
+      info.close();
+      writeFileSync(
+        vrt,
+        `<VRTDataset rasterXSize="1000000" rasterYSize="1000000"><SRS>${srs}</SRS><GeoTransform>${gt.join(',')}</GeoTransform><VRTRasterBand dataType="UInt16" band="1"><SimpleSource><SourceFilename relativeToVRT="0">${s16.panPath}</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></VRTDataset>`,
+      );
+      return { pan: vrt };
+    },
+    /PAN huge\.vrt declares 1000000×1000000 = 1\.00e\+12 pixels, more than the limit of 4\.00e\+9; pass --max-pixels/,
+  );
 });
 
 describe('valid but unusual inputs: exit 0, an output, nothing else', { concurrency: 3 }, () => {
@@ -274,7 +379,11 @@ describe('outputs that are inputs: exit 2, the input untouched', { concurrency: 
     const out = outFolder();
     const pan = join(out, 'out.tif');
     copyFileSync(s16.panPath, pan);
-    await check(['sharpen', '--pan', pan, '--ms', s16.msPath, '--method', 'gsa', '--out', pan, '--overwrite', '--quiet'], out, { code: 2, message: /output .*out\.tif is the input .*out\.tif .*never writes over an input/, inputs: [pan, s16.msPath] });
+    await check(['sharpen', '--pan', pan, '--ms', s16.msPath, '--method', 'gsa', '--out', pan, '--overwrite', '--quiet'], out, {
+      code: 2,
+      message: /output .*out\.tif is the input .*out\.tif .*never writes over an input/,
+      inputs: [pan, s16.msPath],
+    });
   });
   test('--out is a symlink to the MS', async () => {
     const out = outFolder();
@@ -286,12 +395,28 @@ describe('outputs that are inputs: exit 2, the input untouched', { concurrency: 
     const pan = join(out, 'pan.tif');
     copyFileSync(s16.panPath, pan);
     linkSync(pan, join(out, 'out.tif'));
-    await check(['sharpen', '--pan', pan, '--ms', s16.msPath, '--method', 'gsa', '--out', join(out, 'out.tif'), '--overwrite', '--quiet'], out, { code: 2, message: /is the input .*pan\.tif/, inputs: [pan, s16.msPath] });
+    await check(['sharpen', '--pan', pan, '--ms', s16.msPath, '--method', 'gsa', '--out', join(out, 'out.tif'), '--overwrite', '--quiet'], out, {
+      code: 2,
+      message: /is the input .*pan\.tif/,
+      inputs: [pan, s16.msPath],
+    });
   });
   test('--out reaches the PAN through a symlinked folder', async () => {
     const out = outFolder();
     symlinkSync(join(root, 's16'), join(out, 'alias'));
-    const run = await runCli(['sharpen', '--pan', s16.panPath, '--ms', s16.msPath, '--method', 'gsa', '--out', join(out, 'alias', 'synthetic_pan.tif'), '--overwrite', '--quiet']);
+    const run = await runCli([
+      'sharpen',
+      '--pan',
+      s16.panPath,
+      '--ms',
+      s16.msPath,
+      '--method',
+      'gsa',
+      '--out',
+      join(out, 'alias', 'synthetic_pan.tif'),
+      '--overwrite',
+      '--quiet',
+    ]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /is the input/);
     await noProcessLeft(run.marker);
@@ -302,14 +427,34 @@ describe('outputs that are inputs: exit 2, the input untouched', { concurrency: 
     copyFileSync(s16.panPath, src);
     const vrt = join(out, 'pan.vrt');
     gdal.translate(vrt, gdal.open(src), ['-of', 'VRT']).close();
-    await check(['sharpen', '--pan', vrt, '--ms', s16.msPath, '--method', 'gsa', '--out', src, '--overwrite', '--quiet'], out, { code: 2, message: /is the input/, inputs: [src, vrt, s16.msPath] });
+    await check(['sharpen', '--pan', vrt, '--ms', s16.msPath, '--method', 'gsa', '--out', src, '--overwrite', '--quiet'], out, {
+      code: 2,
+      message: /is the input/,
+      inputs: [src, vrt, s16.msPath],
+    });
   });
   test('evaluate: a report folder holding an input under an output name', async () => {
     const out = outFolder();
     mkdirSync(join(out, 'fr'));
     const pan = join(out, 'fr', 'gsa.tif');
     copyFileSync(s16.panPath, pan);
-    const run = await runCli(['evaluate', '--pan', pan, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'fr', '--out', out, '--overwrite', '--quiet', '--threads', '1']);
+    const run = await runCli([
+      'evaluate',
+      '--pan',
+      pan,
+      '--ms',
+      s16.msPath,
+      '--methods',
+      'gsa',
+      '--protocol',
+      'fr',
+      '--out',
+      out,
+      '--overwrite',
+      '--quiet',
+      '--threads',
+      '1',
+    ]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /is the input .*gsa\.tif/);
     assert.equal(sha(pan), sha(s16.panPath));
@@ -327,7 +472,19 @@ describe('output problems: exit 5, nothing under the output name', { concurrency
   test('--overwrite keeps the old output when the new run fails', async () => {
     const out = outFolder();
     writeFileSync(join(out, 'out.tif'), 'earlier');
-    const run = await runCli(['sharpen', '--pan', s16.panPath, '--ms', join(root, 'missing_ms.tif'), '--method', 'gsa', '--out', join(out, 'out.tif'), '--overwrite', '--quiet']);
+    const run = await runCli([
+      'sharpen',
+      '--pan',
+      s16.panPath,
+      '--ms',
+      join(root, 'missing_ms.tif'),
+      '--method',
+      'gsa',
+      '--out',
+      join(out, 'out.tif'),
+      '--overwrite',
+      '--quiet',
+    ]);
     assert.equal(run.code, 3);
     assert.equal(readFileSync(join(out, 'out.tif'), 'utf8'), 'earlier', 'the old output is replaced only by a complete new one');
   });
@@ -340,11 +497,16 @@ describe('output problems: exit 5, nothing under the output name', { concurrency
   test('an injected write error (file-size limit: EFBIG) ends with exit 5, the free space, no file', async () => {
     const out = outFolder();
     writeFileSync(join(out, 'out.tif'), 'earlier');
-    const run = await check(sharpenArgs(out, ['--compress', 'NONE', '--overwrite'], big), out, {
-      code: 5,
-      message: /cannot write .*out\.tif: .*free on .*nothing was kept under that name/,
-      inputs: [big.panPath, big.msPath],
-    }, { fileSizeLimitKiB: 1024 });
+    const run = await check(
+      sharpenArgs(out, ['--compress', 'NONE', '--overwrite'], big),
+      out,
+      {
+        code: 5,
+        message: /cannot write .*out\.tif: .*free on .*nothing was kept under that name/,
+        inputs: [big.panPath, big.msPath],
+      },
+      { fileSizeLimitKiB: 1024 },
+    );
     assert.ok(run.elapsedMs < 60_000);
     assert.equal(readFileSync(join(out, 'out.tif'), 'utf8'), 'earlier', '--overwrite: the old output survives a failed write');
   });
@@ -372,31 +534,56 @@ describe('output problems: exit 5, nothing under the output name', { concurrency
   };
   test('not enough free space: refused before any work, with both numbers', { skip: canMount ? false : 'cannot mount a tmpfs here (needs root)' }, async () => {
     await withTmpfs(512, async (dir) => {
-      await check(sharpenArgs(dir, ['--compress', 'NONE'], big), dir, { code: 5, message: /not enough free space for .*out\.tif: it needs about 8\.0 MiB .* has 512\.0 KiB free/, inputs: [big.panPath, big.msPath] });
-    });
-  });
-  test('disk full while writing (a small tmpfs): exit 5, the free space, no file', { skip: canMount ? false : 'cannot mount a tmpfs here (needs root)' }, async () => {
-    // Random Float32 data does not compress: the estimate (half the raw size) fits, the file does not.
-    const dir = join(root, 'noise');
-    mkdirSync(dir);
-    const ref = gdal.open(s16.panPath);
-    const make = async (name: string, bands: number, size: number, px: number) => {
-      const path = join(dir, name);
-      const ds = await createGeoTiff({ path, width: size, height: size, bandDescriptions: Array.from({ length: bands }, (_, i) => `b${i}`), dataType: 'Float32', geoTransform: [ref.geoTransform![0]!, px, 0, ref.geoTransform![3]!, 0, -px], crsWkt: ref.srs!.toWKT(), noData: null, creationOptions: ['TILED=YES'] });
-      for (let b = 1; b <= bands; b++) ds.bands.get(b).pixels.write(0, 0, size, size, new Float32Array(size * size).map(() => Math.random()));
-      ds.close();
-      return path;
-    };
-    const noise = { panPath: await make('pan.tif', 1, 256, 0.5), msPath: await make('ms.tif', 4, 64, 2), truthPath: null };
-    ref.close();
-    await withTmpfs(700, async (out) => {
-      await check(['sharpen', '--pan', noise.panPath, '--ms', noise.msPath, '--method', 'exp', '--float32', '--out', join(out, 'out.tif'), '--quiet'], out, {
+      await check(sharpenArgs(dir, ['--compress', 'NONE'], big), dir, {
         code: 5,
-        message: /cannot write .*out\.tif: .*\(disk full\?\); .* free on .*nothing was kept under that name/,
-        inputs: [noise.panPath, noise.msPath],
+        message: /not enough free space for .*out\.tif: it needs about 8\.0 MiB .* has 512\.0 KiB free/,
+        inputs: [big.panPath, big.msPath],
       });
     });
   });
+  test(
+    'disk full while writing (a small tmpfs): exit 5, the free space, no file',
+    { skip: canMount ? false : 'cannot mount a tmpfs here (needs root)' },
+    async () => {
+      // Random Float32 data does not compress: the estimate (half the raw size) fits, the file does not.
+      const dir = join(root, 'noise');
+      mkdirSync(dir);
+      const ref = gdal.open(s16.panPath);
+      const make = async (name: string, bands: number, size: number, px: number) => {
+        const path = join(dir, name);
+        const ds = await createGeoTiff({
+          path,
+          width: size,
+          height: size,
+          bandDescriptions: Array.from({ length: bands }, (_, i) => `b${i}`),
+          dataType: 'Float32',
+          geoTransform: [ref.geoTransform![0]!, px, 0, ref.geoTransform![3]!, 0, -px],
+          crsWkt: ref.srs!.toWKT(),
+          noData: null,
+          creationOptions: ['TILED=YES'],
+        });
+        for (let b = 1; b <= bands; b++)
+          ds.bands.get(b).pixels.write(
+            0,
+            0,
+            size,
+            size,
+            new Float32Array(size * size).map(() => Math.random()),
+          );
+        ds.close();
+        return path;
+      };
+      const noise = { panPath: await make('pan.tif', 1, 256, 0.5), msPath: await make('ms.tif', 4, 64, 2), truthPath: null };
+      ref.close();
+      await withTmpfs(700, async (out) => {
+        await check(['sharpen', '--pan', noise.panPath, '--ms', noise.msPath, '--method', 'exp', '--float32', '--out', join(out, 'out.tif'), '--quiet'], out, {
+          code: 5,
+          message: /cannot write .*out\.tif: .*\(disk full\?\); .* free on .*nothing was kept under that name/,
+          inputs: [noise.panPath, noise.msPath],
+        });
+      });
+    },
+  );
   test('a stale partial of a killed run is removed by the next run; other files are not', async () => {
     const out = outFolder();
     writeFileSync(join(out, 'out.panforge-999999999.partial.tif'), 'left by a run killed with SIGKILL');
@@ -429,11 +616,31 @@ describe('bad options: exit 2 and the option named', { concurrency: 3 }, () => {
   usage('a stray positional argument', (o) => sharpenArgs(o, ['extra.tif']), /Unexpected argument 'extra\.tif'/);
   usage('--out missing', () => ['sharpen', '--pan', s16.panPath, '--ms', s16.msPath, '--method', 'gsa', '--quiet'], /missing --out/);
   usage('an unknown command', () => ['sharpn'], /unknown command "sharpn"/);
-  usage('evaluate --protocol xx', (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'xx', '--out', o], /--protocol must be rr, fr or both; got "xx"/);
-  usage('evaluate --methods naming an unknown method', (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa,magic', '--protocol', 'fr', '--out', o, '--threads', '1'], /unknown method "magic"/);
-  usage('evaluate --sensor Hubble', (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'fr', '--sensor', 'Hubble', '--out', o, '--threads', '1'], /unknown sensor "Hubble"/);
-  usage('evaluate --threads 0', (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'fr', '--out', o, '--threads', '0'], /--threads must be an integer from 1 to 256; got "0"/);
-  usage('evaluate --compare with one method', (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa,exp', '--protocol', 'fr', '--compare', 'gsa', '--out', o], /--compare needs exactly two methods/);
+  usage(
+    'evaluate --protocol xx',
+    (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'xx', '--out', o],
+    /--protocol must be rr, fr or both; got "xx"/,
+  );
+  usage(
+    'evaluate --methods naming an unknown method',
+    (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa,magic', '--protocol', 'fr', '--out', o, '--threads', '1'],
+    /unknown method "magic"/,
+  );
+  usage(
+    'evaluate --sensor Hubble',
+    (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'fr', '--sensor', 'Hubble', '--out', o, '--threads', '1'],
+    /unknown sensor "Hubble"/,
+  );
+  usage(
+    'evaluate --threads 0',
+    (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa', '--protocol', 'fr', '--out', o, '--threads', '0'],
+    /--threads must be an integer from 1 to 256; got "0"/,
+  );
+  usage(
+    'evaluate --compare with one method',
+    (o) => ['evaluate', '--pan', s16.panPath, '--ms', s16.msPath, '--methods', 'gsa,exp', '--protocol', 'fr', '--compare', 'gsa', '--out', o],
+    /--compare needs exactly two methods/,
+  );
   usage('info --pan with no value', () => ['info', '--ms', s16.msPath, '--pan'], /--pan/);
 });
 
@@ -441,19 +648,27 @@ describe('memory budget', () => {
   test('a tight --max-memory shrinks the tiles of a network and says so', async () => {
     const out = outFolder();
     const s = await writeSyntheticScene({ folder: join(root, 'mem'), panWidth: 128, panHeight: 128 });
-    const run = await check(['sharpen', '--pan', s.panPath, '--ms', s.msPath, '--method', 'premix', '--device', 'cpu', '--out', join(out, 'out.tif'), '--max-memory', '1G'], out, {
-      code: 0,
-      inputs: [s.panPath, s.msPath],
-      outputExists: true,
-    });
+    const run = await check(
+      ['sharpen', '--pan', s.panPath, '--ms', s.msPath, '--method', 'premix', '--device', 'cpu', '--out', join(out, 'out.tif'), '--max-memory', '1G'],
+      out,
+      {
+        code: 0,
+        inputs: [s.panPath, s.msPath],
+        outputExists: true,
+      },
+    );
     assert.match(run.stderr, /tiles of \d+ px instead of 512 to stay within --max-memory 1\.00 GiB/);
   });
   test('a --max-memory no tile fits: exit 4 with both numbers', async () => {
     const out = outFolder();
-    await check(sharpenArgs(out, ['--max-memory', '100M']).map((a) => (a === 'gsa' ? 'premix' : a)), out, {
-      code: 4,
-      message: /premix-4band needs about \d\.\d\d GiB even with 64 px tiles, more than --max-memory 0\.10 GiB; raise --max-memory/,
-    });
+    await check(
+      sharpenArgs(out, ['--max-memory', '100M']).map((a) => (a === 'gsa' ? 'premix' : a)),
+      out,
+      {
+        code: 4,
+        message: /premix-4band needs about \d\.\d\d GiB even with 64 px tiles, more than --max-memory 0\.10 GiB; raise --max-memory/,
+      },
+    );
   });
 });
 
@@ -464,12 +679,17 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
   test('Ctrl-C: exit 130 within 2 s, no partial file, no process', async () => {
     const out = outFolder();
     let sentAt = 0;
-    const run = await check(longRun(out), out, { code: 130, message: /cancel/, inputs: [big.panPath, big.msPath] }, {
-      whenRunning: (pid) => {
-        sentAt = Date.now();
-        process.kill(pid, 'SIGINT');
+    const run = await check(
+      longRun(out),
+      out,
+      { code: 130, message: /cancel/, inputs: [big.panPath, big.msPath] },
+      {
+        whenRunning: (pid) => {
+          sentAt = Date.now();
+          process.kill(pid, 'SIGINT');
+        },
       },
-    });
+    );
     assert.ok(sentAt > 0);
     // 2 s is the promise (the engine is killed 1.8 s after a cancel it has not finished); the rest is slack for a
     // loaded machine, where the process exit itself can take a while.
@@ -522,11 +742,16 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
 
   test('the engine child dies (SIGKILL): exit 6, no partial file, no process', async () => {
     const out = outFolder();
-    await check(longRun(out), out, { code: 6, message: /the engine process stopped unexpectedly \(killed by SIGKILL\)/, inputs: [big.panPath, big.msPath] }, {
-      whenRunning: (pid, marker) => {
-        for (const p of processesWith(marker)) if (p !== pid) process.kill(p, 'SIGKILL');
+    await check(
+      longRun(out),
+      out,
+      { code: 6, message: /the engine process stopped unexpectedly \(killed by SIGKILL\)/, inputs: [big.panPath, big.msPath] },
+      {
+        whenRunning: (pid, marker) => {
+          for (const p of processesWith(marker)) if (p !== pid) process.kill(p, 'SIGKILL');
+        },
       },
-    });
+    );
   });
 
   // kill -9 of the CLI at seeded random points: the engine's watchdog must end it and remove its partial file.
@@ -546,7 +771,11 @@ describe('signals and kills: nothing left behind, nothing outlives the command',
       assert.ok(killed, 'killed while tiling');
       assert.equal(run.signal, 'SIGKILL');
       await noProcessLeft(run.marker, 3000);
-      assert.deepEqual(readdirSync(out).filter((n) => n.includes('partial')), [], 'the watchdog removed the partial file');
+      assert.deepEqual(
+        readdirSync(out).filter((n) => n.includes('partial')),
+        [],
+        'the watchdog removed the partial file',
+      );
       assert.ok(!existsSync(join(out, 'out.tif')));
     });
   }
@@ -559,7 +788,11 @@ test('a read-only input stays read-only and unchanged after a successful run', a
   const pan = join(dir, 'pan.tif');
   copyFileSync(s16.panPath, pan);
   chmodSync(pan, 0o444);
-  await check(['sharpen', '--pan', pan, '--ms', s16.msPath, '--method', 'gsa', '--out', join(out, 'out.tif'), '--quiet'], out, { code: 0, inputs: [pan, s16.msPath], outputExists: true });
+  await check(['sharpen', '--pan', pan, '--ms', s16.msPath, '--method', 'gsa', '--out', join(out, 'out.tif'), '--quiet'], out, {
+    code: 0,
+    inputs: [pan, s16.msPath],
+    outputExists: true,
+  });
   assert.equal(statSync(pan).mode & 0o777, 0o444);
   assert.deepEqual(readdirSync(dir), ['pan.tif'], 'no side file (.aux.xml, .ovr) next to the input');
 });

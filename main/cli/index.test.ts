@@ -29,7 +29,11 @@ async function sharpenAndInterrupt(name: string, interrupt: (child: ChildProcess
   const big = await writeSyntheticScene({ folder: join(root, `${name}-scene`), panWidth: 2048, panHeight: 2048 });
   const folder = join(root, name);
   mkdirSync(folder);
-  const child = spawn(process.execPath, [cliPath, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'], { cwd: repoRoot });
+  const child = spawn(
+    process.execPath,
+    [cliPath, 'sharpen', '--pan', big.panPath, '--ms', big.msPath, '--method', 'exp', '--out', join(folder, 'out.tif'), '--tile', '128'],
+    { cwd: repoRoot },
+  );
   let stderr = '';
   let interrupted = false;
   const status = await new Promise<number | null>((resolve) => {

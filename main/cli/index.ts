@@ -100,7 +100,13 @@ function layoutOption(values: { sensor?: string | undefined; bands?: string | un
 }
 
 async function commandInfo(argv: string[]): Promise<number> {
-  const parsed = parseCommandLine(argv, { pan: { type: 'string' }, ms: { type: 'string' }, sensor: { type: 'string' }, bands: { type: 'string' }, json: { type: 'boolean' } });
+  const parsed = parseCommandLine(argv, {
+    pan: { type: 'string' },
+    ms: { type: 'string' },
+    sensor: { type: 'string' },
+    bands: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (parsed.help) return printHelp('info');
   const { values } = parsed;
   const files = { panPath: inputPath(required(values, 'pan')), msPath: inputPath(required(values, 'ms')) };
@@ -130,7 +136,10 @@ async function commandMethods(argv: string[]): Promise<number> {
   for (const e of entries) {
     process.stdout.write(`${e.id.padEnd(8)} ${e.kind.padEnd(9)} ${e.description}\n`);
     for (const v of e.variants) {
-      if (v.model) process.stdout.write(`${''.padEnd(18)}${v.model.name}: ${v.bandCount} bands (${v.model.bandOrder.join(', ')}), v${v.model.version}, ${v.model.status}\n`);
+      if (v.model)
+        process.stdout.write(
+          `${''.padEnd(18)}${v.model.name}: ${v.bandCount} bands (${v.model.bandOrder.join(', ')}), v${v.model.version}, ${v.model.status}\n`,
+        );
     }
   }
   if (!entries.some((e) => e.kind === 'network')) process.stdout.write('(no network models installed: models/onnx has no manifests)\n');
@@ -194,7 +203,8 @@ async function commandSharpen(argv: string[]): Promise<number> {
   const maxMemoryBytes = values['max-memory'] === undefined ? undefined : parseMemorySize(values['max-memory']);
   if (maxMemoryBytes === null) throw new UsageError(`--max-memory must be a size such as 4G, 1500M or 8GiB; got "${values['max-memory']}"`);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) throw new UsageError(`--seed must be an integer from 0 to 4294967295; got "${values.seed}"`);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1))
+    throw new UsageError(`--seed must be an integer from 0 to 4294967295; got "${values.seed}"`);
   if (values.adapt && values['adapt-from']) throw new UsageError('--adapt and --adapt-from exclude each other: --adapt fits anew, --adapt-from reuses a fit');
   const controller = new AbortController();
   // The engine child is killed and its partial file removed by sharpenInChild's exit hook, so exiting is enough.
@@ -239,7 +249,10 @@ async function commandSharpen(argv: string[]): Promise<number> {
       process.stderr.write(
         `wrote ${result.outPath}: ${result.width}×${result.height}, ${result.bands} bands ${result.dataType}, ${result.method}${result.modelName ? ` (${result.modelName})` : ''} on ${result.device}, ${result.tiles} tiles in ${(result.elapsedMs / 1000).toFixed(1)} s (${result.megapixelsPerSecond.toFixed(2)} MP/s)\n`,
       );
-      if (result.adaptationPath) process.stderr.write(`adaptation ${result.adaptation?.accepted ? `applied (${result.adaptation.correction?.kind})` : 'declined'}; record: ${result.adaptationPath}\n`);
+      if (result.adaptationPath)
+        process.stderr.write(
+          `adaptation ${result.adaptation?.accepted ? `applied (${result.adaptation.correction?.kind})` : 'declined'}; record: ${result.adaptationPath}\n`,
+        );
     }
     return ExitCode.ok;
   } finally {

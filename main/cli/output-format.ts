@@ -10,7 +10,9 @@ import { suggestion } from './did-you-mean.ts';
 import { UsageError } from './usage-error.ts';
 
 const FORMATS: Record<OutputFormat, readonly string[]> = { GTiff: ['.tif', '.tiff'], COG: ['.tif', '.tiff'] };
-const SUPPORTED = `supported: ${Object.entries(FORMATS).map(([f, ext]) => `${f} (${ext.join(', ')})`).join(', ')}`;
+const SUPPORTED = `supported: ${Object.entries(FORMATS)
+  .map(([f, ext]) => `${f} (${ext.join(', ')})`)
+  .join(', ')}`;
 
 export const SHARPEN_FORMAT_HELP = `        --of FORMAT       GTiff (default) | COG; OUT must end in .tif or .tiff (convert other formats with
                           gdal_translate afterwards)

@@ -60,7 +60,20 @@ test('sharpen --adapt writes the sidecar beside the output; --adapt with --adapt
   assert.equal(result.adaptationPath, join(root, 'adapted.adaptation.json'));
   assert.ok(existsSync(result.adaptationPath));
   assert.equal(typeof result.adaptation.accepted, 'boolean');
-  const both = run(['sharpen', '--pan', scene.panPath, '--ms', scene.msPath, '--method', 'gsa', '--adapt', '--adapt-from', result.adaptationPath, '--out', join(root, 'x.tif')]);
+  const both = run([
+    'sharpen',
+    '--pan',
+    scene.panPath,
+    '--ms',
+    scene.msPath,
+    '--method',
+    'gsa',
+    '--adapt',
+    '--adapt-from',
+    result.adaptationPath,
+    '--out',
+    join(root, 'x.tif'),
+  ]);
   assert.equal(both.status, 2);
   assert.match(both.stderr, /--adapt and --adapt-from exclude each other/);
   // The sidecar is an output too: not replaced without --overwrite, even when the GeoTIFF is gone.

@@ -13,7 +13,6 @@ import { ExitCode } from './exit-codes.ts';
 import { UsageError } from './usage-error.ts';
 export { RECOMMEND_HELP } from './recommend-help.ts';
 
-
 function fmt(v: number | undefined, digits = 4): string {
   if (v === undefined) return '';
   return Number.isFinite(v) ? v.toFixed(digits) : String(v);
@@ -32,7 +31,11 @@ export function formatRanking(result: RecommendResult): string {
     r.adapt && r.adaptation && !r.adaptation.accepted ? '(guard declined: same as unadapted)' : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const lines = [line(header), ...rows.map(line)];
   const w = result.windows;
   lines.push(
@@ -68,7 +71,10 @@ export async function commandRecommend(argv: string[]): Promise<number> {
   };
   let methods: string[] | null = null;
   if (values.methods !== undefined) {
-    methods = values.methods.split(',').map((s) => s.trim()).filter(Boolean);
+    methods = values.methods
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (methods.length === 0) throw new UsageError(`--methods needs a comma-separated list of method names; got "${values.methods}"`);
   }
   const seed = values.seed === undefined ? 1 : Number(values.seed);
@@ -80,7 +86,8 @@ export async function commandRecommend(argv: string[]): Promise<number> {
     {
       onEvent: (e) => {
         if (e.type === 'log' && !values.quiet) process.stderr.write(`${e.message}\n`);
-        if (e.type === 'progress' && !values.quiet && !values.json) process.stderr.write(`recommend: ${e.tilesDone}/${e.tilesTotal} methods run on the windows\n`);
+        if (e.type === 'progress' && !values.quiet && !values.json)
+          process.stderr.write(`recommend: ${e.tilesDone}/${e.tilesTotal} methods run on the windows\n`);
       },
     },
   );

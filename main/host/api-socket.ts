@@ -20,10 +20,14 @@ export function serveApiSocket(ws: WebSocket, core: AppCore, log: (message: stri
   };
   const unsubscribe = core.onJobEvent((event) => send(JSON.stringify(eventMessage(event))));
   ws.on('close', unsubscribe);
-  ws.on('message', (data, isBinary) => void answerMessage({ ws, core, log, send }, data, isBinary).catch((err: unknown) => {
-    log(`closed a WebSocket after an internal error: ${err instanceof Error ? err.message : String(err)}`);
-    ws.close(1011, 'internal error');
-  }));
+  ws.on(
+    'message',
+    (data, isBinary) =>
+      void answerMessage({ ws, core, log, send }, data, isBinary).catch((err: unknown) => {
+        log(`closed a WebSocket after an internal error: ${err instanceof Error ? err.message : String(err)}`);
+        ws.close(1011, 'internal error');
+      }),
+  );
 }
 
 interface SocketSession {

@@ -32,7 +32,8 @@ export function hostAccess(port: number, token: string): HostAccess {
     origin,
     cookieName,
     hostOk,
-    authorised: (req, url) => hostOk(req) && (sameToken(url.searchParams.get(TOKEN_PARAM), token) || sameToken(cookieValue(req.headers.cookie, cookieName), token)),
+    authorised: (req, url) =>
+      hostOk(req) && (sameToken(url.searchParams.get(TOKEN_PARAM), token) || sameToken(cookieValue(req.headers.cookie, cookieName), token)),
     tokenInQuery: (url) => sameToken(url.searchParams.get(TOKEN_PARAM), token),
     originOk: (req) => req.headers.origin === undefined || origins.includes(req.headers.origin),
   };

@@ -28,9 +28,13 @@ let stderr = '';
 
 before(async () => {
   const entry = new URL('./main.ts', import.meta.url).pathname;
-  child = spawn(process.execPath, ['--import', 'tsx', entry, '--allow', join(root, 'scenes'), '--user-data', join(root, 'user-data'), '--renderer-dir', rendererDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', entry, '--allow', join(root, 'scenes'), '--user-data', join(root, 'user-data'), '--renderer-dir', rendererDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.on('exit', (code, signal) => (exited = `code ${code} signal ${signal}`));
   child.stderr!.on('data', (d) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -97,7 +97,9 @@ function getWithHost(path: string, hostHeader: string): Promise<number> {
     request({ host: '127.0.0.1', port: host.port, path, headers: { Host: hostHeader } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -105,7 +107,10 @@ test('a request naming another host is refused even with the token (DNS rebindin
   assert.equal(await getWithHost(`/?token=${host.token}`, `127.0.0.1:${host.port}`), 200);
   assert.equal(await getWithHost(`/?token=${host.token}`, `localhost:${host.port}`), 200);
   assert.equal(await getWithHost(`/?token=${host.token}`, `evil.example:${host.port}`), 403);
-  await assert.rejects(WireClient.open(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { Origin: origin, Host: `evil.example:${host.port}` }), /HTTP 403/);
+  await assert.rejects(
+    WireClient.open(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { Origin: origin, Host: `evil.example:${host.port}` }),
+    /HTTP 403/,
+  );
 });
 
 test('static paths cannot leave the renderer folder', async () => {
@@ -155,14 +160,20 @@ test('a call round trip: open a scene, run Brovey with events over the socket, r
 
     // A reloaded page (a new socket) sees the finished job.
     const reloaded = await WireClient.open(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
-    assert.deepEqual(ok(await reloaded.call('jobList', {})).map((j) => [j.jobId, j.state]), [[job.jobId, 'done']]);
+    assert.deepEqual(
+      ok(await reloaded.call('jobList', {})).map((j) => [j.jobId, j.state]),
+      [[job.jobId, 'done']],
+    );
     reloaded.ws.close();
 
     // Storage over the socket: the run's device story came with its result; the run is listed, and removing it
     // deletes its file (the layer URL then 404s). A path that climbs out of runs/ is refused.
     assert.deepEqual([end.job.result!.device, end.job.result!.deviceEvents], ['js', []]);
     const usage = ok(await client.call('storageUsage', {}));
-    assert.deepEqual(usage.runs.map((r) => r.method), ['brovey']);
+    assert.deepEqual(
+      usage.runs.map((r) => r.method),
+      ['brovey'],
+    );
     assert.ok(usage.cacheBytes > 0 && usage.runsBytes >= usage.runs[0]!.sizeBytes);
     const escape = await client.call('storageRemoveRun', { outPath: join(root, 'user-data', 'runs', '..', '..', 'outside.txt') });
     assert.equal(!escape.ok && escape.error.code, 'path-not-allowed');

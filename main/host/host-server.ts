@@ -180,7 +180,8 @@ function serveStatic(site: HttpSite, url: URL, method: string, res: ServerRespon
     return endPlain(site, res, 404, hint);
   }
   const headers: Record<string, string> = { ...site.baseHeaders, 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-store' };
-  if (url.pathname === '/' || url.pathname === '/index.html') headers['Set-Cookie'] = `${site.access.cookieName}=${site.token}; HttpOnly; SameSite=Strict; Path=/`;
+  if (url.pathname === '/' || url.pathname === '/index.html')
+    headers['Set-Cookie'] = `${site.access.cookieName}=${site.token}; HttpOnly; SameSite=Strict; Path=/`;
   res.writeHead(200, headers);
   if (method === 'HEAD') {
     res.end();

@@ -30,7 +30,16 @@ test('prints PANFORGE_HOST_URL, serves with its token only, and stops on SIGTERM
   mkdirSync(join(root, 'scenes'), { recursive: true });
   mkdirSync(join(root, 'renderer'));
   writeFileSync(join(root, 'renderer', 'index.html'), '<!doctype html><title>test page</title>');
-  const args = ['--allow', join(root, 'scenes'), '--export-dir', join(root, 'exports'), '--user-data', join(root, 'ud'), '--renderer-dir', join(root, 'renderer')];
+  const args = [
+    '--allow',
+    join(root, 'scenes'),
+    '--export-dir',
+    join(root, 'exports'),
+    '--user-data',
+    join(root, 'ud'),
+    '--renderer-dir',
+    join(root, 'renderer'),
+  ];
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

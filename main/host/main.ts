@@ -85,7 +85,9 @@ try {
     token: args.token,
     log: (m) => process.stderr.write(`panforge host: ${m}\n`),
   });
-  process.stdout.write(`PanForge browser host: open ${host.url}\n  scenes from: ${allow.join(', ')}\n  exports to: ${exportDir}\nPANFORGE_HOST_URL=${host.url}\n`);
+  process.stdout.write(
+    `PanForge browser host: open ${host.url}\n  scenes from: ${allow.join(', ')}\n  exports to: ${exportDir}\nPANFORGE_HOST_URL=${host.url}\n`,
+  );
   const stop = () => {
     void host.close().then(() => process.exit(0));
   };

@@ -62,7 +62,14 @@ async function start(): Promise<void> {
     (id) => (selectedLayer = id),
     (extent) => map.zoomTo(extent),
   );
-  const exportDialog = new ExportDialog({ api, store, status, viewExtent: clippedView, mode: info.mode, sceneName: () => (scene ? sceneNameOf(scene.files.panPath) : null) });
+  const exportDialog = new ExportDialog({
+    api,
+    store,
+    status,
+    viewExtent: clippedView,
+    mode: info.mode,
+    sceneName: () => (scene ? sceneNameOf(scene.files.panPath) : null),
+  });
   new CompareBar({
     store,
     map,
@@ -130,7 +137,8 @@ async function start(): Promise<void> {
     scene = view;
     store.reset();
     // Scene layers at the bottom: MS above PAN, so the colour is seen first.
-    for (const kind of ['ms', 'pan', 'quality'] as const) for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
+    for (const kind of ['ms', 'pan', 'quality'] as const)
+      for (const layer of view.layers.filter((l) => l.kind === kind)) store.add(layer, 'bottom', kind !== 'quality');
     for (const layer of view.layers.filter((l) => l.kind === 'output')) store.add(layer, 'top');
     showSceneHeader(view, map.displayNote);
     bandLayout.setScene(view);
@@ -166,10 +174,12 @@ function connectApi(status: StatusBar, runs: () => RunsPanel | null): PanForgeAp
 /** The title line (sensor, ratio, resolution, values, file) and the CRS label above the map. */
 function showSceneHeader(view: SceneView, displayNote: string | null): void {
   const sensor = view.sensor ?? 'unknown sensor';
-  byId('scene-title').textContent = `${sensor} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
-  byId('scene-title').title = `${view.files.panPath}\n${view.files.msPath}\nbands: ${view.layout.bandNames.join(', ')}${view.layout.bandsGuessed ? ' (guessed)' : ''}`;
+  byId('scene-title').textContent =
+    `${sensor} · ratio ${view.ratio} · ${resolutionText(view)} · ${view.valueLabel} · ${view.files.panPath.split(/[\\/]/).pop()}`;
+  byId('scene-title').title =
+    `${view.files.panPath}\n${view.files.msPath}\nbands: ${view.layout.bandNames.join(', ')}${view.layout.bandsGuessed ? ' (guessed)' : ''}`;
   byId('crs-label').textContent = `${view.crsName}${view.crsCode ? ` (${view.crsCode})` : ''}${displayNote ? ' · drawn in UTM' : ''}`;
-  byId('crs-label').title = displayNote ?? 'the map is drawn in the scene\'s CRS';
+  byId('crs-label').title = displayNote ?? "the map is drawn in the scene's CRS";
 }
 
 /** Opens the scene this tab had open before a reload; false when there was none (a corrupt entry is dropped). */
@@ -178,7 +188,14 @@ async function reopenRememberedScene(openScene: (files: SceneFiles) => Promise<v
   if (remembered) {
     try {
       const files: unknown = JSON.parse(remembered);
-      if (typeof files === 'object' && files !== null && 'panPath' in files && 'msPath' in files && typeof files.panPath === 'string' && typeof files.msPath === 'string') {
+      if (
+        typeof files === 'object' &&
+        files !== null &&
+        'panPath' in files &&
+        'msPath' in files &&
+        typeof files.panPath === 'string' &&
+        typeof files.msPath === 'string'
+      ) {
         await openScene({ panPath: files.panPath, msPath: files.msPath });
         return true;
       }

@@ -50,7 +50,14 @@ export class StatusBar {
     this.line.appendChild(el('span', { class: 'status-text', 'data-testid': 'status-text' }, entry.text));
     this.line.title = entry.text;
     this.log.prepend(
-      el('li', { class: `status-${entry.level}` }, el('span', { class: 'status-time' }, entry.at.toLocaleTimeString()), entry.code ? el('code', {}, entry.code) : null, ' ', entry.text),
+      el(
+        'li',
+        { class: `status-${entry.level}` },
+        el('span', { class: 'status-time' }, entry.at.toLocaleTimeString()),
+        entry.code ? el('code', {}, entry.code) : null,
+        ' ',
+        entry.text,
+      ),
     );
   }
 }

@@ -57,10 +57,15 @@ test('the guard never keeps a correction that worsens the held-back windows (sev
       const record = fitAdaptation(method, windows, outputs);
       const rect = coreWindow(windows.sidePx, windows.contextPx);
       // Recompute the held-back score of what would be written, independently of the record's numbers.
-      const applied = record.correction ? outputs.guard.map((f, i) => applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4), panDetail(windows.guard[i]!.pan, 4))) : outputs.guard;
+      const applied = record.correction
+        ? outputs.guard.map((f, i) => applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4), panDetail(windows.guard[i]!.pan, 4)))
+        : outputs.guard;
       const before = scoreWindows(windows.guard, outputs.guard, rect, 4);
       const after = scoreWindows(windows.guard, applied, rect, 4);
-      assert.ok(after.ergas <= before.ergas && after.sam <= before.sam, `${id} seed ${seed}: held-back ERGAS ${before.ergas} → ${after.ergas}, SAM ${before.sam} → ${after.sam}`);
+      assert.ok(
+        after.ergas <= before.ergas && after.sam <= before.sam,
+        `${id} seed ${seed}: held-back ERGAS ${before.ergas} → ${after.ergas}, SAM ${before.sam} → ${after.sam}`,
+      );
       if (record.accepted) assert.ok(after.ergas < before.ergas, 'an accepted correction lowers ERGAS');
       else assert.equal(applied, outputs.guard, 'a declined adaptation leaves the output as it was');
     }
@@ -89,7 +94,10 @@ test('the guard declines a correction fitted on windows that disagree with the h
 test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --adapt-from reproduces it', async () => {
   const tiled = out('tiled.tif');
   const logs: string[] = [];
-  const r = await sharpen({ ...scene, method: 'dummynet', adapt: true, outPath: tiled, tileSizePx: 128, dataType: 'Float32', device: 'cpu' }, { onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+  const r = await sharpen(
+    { ...scene, method: 'dummynet', adapt: true, outPath: tiled, tileSizePx: 128, dataType: 'Float32', device: 'cpu' },
+    { onEvent: (e) => e.type === 'log' && logs.push(e.message) },
+  );
   assert.ok(r.adaptation, 'an adaptation record');
   // The equality below must be about a correction that is applied, not the unadapted fallback.
   assert.equal(r.adaptation.accepted, true, r.adaptation.message);
@@ -97,7 +105,10 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   const sidecar = JSON.parse(readFileSync(r.adaptationPath!, 'utf8'));
   assert.equal(sidecar.format, 'panforge-adaptation/1');
   assert.equal(sidecar.model.name, r.modelName);
-  assert.ok(logs.some((l) => /held-back/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => /held-back/.test(l)),
+    logs.join('\n'),
+  );
   const ds = await gdal.openAsync(tiled);
   const md = ds.getMetadata();
   ds.close();
@@ -112,7 +123,15 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   assert.ok(maxDiff < 1e-3, `max |tiled − untiled| = ${maxDiff}`);
   // The PAN-detail term is computed inside each tile too: force it (identity + half the PAN detail) and compare again.
-  const withPan = { ...r.adaptation, accepted: true, correction: { kind: 'cross-pan', bands: 4, coefficients: [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0) as number).concat([0, 0.5, 0])) } };
+  const withPan = {
+    ...r.adaptation,
+    accepted: true,
+    correction: {
+      kind: 'cross-pan',
+      bands: 4,
+      coefficients: [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0) as number).concat([0, 0.5, 0])),
+    },
+  };
   const forced = join(root, 'cross-pan.adaptation.json');
   writeFileSync(forced, JSON.stringify(withPan));
   const tiledPan = out('tiled-pan.tif');
@@ -138,7 +157,8 @@ async function readAll(path: string): Promise<Float32Array> {
   const ds = await gdal.openAsync(path);
   const { x, y } = ds.rasterSize;
   const all = new Float32Array(ds.bands.count() * x * y);
-  for (let b = 1; b <= ds.bands.count(); b++) await ds.bands.get(b).pixels.readAsync(0, 0, x, y, all.subarray((b - 1) * x * y, b * x * y), { data_type: 'Float32' });
+  for (let b = 1; b <= ds.bands.count(); b++)
+    await ds.bands.get(b).pixels.readAsync(0, 0, x, y, all.subarray((b - 1) * x * y, b * x * y), { data_type: 'Float32' });
   ds.close();
   return all;
 }
@@ -146,7 +166,10 @@ async function readAll(path: string): Promise<Float32Array> {
 test('--adapt-from refuses a record of another method or a malformed file, naming the file', async () => {
   const bad = join(root, 'bad.json');
   writeFileSync(bad, JSON.stringify({ format: 'panforge-adaptation/1', method: 'gsa', model: null, bands: 4, accepted: false, correction: null }));
-  await assert.rejects(sharpen({ ...scene, method: 'dummynet', adaptFrom: bad, outPath: out(), device: 'cpu' }), (err: unknown) => err instanceof InputError && err.code === 'bad-adaptation' && err.message.includes(bad) && /fitted for method gsa/.test(err.message));
+  await assert.rejects(
+    sharpen({ ...scene, method: 'dummynet', adaptFrom: bad, outPath: out(), device: 'cpu' }),
+    (err: unknown) => err instanceof InputError && err.code === 'bad-adaptation' && err.message.includes(bad) && /fitted for method gsa/.test(err.message),
+  );
   writeFileSync(bad, '{not json');
   await assert.rejects(sharpen({ ...scene, method: 'dummynet', adaptFrom: bad, outPath: out(), device: 'cpu' }), /not valid JSON/);
 });
@@ -155,17 +178,32 @@ test('a scene too small to degrade sharpens unadapted with a warning; recommend 
   const small = await writeSyntheticScene({ folder: join(root, 'small'), panWidth: 256, panHeight: 256 });
   const logs: string[] = [];
   const target = out();
-  const r = await sharpen({ ...small, method: 'dummynet', adapt: true, outPath: target, device: 'cpu' }, { onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+  const r = await sharpen(
+    { ...small, method: 'dummynet', adapt: true, outPath: target, device: 'cpu' },
+    { onEvent: (e) => e.type === 'log' && logs.push(e.message) },
+  );
   assert.equal(r.adaptation, null);
   assert.ok(existsSync(target));
-  assert.ok(logs.some((l) => /warning: scene too small to degrade/.test(l)), logs.join('\n'));
-  await assert.rejects(recommend({ ...small, device: 'cpu' }), (err: unknown) => err instanceof SceneTooSmallError && /64×64 px; a Wald window needs at least 96×96 MS px/.test(err.message));
+  assert.ok(
+    logs.some((l) => /warning: scene too small to degrade/.test(l)),
+    logs.join('\n'),
+  );
+  await assert.rejects(
+    recommend({ ...small, device: 'cpu' }),
+    (err: unknown) => err instanceof SceneTooSmallError && /64×64 px; a Wald window needs at least 96×96 MS px/.test(err.message),
+  );
 });
 
 test('an unknown sensor degrades with generic gains and says so', async () => {
   const logs: string[] = [];
-  const r = await sharpen({ ...scene, method: 'exp', adapt: true, sensor: 'Landsat-99', outPath: out(), device: 'cpu' }, { onEvent: (e) => e.type === 'log' && logs.push(e.message) });
-  assert.ok(logs.some((l) => /unknown sensor "Landsat-99" \(--sensor\): using generic MTF gains/.test(l)), logs.join('\n'));
+  const r = await sharpen(
+    { ...scene, method: 'exp', adapt: true, sensor: 'Landsat-99', outPath: out(), device: 'cpu' },
+    { onEvent: (e) => e.type === 'log' && logs.push(e.message) },
+  );
+  assert.ok(
+    logs.some((l) => /unknown sensor "Landsat-99" \(--sensor\): using generic MTF gains/.test(l)),
+    logs.join('\n'),
+  );
   assert.deepEqual(r.adaptation?.sensor.gains, [0.3, 0.3, 0.3, 0.3]);
 });
 
@@ -184,7 +222,11 @@ test('recommend is deterministic for a seed, ranks by ERGAS, and names a method 
 });
 
 test('recommend refuses unknown --methods, naming them and the choices', async () => {
-  await assert.rejects(recommend({ ...scene, methods: ['gsa', 'nope', 'bogus'] }), (err: unknown) => err instanceof InputError && err.code === 'unknown-method' && /unknown methods "nope", "bogus"; available: exp, brovey, gsa/.test(err.message));
+  await assert.rejects(
+    recommend({ ...scene, methods: ['gsa', 'nope', 'bogus'] }),
+    (err: unknown) =>
+      err instanceof InputError && err.code === 'unknown-method' && /unknown methods "nope", "bogus"; available: exp, brovey, gsa/.test(err.message),
+  );
 });
 
 test('sharpen --method auto runs the pick and records the ranking', async () => {

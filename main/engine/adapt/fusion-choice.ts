@@ -68,10 +68,19 @@ export async function chooseFusion(scene: Scene, sample: SceneSample, options: F
   let methodId = options.method;
   let adapt = options.adapt ?? false;
   if (methodId.toLowerCase() === AUTO_METHOD) {
-    recommendation = await recommendOnScene(scene, sample, options.valueMax, { seed: options.seed, sensor: options.sensor, device: options.device, log, signal: options.signal, fullResolutionTop: 0 });
+    recommendation = await recommendOnScene(scene, sample, options.valueMax, {
+      seed: options.seed,
+      sensor: options.sensor,
+      device: options.device,
+      log,
+      signal: options.signal,
+      fullResolutionTop: 0,
+    });
     methodId = recommendation.recommended.method;
     adapt = adapt || recommendation.recommended.adapt;
-    log(`auto: the self-check recommends ${recommendation.recommended.name} (ERGAS ${recommendation.ranking[0]!.ergas.toFixed(3)} on held-back reduced-resolution windows)`);
+    log(
+      `auto: the self-check recommends ${recommendation.recommended.name} (ERGAS ${recommendation.ranking[0]!.ergas.toFixed(3)} on held-back reduced-resolution windows)`,
+    );
   }
   const base = resolveMethod(methodId, scene.bandCount, scene.ratio);
   let adaptation: AdaptationRecord | null = null;
@@ -84,7 +93,18 @@ export async function chooseFusion(scene: Scene, sample: SceneSample, options: F
       adaptation = fitted;
     } else {
       try {
-        adaptation = await adaptToScene({ scene, sample, method: base, sensor: options.sensor, seed: options.seed, valueMax: options.valueMax, device: options.device, batchSize: options.batchSize, log, signal: options.signal });
+        adaptation = await adaptToScene({
+          scene,
+          sample,
+          method: base,
+          sensor: options.sensor,
+          seed: options.seed,
+          valueMax: options.valueMax,
+          device: options.device,
+          batchSize: options.batchSize,
+          log,
+          signal: options.signal,
+        });
       } catch (err) {
         if (!(err instanceof SceneTooSmallError)) throw err;
         log(`warning: ${err.message}; sharpening unadapted`);

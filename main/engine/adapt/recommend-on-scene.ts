@@ -78,7 +78,11 @@ interface Candidate {
 }
 
 /** The methods to compare: explicit ids must exist and fit the scene (clear error otherwise); `all` skips the rest. */
-export function recommendCandidates(scene: Scene, methods: readonly string[] | null | undefined, folder?: string): { candidates: Candidate[]; skipped: { method: string; reason: string }[] } {
+export function recommendCandidates(
+  scene: Scene,
+  methods: readonly string[] | null | undefined,
+  folder?: string,
+): { candidates: Candidate[]; skipped: { method: string; reason: string }[] } {
   const entries = listMethods(folder);
   const skipped: { method: string; reason: string }[] = [];
   const candidates: Candidate[] = [];
@@ -86,7 +90,11 @@ export function recommendCandidates(scene: Scene, methods: readonly string[] | n
     const known = entries.map((e) => e.id);
     const unknown = methods.filter((m) => !known.includes(m.toLowerCase()));
     if (unknown.length > 0) {
-      throw new InputError('unknown-method', `--methods: unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `"${m}"`).join(', ')}; available: ${known.join(', ')}`, { methods: unknown });
+      throw new InputError(
+        'unknown-method',
+        `--methods: unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `"${m}"`).join(', ')}; available: ${known.join(', ')}`,
+        { methods: unknown },
+      );
     }
     const seen = new Set<string>();
     for (const id of methods.map((m) => m.toLowerCase())) {
@@ -112,9 +120,23 @@ function crop(block: BandBlock, offset: number, side: number): BandBlock<Float64
 }
 
 /** QNR/HQNR of `method` on the first windows' areas at full resolution, averaged. */
-async function fullResolutionOnWindows(scene: Scene, sample: SceneSample, windows: WaldWindowSet, method: FusionMethod, valueMax: number, options: RecommendOptions): Promise<FullResolutionIndices> {
+async function fullResolutionOnWindows(
+  scene: Scene,
+  sample: SceneSample,
+  windows: WaldWindowSet,
+  method: FusionMethod,
+  valueMax: number,
+  options: RecommendOptions,
+): Promise<FullResolutionIndices> {
   const { ratio, region } = scene;
-  const prepared = await method.prepare({ ratio, valueMax, sensor: windows.sensor.name, device: options.device ?? 'auto', sample, log: options.log ?? (() => undefined) });
+  const prepared = await method.prepare({
+    ratio,
+    valueMax,
+    sensor: windows.sensor.name,
+    device: options.device ?? 'auto',
+    sample,
+    log: options.log ?? (() => undefined),
+  });
   const sums = { D_lambda: 0, D_s: 0, QNR: 0, D_lambda_K: 0, HQNR: 0 };
   const used = windows.guard.slice(0, FULL_RESOLUTION_WINDOWS);
   try {
@@ -145,7 +167,8 @@ export async function recommendOnScene(scene: Scene, sample: SceneSample, valueM
   const started = performance.now();
   const log = options.log ?? (() => undefined);
   const { candidates, skipped } = recommendCandidates(scene, options.methods, options.modelsFolder);
-  if (candidates.length === 0) throw new InputError('no-method', `no installed method fits this scene (${skipped.map((s) => `${s.method}: ${s.reason}`).join('; ')})`, {});
+  if (candidates.length === 0)
+    throw new InputError('no-method', `no installed method fits this scene (${skipped.map((s) => `${s.method}: ${s.reason}`).join('; ')})`, {});
   const windows = await readWaldWindows({ scene, sample, sensor: options.sensor, seed: options.seed, signal: options.signal });
   if (windows.sensor.warning) log(windows.sensor.warning);
   const rect = coreWindow(windows.sidePx, windows.contextPx);

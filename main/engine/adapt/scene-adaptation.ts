@@ -15,7 +15,16 @@ import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
 import type { BandBlock } from '../raster/band-block.ts';
 import { softwareVersion } from '../version.ts';
-import { applyCorrection, CORRECTION_KINDS, type CorrectionKind, type CorrectionSample, fitCorrection, panDetail, rowLength, type SceneCorrection } from './scene-correction.ts';
+import {
+  applyCorrection,
+  CORRECTION_KINDS,
+  type CorrectionKind,
+  type CorrectionSample,
+  fitCorrection,
+  panDetail,
+  rowLength,
+  type SceneCorrection,
+} from './scene-correction.ts';
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
 import { coreWindow, fuseWindows, scoreWindows, type WindowScores } from './window-scores.ts';
 
@@ -32,7 +41,14 @@ export interface AdaptationRecord {
   readonly bands: number;
   readonly ratio: number;
   readonly sensor: { readonly name: string | null; readonly source: string; readonly gains: readonly number[] };
-  readonly windows: { readonly seed: number; readonly sidePx: number; readonly contextPx: number; readonly fit: number; readonly guard: number; readonly candidates: number };
+  readonly windows: {
+    readonly seed: number;
+    readonly sidePx: number;
+    readonly contextPx: number;
+    readonly fit: number;
+    readonly guard: number;
+    readonly candidates: number;
+  };
   /** Reduced-resolution scores on the held-back windows: the method alone and with each fitted correction. */
   readonly guard: { readonly unadapted: WindowScores } & Partial<Record<CorrectionKind, WindowScores>>;
   /** True when a correction improved the held-back ERGAS and is applied. */
@@ -92,7 +108,14 @@ export function fitAdaptation(method: FusionMethod, windows: WaldWindowSet, outp
     bands: windows.bands,
     ratio: windows.ratio,
     sensor: { name: windows.sensor.name, source: windows.sensor.source, gains: windows.sensor.gains },
-    windows: { seed: windows.seed, sidePx: windows.sidePx, contextPx: windows.contextPx, fit: windows.fit.length, guard: windows.guard.length, candidates: windows.candidates },
+    windows: {
+      seed: windows.seed,
+      sidePx: windows.sidePx,
+      contextPx: windows.contextPx,
+      fit: windows.fit.length,
+      guard: windows.guard.length,
+      candidates: windows.candidates,
+    },
     guard,
     accepted,
     correction: accepted ? best!.correction : null,
@@ -187,16 +210,26 @@ export async function loadAdaptationRecord(path: string, method: FusionMethod, b
   } catch {
     throw bad('not valid JSON');
   }
-  if (record === null || typeof record !== 'object' || record.format !== ADAPTATION_FORMAT) throw bad(`not a PanForge adaptation record (expected format "${ADAPTATION_FORMAT}")`);
+  if (record === null || typeof record !== 'object' || record.format !== ADAPTATION_FORMAT)
+    throw bad(`not a PanForge adaptation record (expected format "${ADAPTATION_FORMAT}")`);
   if (record.method !== method.id) throw bad(`it was fitted for method ${record.method}, not ${method.id}`);
   const model = method.model ? { name: method.model.name, sha256: method.model.sha256 } : null;
   if ((record.model?.name ?? null) !== (model?.name ?? null) || (record.model?.sha256 ?? null) !== (model?.sha256 ?? null)) {
-    throw bad(`it was fitted for model ${record.model?.name ?? 'none'} (sha256 ${record.model?.sha256?.slice(0, 12) ?? '-'}), but ${method.id} now runs ${model?.name ?? 'no model'} (sha256 ${model?.sha256.slice(0, 12) ?? '-'}); adapt again`);
+    throw bad(
+      `it was fitted for model ${record.model?.name ?? 'none'} (sha256 ${record.model?.sha256?.slice(0, 12) ?? '-'}), but ${method.id} now runs ${model?.name ?? 'no model'} (sha256 ${model?.sha256.slice(0, 12) ?? '-'}); adapt again`,
+    );
   }
   if (record.bands !== bands) throw bad(`it is for ${record.bands} bands; this scene has ${bands}`);
   if (record.accepted) {
     const c = record.correction;
-    if (!c || !CORRECTION_KINDS.includes(c.kind) || c.bands !== bands || !Array.isArray(c.coefficients) || c.coefficients.length !== bands || !c.coefficients.every((row) => isNumberArray(row, rowLength(bands)))) {
+    if (
+      !c ||
+      !CORRECTION_KINDS.includes(c.kind) ||
+      c.bands !== bands ||
+      !Array.isArray(c.coefficients) ||
+      c.coefficients.length !== bands ||
+      !c.coefficients.every((row) => isNumberArray(row, rowLength(bands)))
+    ) {
       throw bad(`its correction is malformed (expected ${bands} rows of ${rowLength(bands)} finite numbers)`);
     }
   }

@@ -9,7 +9,7 @@ function block(bands: number, side: number, f: (b: number, i: number) => number)
   return { bands, width: side, height: side, data };
 }
 
-const noise = (b: number, i: number) => Math.sin(i * 12.9898 + b * 78.233) * 43758.5453 % 1;
+const noise = (b: number, i: number) => (Math.sin(i * 12.9898 + b * 78.233) * 43758.5453) % 1;
 
 test('the gain fit recovers a known per-band map out = a·fused + c·msUp + d from the scored rectangle only', () => {
   const side = 40;
@@ -21,7 +21,8 @@ test('the gain fit recovers a known per-band map out = a·fused + c·msUp + d fr
   // Outside the rectangle the reference is garbage: the fit must ignore it.
   const rect = { colOff: 4, rowOff: 4, width: 32, height: 32 };
   const reference = block(3, side, (b, i) => {
-    const r = Math.floor(i / side), col = i % side;
+    const r = Math.floor(i / side),
+      col = i % side;
     const inside = r >= 4 && r < 36 && col >= 4 && col < 36;
     return inside ? a[b]! * fused.data[b * side * side + i]! + c[b]! * msUp.data[b * side * side + i]! + d[b]! : 1e6;
   });
@@ -60,7 +61,12 @@ test('cross-pan learns how much PAN detail to inject; panDetail is the PAN minus
   const pan: BandBlock = block(1, side, (_, i) => 1000 + 400 * noise(5, i));
   const detail = panDetail(pan, 4);
   // A flat PAN has no detail.
-  assert.ok(panDetail(block(1, 8, () => 7), 4).data.every((v) => Math.abs(v) < 1e-4));
+  assert.ok(
+    panDetail(
+      block(1, 8, () => 7),
+      4,
+    ).data.every((v) => Math.abs(v) < 1e-4),
+  );
   const fused = block(2, side, (b, i) => 300 + 100 * noise(b, i));
   const msUp = block(2, side, (b, i) => 300 + 100 * noise(b + 4, i));
   const gains = [0.6, 0.25];

@@ -155,14 +155,22 @@ export function fitCorrection(kind: CorrectionKind, samples: readonly Correction
 
 /** The corrected block (Float32): negative results are clipped at 0 (DNs), non-finite inputs stay non-finite.
  * `detail` (panDetail of the PAN on the same grid) is needed only when the correction uses it. */
-export function applyCorrection(correction: SceneCorrection, fused: BandBlock<PixelArray>, msUp: BandBlock<PixelArray>, detail: BandBlock<PixelArray> | null): BandBlock {
+export function applyCorrection(
+  correction: SceneCorrection,
+  fused: BandBlock<PixelArray>,
+  msUp: BandBlock<PixelArray>,
+  detail: BandBlock<PixelArray> | null,
+): BandBlock {
   const { bands } = correction;
   if (fused.bands !== bands || msUp.bands !== bands || msUp.width !== fused.width || msUp.height !== fused.height) {
-    throw new Error(`correction for ${bands} bands applied to fused ${fused.bands}×${fused.width}×${fused.height} and msUp ${msUp.bands}×${msUp.width}×${msUp.height}`);
+    throw new Error(
+      `correction for ${bands} bands applied to fused ${fused.bands}×${fused.width}×${fused.height} and msUp ${msUp.bands}×${msUp.width}×${msUp.height}`,
+    );
   }
   const plane = fused.width * fused.height;
   const usesPan = correction.coefficients.some((row) => row[bands + 1] !== 0);
-  if (usesPan && (!detail || detail.width !== fused.width || detail.height !== fused.height)) throw new Error('this correction needs the PAN detail on the fused grid');
+  if (usesPan && (!detail || detail.width !== fused.width || detail.height !== fused.height))
+    throw new Error('this correction needs the PAN detail on the fused grid');
   const out = new Float32Array(bands * plane);
   for (let b = 0; b < bands; b++) {
     const row = correction.coefficients[b]!;

@@ -18,7 +18,8 @@ async function readWhole(path: string): Promise<BandBlock<Float64Array>> {
   const { x: width, y: height } = ds.rasterSize;
   const bands = ds.bands.count();
   const data = new Float64Array(bands * width * height);
-  for (let b = 0; b < bands; b++) await ds.bands.get(b + 1).pixels.readAsync(0, 0, width, height, data.subarray(b * width * height, (b + 1) * width * height), { data_type: 'Float64' });
+  for (let b = 0; b < bands; b++)
+    await ds.bands.get(b + 1).pixels.readAsync(0, 0, width, height, data.subarray(b * width * height, (b + 1) * width * height), { data_type: 'Float64' });
   ds.close();
   return { bands, width, height, data };
 }

@@ -95,11 +95,21 @@ export function chooseSensor(scene: Scene, override: string | null | undefined):
   const requested = override ?? scene.sensor;
   const source = override ? 'option' : 'metadata';
   if (!requested) {
-    return { name: null, gains: nyquistGains('generic', bands), source: 'generic', warning: `no sensor in the metadata of ${scene.ms.path} (and no --sensor): using generic MTF gains for the degraded copy` };
+    return {
+      name: null,
+      gains: nyquistGains('generic', bands),
+      source: 'generic',
+      warning: `no sensor in the metadata of ${scene.ms.path} (and no --sensor): using generic MTF gains for the degraded copy`,
+    };
   }
   const canonical = canonicalSensor(requested);
   if (!canonical) {
-    return { name: null, gains: nyquistGains('generic', bands), source: 'generic', warning: `unknown sensor "${requested}" (${source === 'option' ? '--sensor' : `metadata of ${scene.ms.path}`}): using generic MTF gains for the degraded copy` };
+    return {
+      name: null,
+      gains: nyquistGains('generic', bands),
+      source: 'generic',
+      warning: `unknown sensor "${requested}" (${source === 'option' ? '--sensor' : `metadata of ${scene.ms.path}`}): using generic MTF gains for the degraded copy`,
+    };
   }
   return { name: canonical, gains: nyquistGains(canonical, bands), source, warning: null };
 }
@@ -145,8 +155,10 @@ function candidates(scene: Scene, sample: SceneSample, side: number): Candidate[
   const out: Candidate[] = [];
   for (let row = 0; row + side <= msRegion.height; row += WINDOW_CORE_PX) {
     for (let col = 0; col + side <= msRegion.width; col += WINDOW_CORE_PX) {
-      const r0 = Math.floor(row * sy), r1 = Math.max(r0 + 1, Math.ceil((row + side) * sy));
-      const c0 = Math.floor(col * sx), c1 = Math.max(c0 + 1, Math.ceil((col + side) * sx));
+      const r0 = Math.floor(row * sy),
+        r1 = Math.max(r0 + 1, Math.ceil((row + side) * sy));
+      const c0 = Math.floor(col * sx),
+        c1 = Math.max(c0 + 1, Math.ceil((col + side) * sx));
       if (rectSum(energy.bad, energy.width + 1, r0, c0, r1, c1) > 0) continue; // nodata inside
       const salience = rectSum(energy.sum, energy.width + 1, r0, c0, r1, c1) / ((r1 - r0) * (c1 - c0));
       out.push({ msCol: col, msRow: row, salience });
@@ -234,7 +246,9 @@ export async function readWaldWindows(options: WaldWindowOptions): Promise<WaldW
       windowPx: side,
     });
   if (msRegion.width < side || msRegion.height < side) {
-    throw tooSmall(`its MS is ${msRegion.width}×${msRegion.height} px; a Wald window needs at least ${side}×${side} MS px (${side * scene.ratio}×${side * scene.ratio} PAN px)`);
+    throw tooSmall(
+      `its MS is ${msRegion.width}×${msRegion.height} px; a Wald window needs at least ${side}×${side} MS px (${side * scene.ratio}×${side * scene.ratio} PAN px)`,
+    );
   }
   const ranked = candidates(scene, sample, side);
   const pool = ranked.slice(0, 2 * count);
@@ -251,9 +265,21 @@ export async function readWaldWindows(options: WaldWindowOptions): Promise<WaldW
     const w = await readWaldWindow(scene, candidate, side, sensor, GENERIC_PAN_NYQUIST_GAIN);
     if (w) windows.push(w);
   }
-  if (windows.length < 2) throw tooSmall(`it offers ${windows.length} window(s) of ${side}×${side} MS px free of nodata; at least 2 are needed (one to fit, one to check)`);
+  if (windows.length < 2)
+    throw tooSmall(`it offers ${windows.length} window(s) of ${side}×${side} MS px free of nodata; at least 2 are needed (one to fit, one to check)`);
   // Alternate in draw order: fit and guard get the same mix of salience.
   const fit = windows.filter((_, i) => i % 2 === 0);
   const guard = windows.filter((_, i) => i % 2 === 1);
-  return { ratio: scene.ratio, bands: scene.bandCount, seed, sidePx: side, contextPx: WINDOW_CONTEXT_PX, fit, guard, sensor, sample: mosaicSample(windows, scene.ratio), candidates: ranked.length };
+  return {
+    ratio: scene.ratio,
+    bands: scene.bandCount,
+    seed,
+    sidePx: side,
+    contextPx: WINDOW_CONTEXT_PX,
+    fit,
+    guard,
+    sensor,
+    sample: mosaicSample(windows, scene.ratio),
+    candidates: ranked.length,
+  };
 }

@@ -26,7 +26,11 @@ export interface ScoredWindow {
 }
 
 /** The fused blocks of `prepared` on each window's (pan, ms), in order. */
-export async function fuseWindows(prepared: PreparedMethod, windows: readonly { readonly pan: BandBlock; readonly ms: BandBlock }[], signal?: AbortSignal): Promise<BandBlock[]> {
+export async function fuseWindows(
+  prepared: PreparedMethod,
+  windows: readonly { readonly pan: BandBlock; readonly ms: BandBlock }[],
+  signal?: AbortSignal,
+): Promise<BandBlock[]> {
   const out: BandBlock[] = [];
   for (const w of windows) {
     throwIfAborted(signal);

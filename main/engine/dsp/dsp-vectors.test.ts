@@ -24,7 +24,9 @@ describe('mtfKernel against Octave genMTF (ratio 4)', () => {
         // Entries far in the tails are FFT round-off (~1e-17) in Octave and here alike: compare them in absolute
         // terms against the kernel peak, and everything else relatively.
         const close = (got: number, exp: number) => Math.abs(got - exp) <= TOL * Math.abs(exp) + 1e-13 * peak;
-        fp.centre_row_right_half[b]!.forEach((exp, i) => assert.ok(close(k.data[20 * n + 20 + i]!, exp), `${sensor} band ${b} h[20,${20 + i}] = ${k.data[20 * n + 20 + i]} vs ${exp}`));
+        fp.centre_row_right_half[b]!.forEach((exp, i) =>
+          assert.ok(close(k.data[20 * n + 20 + i]!, exp), `${sensor} band ${b} h[20,${20 + i}] = ${k.data[20 * n + 20 + i]} vs ${exp}`),
+        );
         fp.diagonal_right_half[b]!.forEach((exp, i) => assert.ok(close(k.data[(20 + i) * n + 20 + i]!, exp), `${sensor} band ${b} h[${20 + i},${20 + i}]`));
         let sum = 0;
         for (const v of k.data) sum += v;

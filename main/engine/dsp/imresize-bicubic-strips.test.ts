@@ -24,5 +24,8 @@ test('imresizeBicubicStrips == imresizeBicubic(·, 1/4), strips of 3 rows', asyn
   assert.equal(got.width, whole.width);
   assert.equal(got.height, whole.height);
   assert.deepEqual(got.data, whole.data);
-  assert.ok(reads.every(([r0, r1]) => r1 - r0 <= 3 * 4 + 18), `each strip reads only its taps: ${JSON.stringify(reads)}`);
+  assert.ok(
+    reads.every(([r0, r1]) => r1 - r0 <= 3 * 4 + 18),
+    `each strip reads only its taps: ${JSON.stringify(reads)}`,
+  );
 });

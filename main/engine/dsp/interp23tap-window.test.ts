@@ -44,5 +44,8 @@ for (const ratio of [2, 4]) {
 
 test('interp23tapWindow rejects a window outside the image', async () => {
   const lr = randomBlock(1, 8, 8, 1);
-  await assert.rejects(interp23tapWindow({ gather: gatherFromBlock(lr), width: 8, height: 8, window: { colOff: 4, rowOff: 0, width: 6, height: 2 }, ratio: 4 }), /leaves the 8×8 image/);
+  await assert.rejects(
+    interp23tapWindow({ gather: gatherFromBlock(lr), width: 8, height: 8, window: { colOff: 4, rowOff: 0, width: 6, height: 2 }, ratio: 4 }),
+    /leaves the 8×8 image/,
+  );
 });

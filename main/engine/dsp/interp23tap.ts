@@ -45,7 +45,7 @@ function upsampleAxis(
     own[y] = -1;
     for (let t = 0; t < 6; t++) {
       const k = ODD_OFFSETS[t]!;
-      lo[y * 6 + t] = (((((y - k) % m) + m) % m - phase) >> 1) * srcSample; // same parity as phase
+      lo[y * 6 + t] = ((((((y - k) % m) + m) % m) - phase) >> 1) * srcSample; // same parity as phase
       hi[y * 6 + t] = ((((y + k) % m) - phase) >> 1) * srcSample;
     }
   }

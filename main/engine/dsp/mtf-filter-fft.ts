@@ -35,7 +35,7 @@ function kernelSpectrum(kernel: Kernel2D, size: number): Float64Array {
   const re = new Float64Array(size * size);
   const im = new Float64Array(size * size);
   for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) re[(((r - R) % size) + size) % size * size + ((((c - R) % size) + size) % size)] = kernel.data[r * n + c]!;
+    for (let c = 0; c < n; c++) re[((((r - R) % size) + size) % size) * size + ((((c - R) % size) + size) % size)] = kernel.data[r * n + c]!;
   }
   fftOf(size).forward(re, im);
   spectra.set(kernel, re); // imaginary part is round-off of an even kernel's transform: exactly 0 in theory
@@ -46,7 +46,15 @@ function kernelSpectrum(kernel: Kernel2D, size: number): Float64Array {
  * Correlates `src` (row-major width×height) with the symmetric `kernel`, replicated borders, writing the samples
  * of `rect` (the band's own coordinates) into `out` (row-major, rect-sized).
  */
-export function correlateReplicateFft(src: Float64Array, width: number, height: number, kernel: Kernel2D, rect: PixelWindow, out: Float64Array, blockSize = FFT_BLOCK): void {
+export function correlateReplicateFft(
+  src: Float64Array,
+  width: number,
+  height: number,
+  kernel: Kernel2D,
+  rect: PixelWindow,
+  out: Float64Array,
+  blockSize = FFT_BLOCK,
+): void {
   const R = (kernel.size - 1) / 2;
   const useful = blockSize - 2 * R;
   if (useful < 1) throw new RangeError(`FFT block ${blockSize} is too small for a ${kernel.size}-tap kernel`);

@@ -109,7 +109,10 @@ export function mtfKernel(nyquistGain: number, ratio = 4, size = MTF_KERNEL_SIZE
       let s = 0;
       for (let k = 0; k < n; k++) s += cos[row * n + k]! * tmp[k * n + col]!;
       const v = s / (n * n);
-      for (const [r, q] of [[row, col], [col, row]] as const) {
+      for (const [r, q] of [
+        [row, col],
+        [col, row],
+      ] as const) {
         h[r * n + q] = v;
         h[(n - 1 - r) * n + q] = v;
         h[r * n + (n - 1 - q)] = v;

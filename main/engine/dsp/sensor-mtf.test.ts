@@ -10,21 +10,33 @@ describe('sensor MTF gains', () => {
     for (const [alias, name] of Object.entries(names)) assert.equal(canonicalSensor(alias), name, alias);
     assert.deepEqual(nyquistGains('WV2', 8), [0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.27]);
   });
-  it('Pleiades and GF-2 carry the toolboxes\' 0.3 per band and, unlike an unknown sensor, a band count', () => {
+  it("Pleiades and GF-2 carry the toolboxes' 0.3 per band and, unlike an unknown sensor, a band count", () => {
     assert.equal(canonicalSensor('PHR'), 'Pleiades');
     assert.equal(canonicalSensor('gaofen-2'), 'GF-2');
     assert.deepEqual(nyquistGains('Pléiades', 4), [0.3, 0.3, 0.3, 0.3]);
     assert.deepEqual(nyquistGains('GF2', 4), [0.3, 0.3, 0.3, 0.3]);
-    assert.throws(() => nyquistGains('GF2', 8), (e: unknown) => e instanceof InputError && e.code === 'band-count');
+    assert.throws(
+      () => nyquistGains('GF2', 8),
+      (e: unknown) => e instanceof InputError && e.code === 'band-count',
+    );
   });
   it('unknown sensors get the generic gain for every band', () => {
     assert.equal(GENERIC_NYQUIST_GAIN, 0.3);
     assert.deepEqual(nyquistGains('none', 3), [0.3, 0.3, 0.3]);
   });
   it('rejects a band count the sensor does not have, and gains outside (0, 1)', () => {
-    assert.throws(() => nyquistGains('IKONOS', 8), (e: unknown) => e instanceof InputError && e.code === 'band-count' && /4 bands.*8 bands/.test(e.message));
-    assert.throws(() => nyquistGains([0.3, 1.2], 2), (e: unknown) => e instanceof InputError && e.code === 'bad-mtf-gain');
-    assert.throws(() => nyquistGains([0.3], 2), (e: unknown) => e instanceof InputError && e.code === 'band-count');
+    assert.throws(
+      () => nyquistGains('IKONOS', 8),
+      (e: unknown) => e instanceof InputError && e.code === 'band-count' && /4 bands.*8 bands/.test(e.message),
+    );
+    assert.throws(
+      () => nyquistGains([0.3, 1.2], 2),
+      (e: unknown) => e instanceof InputError && e.code === 'bad-mtf-gain',
+    );
+    assert.throws(
+      () => nyquistGains([0.3], 2),
+      (e: unknown) => e instanceof InputError && e.code === 'band-count',
+    );
   });
   it('kernels are exactly symmetric and not renormalised; equal gains share a kernel', () => {
     const k = mtfKernel(0.3);
@@ -89,7 +101,18 @@ describe('mtfDegrade', () => {
 describe('PAN Nyquist gains (the toolbox MTF_PAN.m)', () => {
   it('each sensor its own, aliases included; unknown sensors and generic 0.15', async () => {
     const { panNyquistGain, panGainTable } = await import('./sensor-mtf.ts');
-    const expected: Record<string, number> = { QB: 0.15, IKONOS: 0.17, GeoEye1: 0.16, WV4: 0.16, WV2: 0.11, 'WorldView-3': 0.14, Pleiades: 0.15, 'GF-2': 0.15, generic: 0.15, Landsat: 0.15 };
+    const expected: Record<string, number> = {
+      QB: 0.15,
+      IKONOS: 0.17,
+      GeoEye1: 0.16,
+      WV4: 0.16,
+      WV2: 0.11,
+      'WorldView-3': 0.14,
+      Pleiades: 0.15,
+      'GF-2': 0.15,
+      generic: 0.15,
+      Landsat: 0.15,
+    };
     for (const [sensor, gain] of Object.entries(expected)) assert.equal(panNyquistGain(sensor).gain, gain, sensor);
     assert.match(panNyquistGain('WV2').source, /WorldView-2: MTF_PAN\.m case 'WV2'/);
     assert.ok(panGainTable().every((row) => row.gain > 0 && row.gain < 1 && row.source.length > 0));

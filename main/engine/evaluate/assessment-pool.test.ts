@@ -82,10 +82,16 @@ after(() => open.forEach((d) => d.close()));
 test('full resolution: 1, 2 and 3 threads give the same indices and SAM map, bit for bit', async () => {
   const panLowRes = await panLowResolution(pan, W, H, 4);
   const run = (threads: number) =>
-    withMap(`fr_${threads}`, grid(W, H), (samMap) => fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', panLowRes, samMap, coreSizePx: 96, threads }));
+    withMap(`fr_${threads}`, grid(W, H), (samMap) =>
+      fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', panLowRes, samMap, coreSizePx: 96, threads }),
+    );
   const one = await run(1);
-  assert.ok(one.result.excluded.dLambdaBlocks > 10 && one.result.excluded.dLambdaKBlocks > one.result.excluded.dLambdaBlocks, JSON.stringify(one.result.excluded));
-  for (const k of ['D_lambda', 'D_s', 'QNR', 'D_lambda_K', 'HQNR'] as const) assert.ok(Number.isFinite(one.result[k]) && one.result[k] > 0, `${k} = ${one.result[k]}`);
+  assert.ok(
+    one.result.excluded.dLambdaBlocks > 10 && one.result.excluded.dLambdaKBlocks > one.result.excluded.dLambdaBlocks,
+    JSON.stringify(one.result.excluded),
+  );
+  for (const k of ['D_lambda', 'D_s', 'QNR', 'D_lambda_K', 'HQNR'] as const)
+    assert.ok(Number.isFinite(one.result[k]) && one.result[k] > 0, `${k} = ${one.result[k]}`);
   for (const threads of [2, 3]) {
     const many = await run(threads);
     assert.deepEqual(many.result, one.result, `${threads} threads`);
@@ -96,7 +102,9 @@ test('full resolution: 1, 2 and 3 threads give the same indices and SAM map, bit
 test('reduced resolution: 1 thread, 3 threads and a pool kept across passes give the same indices and map bits', async () => {
   const [w, h] = [W / 4, H / 4];
   const run = (name: string, threading: ThreadingOptions) =>
-    withMap(`rr_${name}`, grid(w, h), (samMap) => reducedResolutionPass({ reference: ms, fused: otherMs, bands: 4, width: w, height: h, ratio: 4, bitDepth: 11, samMap, coreSizePx: 32, ...threading }));
+    withMap(`rr_${name}`, grid(w, h), (samMap) =>
+      reducedResolutionPass({ reference: ms, fused: otherMs, bands: 4, width: w, height: h, ratio: 4, bitDepth: 11, samMap, coreSizePx: 32, ...threading }),
+    );
   const one = await run('1', { threads: 1 });
   assert.ok(one.result.excluded.pixels > 35 && one.result.excluded.qWindows > 0, JSON.stringify(one.result.excluded));
   const many = await run('3', { threads: 3 });
@@ -105,8 +113,31 @@ test('reduced resolution: 1 thread, 3 threads and a pool kept across passes give
   // The evaluate job's way: one pool, a full-resolution pass and then this one on it.
   const pool = new AssessmentPool({ threads: 2 });
   try {
-    const fr = await fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap: null, coreSizePx: 160, pool: () => pool });
-    const frOne = await fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap: null, coreSizePx: 160 });
+    const fr = await fullResolutionPass({
+      pan,
+      ms,
+      fused: truth,
+      bands: 4,
+      width: W,
+      height: H,
+      ratio: 4,
+      sensor: 'QuickBird',
+      samMap: null,
+      coreSizePx: 160,
+      pool: () => pool,
+    });
+    const frOne = await fullResolutionPass({
+      pan,
+      ms,
+      fused: truth,
+      bands: 4,
+      width: W,
+      height: H,
+      ratio: 4,
+      sensor: 'QuickBird',
+      samMap: null,
+      coreSizePx: 160,
+    });
     assert.deepEqual(fr, frOne);
     const shared = await run('pool', { pool: () => pool });
     assert.deepEqual(shared.result, one.result);
@@ -121,26 +152,64 @@ test('cancelled during the workers: CancelledError, no map left, workers gone', 
   let progress = 0;
   const ctx = { signal: controller.signal, onEvent: () => (++progress === 2 ? controller.abort() : undefined) };
   await assert.rejects(
-    withMap('fr_cancel', grid(W, H), (samMap) => fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap, coreSizePx: 64, threads: 2 }, ctx)),
+    withMap('fr_cancel', grid(W, H), (samMap) =>
+      fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap, coreSizePx: 64, threads: 2 }, ctx),
+    ),
     (e: Error) => e instanceof CancelledError,
   );
   assert.equal(progress, 2, 'no tile reported after the abort');
-  assert.deepEqual(readdirSync(folder).filter((f) => f.startsWith('fr_cancel')), []);
+  assert.deepEqual(
+    readdirSync(folder).filter((f) => f.startsWith('fr_cancel')),
+    [],
+  );
 });
 
 test('a worker that dies fails the pass with a clear error and leaves no map', async () => {
-  const dies = new URL(`data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));")}`);
-  await assert.rejects(
-    withMap('fr_crash', grid(W, H), (samMap) => fullResolutionPass({ pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap, coreSizePx: 96, threads: 2, workerEntry: dies })),
-    (e: Error) => e instanceof EngineCrashedError && /quality-assessment worker thread [12] stopped \(exit code 3\); the indices could not be computed/.test(e.message),
+  const dies = new URL(
+    `data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3));")}`,
   );
-  assert.deepEqual(readdirSync(folder).filter((f) => f.startsWith('fr_crash')), []);
+  await assert.rejects(
+    withMap('fr_crash', grid(W, H), (samMap) =>
+      fullResolutionPass({
+        pan,
+        ms,
+        fused: truth,
+        bands: 4,
+        width: W,
+        height: H,
+        ratio: 4,
+        sensor: 'QuickBird',
+        samMap,
+        coreSizePx: 96,
+        threads: 2,
+        workerEntry: dies,
+      }),
+    ),
+    (e: Error) =>
+      e instanceof EngineCrashedError && /quality-assessment worker thread [12] stopped \(exit code 3\); the indices could not be computed/.test(e.message),
+  );
+  assert.deepEqual(
+    readdirSync(folder).filter((f) => f.startsWith('fr_crash')),
+    [],
+  );
   // A worker that reports an error: it comes back as the same kind of error.
   const throws = new URL(
     `data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', (m) => parentPort.postMessage({ kind: 'error', id: m.id, error: { kind: 'InputError', name: 'InputError', code: 'read-failed', message: 'cannot read tile', details: {} } }));")}`,
   );
   await assert.rejects(
-    reducedResolutionPass({ reference: ms, fused: otherMs, bands: 4, width: W / 4, height: H / 4, ratio: 4, bitDepth: 11, samMap: null, coreSizePx: 32, threads: 2, workerEntry: throws }),
+    reducedResolutionPass({
+      reference: ms,
+      fused: otherMs,
+      bands: 4,
+      width: W / 4,
+      height: H / 4,
+      ratio: 4,
+      bitDepth: 11,
+      samMap: null,
+      coreSizePx: 32,
+      threads: 2,
+      workerEntry: throws,
+    }),
     (e: Error & { code?: string }) => e.name === 'InputError' && e.code === 'read-failed' && e.message === 'cannot read tile',
   );
 });

@@ -19,7 +19,9 @@ export type { AssessmentMessage } from './assessment-worker.ts';
 
 // From source (tsx) the worker must register tsx's loader itself; the Electron build bundles the worker beside the
 // engine bundle as assessment-worker.js (scripts/build-electron.ts).
-export const ASSESSMENT_WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./assessment-worker-entry.mjs', import.meta.url) : new URL('./assessment-worker.js', import.meta.url);
+export const ASSESSMENT_WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./assessment-worker-entry.mjs', import.meta.url)
+  : new URL('./assessment-worker.js', import.meta.url);
 
 /** Default worker count: one per core the process may use. */
 export function defaultAssessmentThreads(): number {
@@ -62,13 +64,23 @@ class Lane {
   private readonly rpc: RpcClient;
   dead: Error | null = null;
 
-  constructor(entry: URL, index: number, private readonly onDeath: (err: Error) => void) {
+  constructor(
+    entry: URL,
+    index: number,
+    private readonly onDeath: (err: Error) => void,
+  ) {
     this.worker = new Worker(entry);
-    this.rpc = new RpcClient({ post: (message, transfer) => this.worker.postMessage(message, [...transfer]) }, { where: 'quality-assessment worker', internalPrefix: 'quality-assessment worker' });
+    this.rpc = new RpcClient(
+      { post: (message, transfer) => this.worker.postMessage(message, [...transfer]) },
+      { where: 'quality-assessment worker', internalPrefix: 'quality-assessment worker' },
+    );
     this.worker.on('message', (message: unknown) => this.rpc.receive(message));
     const die = (why: string) => {
       if (this.dead) return;
-      this.dead = new EngineCrashedError(`quality-assessment worker thread ${index + 1} stopped (${why}); the indices could not be computed`, { thread: index + 1, reason: why });
+      this.dead = new EngineCrashedError(`quality-assessment worker thread ${index + 1} stopped (${why}); the indices could not be computed`, {
+        thread: index + 1,
+        reason: why,
+      });
       this.rpc.fail(this.dead);
       this.onDeath(this.dead);
     };
@@ -97,7 +109,8 @@ export class AssessmentPool {
   private readonly onAbort = () => this.stop(new CancelledError());
 
   constructor(private readonly options: AssessmentPoolOptions) {
-    if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`assessment pool: threads must be an integer ≥ 1; got ${options.threads}`);
+    if (!Number.isInteger(options.threads) || options.threads < 1)
+      throw new RangeError(`assessment pool: threads must be an integer ≥ 1; got ${options.threads}`);
     const entry = options.entry ?? ASSESSMENT_WORKER_ENTRY;
     this.lanes = Array.from({ length: options.threads }, (_, i) => new Lane(entry, i, (err) => this.stop(err)));
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -222,13 +235,22 @@ export async function computeTiles<I, O>(job: TileJob<I, O>, threading: Threadin
     for (let i = 0; i < job.count; i++) await job.done(i, await compute(await job.read(i)));
     return;
   }
-  const own = threading.pool ? null : new AssessmentPool({ threads: Math.min(threads, job.count), ...(signal ? { signal } : {}), ...(threading.workerEntry ? { entry: threading.workerEntry } : {}) });
+  const own = threading.pool
+    ? null
+    : new AssessmentPool({
+        threads: Math.min(threads, job.count),
+        ...(signal ? { signal } : {}),
+        ...(threading.workerEntry ? { entry: threading.workerEntry } : {}),
+      });
   const pool = own ?? threading.pool!();
   try {
     await pool.broadcast(job.setup);
-    await pool.run(job.count, async (i) => job.request(await job.read(i)), (i, output) => job.done(i, output as O));
+    await pool.run(
+      job.count,
+      async (i) => job.request(await job.read(i)),
+      (i, output) => job.done(i, output as O),
+    );
   } finally {
     await own?.close();
   }
 }
-

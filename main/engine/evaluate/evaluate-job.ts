@@ -120,7 +120,13 @@ interface SettledRun {
 }
 
 /** Everything decided before any work, each refusal before a file is written; then the folder is swept. */
-async function settleRun(options: EvaluateOptions, scene: Scene, protocols: readonly Protocol[], reportPaths: ReportPaths, overwrite: boolean): Promise<SettledRun> {
+async function settleRun(
+  options: EvaluateOptions,
+  scene: Scene,
+  protocols: readonly Protocol[],
+  reportPaths: ReportPaths,
+  overwrite: boolean,
+): Promise<SettledRun> {
   const notes: string[] = [];
   const sensor = resolveSensor(options.sensor, scene, notes);
   nyquistGains(sensor.mtf, scene.bandCount); // a sensor with another band count fails here, before any work
@@ -128,7 +134,12 @@ async function settleRun(options: EvaluateOptions, scene: Scene, protocols: read
   const { methods, skipped } = selectMethods(options.methods, scene, options.modelsFolder ?? modelsFolder());
   const compare = resolveCompare(options.compare, methods);
   const outDir = options.outDir;
-  const planned = plannedFiles(outDir, protocols, methods.map((m) => m.id), compare);
+  const planned = plannedFiles(
+    outDir,
+    protocols,
+    methods.map((m) => m.id),
+    compare,
+  );
   if (!overwrite) refuseExisting(planned);
   checkSceneSize(scene, options.maxPixels ?? DEFAULT_MAX_PIXELS);
   refuseOutputOverInputs([...planned, ...Object.values(reportPaths)], scene.inputFiles);
@@ -143,7 +154,12 @@ async function settleRun(options: EvaluateOptions, scene: Scene, protocols: read
   return { run: { scene, pan, ms, methods, sensor, panGain, bitDepth, outDir, overwrite, ...sharpening, notes }, skipped, compare };
 }
 
-function buildReport(options: EvaluateOptions, run: EvaluationRun, parts: Pick<EvaluationReport, 'protocols' | 'comparisons' | 'skipped'>, startedMs: number): EvaluationReport {
+function buildReport(
+  options: EvaluateOptions,
+  run: EvaluationRun,
+  parts: Pick<EvaluationReport, 'protocols' | 'comparisons' | 'skipped'>,
+  startedMs: number,
+): EvaluationReport {
   const { scene, sensor } = run;
   return {
     software: { name: 'PanForge', version: softwareVersion },
@@ -195,7 +211,10 @@ export async function evaluate(options: EvaluateOptions, ctx: EvaluateContext = 
     const results: ProtocolResult[] = [];
     const outputs = new Map<Protocol, ProtocolOutputs>();
     // rr before fr whatever the order asked for, as the report and the step count expect.
-    for (const [protocol, runProtocol] of [['rr', reducedResolutionProtocol], ['fr', fullResolutionProtocol]] as const) {
+    for (const [protocol, runProtocol] of [
+      ['rr', reducedResolutionProtocol],
+      ['fr', fullResolutionProtocol],
+    ] as const) {
       if (!protocols.includes(protocol)) continue;
       const outcome = await runProtocol(run);
       results.push(outcome.result);

@@ -19,16 +19,58 @@ export interface IndexInfo {
 }
 
 export const INDEX_INFO: readonly IndexInfo[] = [
-  { key: 'Q2n', label: 'Q2n', protocol: 'rr', better: 'higher', ideal: 1, meaning: 'Q4/Q8: hypercomplex UIQI over 32×32 blocks; spectral and spatial quality together' },
-  { key: 'Q', label: 'Q', protocol: 'rr', better: 'higher', ideal: 1, meaning: 'mean over bands of the UIQI (correlation, luminance, contrast) in 32×32 sliding windows' },
-  { key: 'SAM_deg', label: 'SAM (°)', protocol: 'rr', better: 'lower', ideal: 0, meaning: 'mean spectral angle to the reference, degrees: spectral distortion' },
+  {
+    key: 'Q2n',
+    label: 'Q2n',
+    protocol: 'rr',
+    better: 'higher',
+    ideal: 1,
+    meaning: 'Q4/Q8: hypercomplex UIQI over 32×32 blocks; spectral and spatial quality together',
+  },
+  {
+    key: 'Q',
+    label: 'Q',
+    protocol: 'rr',
+    better: 'higher',
+    ideal: 1,
+    meaning: 'mean over bands of the UIQI (correlation, luminance, contrast) in 32×32 sliding windows',
+  },
+  {
+    key: 'SAM_deg',
+    label: 'SAM (°)',
+    protocol: 'rr',
+    better: 'lower',
+    ideal: 0,
+    meaning: 'mean spectral angle to the reference, degrees: spectral distortion',
+  },
   { key: 'ERGAS', label: 'ERGAS', protocol: 'rr', better: 'lower', ideal: 0, meaning: 'relative global error: 100/ratio · RMS over bands of RMSE/mean' },
   { key: 'SCC', label: 'SCC', protocol: 'rr', better: 'higher', ideal: 1, meaning: 'spatial correlation coefficient of Sobel edges: spatial detail' },
   { key: 'PSNR_dB', label: 'PSNR (dB)', protocol: 'rr', better: 'higher', ideal: Infinity, meaning: 'peak signal-to-noise ratio, peak 2^bits − 1' },
-  { key: 'D_lambda', label: 'D_λ', protocol: 'fr', better: 'lower', ideal: 0, meaning: 'spectral distortion: change of inter-band Q between upsampled MS and output' },
-  { key: 'D_s', label: 'D_s', protocol: 'fr', better: 'lower', ideal: 0, meaning: 'spatial distortion: change of band-to-PAN Q between low and full resolution' },
+  {
+    key: 'D_lambda',
+    label: 'D_λ',
+    protocol: 'fr',
+    better: 'lower',
+    ideal: 0,
+    meaning: 'spectral distortion: change of inter-band Q between upsampled MS and output',
+  },
+  {
+    key: 'D_s',
+    label: 'D_s',
+    protocol: 'fr',
+    better: 'lower',
+    ideal: 0,
+    meaning: 'spatial distortion: change of band-to-PAN Q between low and full resolution',
+  },
   { key: 'QNR', label: 'QNR', protocol: 'fr', better: 'higher', ideal: 1, meaning: '(1 − D_λ)(1 − D_s): quality with no reference' },
-  { key: 'D_lambda_K', label: 'D_λ(K)', protocol: 'fr', better: 'lower', ideal: 0, meaning: "Khan's spectral distortion: 1 − Q2n(upsampled MS, MTF-filtered output)" },
+  {
+    key: 'D_lambda_K',
+    label: 'D_λ(K)',
+    protocol: 'fr',
+    better: 'lower',
+    ideal: 0,
+    meaning: "Khan's spectral distortion: 1 − Q2n(upsampled MS, MTF-filtered output)",
+  },
   { key: 'HQNR', label: 'HQNR', protocol: 'fr', better: 'higher', ideal: 1, meaning: '(1 − D_λ(K))(1 − D_s): hybrid QNR' },
 ];
 
@@ -113,12 +155,30 @@ function csvCell(v: unknown): string {
 /** One row per protocol and method: every index (empty where it does not apply), excluded counts, paths. */
 export function reportToCsv(report: EvaluationReport): string {
   const excludedKeys = [...new Set(report.protocols.flatMap((p) => p.methods.flatMap((m) => Object.keys(m.excluded))))];
-  const header = ['protocol', 'method', 'model', ...INDEX_INFO.map((i) => i.key), ...excludedKeys.map((k) => `excluded_${k}`), 'sharpen_ms', 'indices_ms', 'output'];
+  const header = [
+    'protocol',
+    'method',
+    'model',
+    ...INDEX_INFO.map((i) => i.key),
+    ...excludedKeys.map((k) => `excluded_${k}`),
+    'sharpen_ms',
+    'indices_ms',
+    'output',
+  ];
   const rows = [header.join(',')];
   for (const p of report.protocols) {
     for (const m of p.methods) {
       rows.push(
-        [p.protocol, m.method, m.modelName ?? '', ...INDEX_INFO.map((i) => m.indices[i.key]), ...excludedKeys.map((k) => m.excluded[k]), Math.round(m.sharpenMs), Math.round(m.indicesMs), m.outputPath]
+        [
+          p.protocol,
+          m.method,
+          m.modelName ?? '',
+          ...INDEX_INFO.map((i) => m.indices[i.key]),
+          ...excludedKeys.map((k) => m.excluded[k]),
+          Math.round(m.sharpenMs),
+          Math.round(m.indicesMs),
+          m.outputPath,
+        ]
           .map(csvCell)
           .join(','),
       );

@@ -65,7 +65,13 @@ export function reportPath(run: EvaluationRun, path: string): string {
 }
 
 /** Sharpens `pan` + `ms` with `method` into the protocol's folder, as Float32 (the indices' precision). */
-export async function sharpenMethod(run: EvaluationRun, protocol: Protocol, method: FusionMethod, panPath: string, msPath: string): Promise<{ outPath: string; result: SharpenResult }> {
+export async function sharpenMethod(
+  run: EvaluationRun,
+  protocol: Protocol,
+  method: FusionMethod,
+  panPath: string,
+  msPath: string,
+): Promise<{ outPath: string; result: SharpenResult }> {
   run.startStep(`${protocol} ${method.id}: sharpen`);
   const outPath = methodFiles(run.outDir, protocol, method.id).output;
   const result = await sharpen(

@@ -38,7 +38,11 @@ export function selectMethods(requested: 'all' | readonly string[], scene: Scene
     for (const id of new Set(requested.map((m) => m.toLowerCase()))) methods.push(resolveMethod(id, scene.bandCount, scene.ratio, folder));
   }
   if (methods.length === 0) {
-    throw new InputError('no-methods', `no method fits this scene (${scene.bandCount} bands, ratio ${scene.ratio}); skipped: ${skipped.map((s) => `${s.method}: ${s.reason}`).join('; ')}`, { skipped });
+    throw new InputError(
+      'no-methods',
+      `no method fits this scene (${scene.bandCount} bands, ratio ${scene.ratio}); skipped: ${skipped.map((s) => `${s.method}: ${s.reason}`).join('; ')}`,
+      { skipped },
+    );
   }
   return { methods, skipped };
 }
@@ -56,7 +60,9 @@ export function resolveSensor(requested: string | null | undefined, scene: Scene
     if (['generic', 'none'].includes(requested.toLowerCase())) return { name: null, mtf: 'generic' };
     const canonical = canonicalSensor(requested);
     if (!canonical) {
-      throw new RequestError('unknown-sensor', `unknown sensor "${requested}"; known: ${knownSensors().join(', ')}, or "generic" (MTF gain 0.3 per band)`, { sensor: requested });
+      throw new RequestError('unknown-sensor', `unknown sensor "${requested}"; known: ${knownSensors().join(', ')}, or "generic" (MTF gain 0.3 per band)`, {
+        sensor: requested,
+      });
     }
     return { name: canonical, mtf: canonical };
   }
@@ -76,9 +82,12 @@ export function resolveCompare(requested: readonly [string, string] | null | und
   if (!compare) return null;
   for (const id of compare) {
     if (!methods.some((m) => m.id === id.toLowerCase())) {
-      throw new RequestError('compare-method', `--compare names "${id}", which is not among the evaluated methods (${methods.map((m) => m.id).join(', ')})`, { method: id });
+      throw new RequestError('compare-method', `--compare names "${id}", which is not among the evaluated methods (${methods.map((m) => m.id).join(', ')})`, {
+        method: id,
+      });
     }
   }
-  if (compare[0].toLowerCase() === compare[1].toLowerCase()) throw new RequestError('compare-method', `--compare needs two different methods; got "${compare[0]}" twice`, {});
+  if (compare[0].toLowerCase() === compare[1].toLowerCase())
+    throw new RequestError('compare-method', `--compare needs two different methods; got "${compare[0]}" twice`, {});
   return compare;
 }

@@ -19,7 +19,13 @@ import type { BandBlock } from '../raster/band-block.ts';
 import { pixelWindow, translateWindow } from '../raster/pixel-window.ts';
 import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import { computeTiles, sharedBlock, type ThreadingOptions, transferable, usesWorkers } from './assessment-pool.ts';
-import { type FullResolutionTileInput, type FullResolutionTileOutput, type FullResolutionTileSetup, FullResolutionTileWork, msGatherIndices } from './full-resolution-tile.ts';
+import {
+  type FullResolutionTileInput,
+  type FullResolutionTileOutput,
+  type FullResolutionTileSetup,
+  FullResolutionTileWork,
+  msGatherIndices,
+} from './full-resolution-tile.ts';
 import { planMetricTiles } from './metric-tiles.ts';
 import { checkSource, gatherWindow64, readWindow64, type RasterSource } from './read-raster-window.ts';
 
@@ -60,7 +66,13 @@ function haloFor(ratio: number, radius: number): number {
 }
 
 /** imresize(PAN, 1/ratio) over the area, in strips (shared by every method of a run). */
-export async function panLowResolution(pan: RasterSource, width: number, height: number, ratio: number, ctx: JobContext = {}): Promise<BandBlock<Float64Array>> {
+export async function panLowResolution(
+  pan: RasterSource,
+  width: number,
+  height: number,
+  ratio: number,
+  ctx: JobContext = {},
+): Promise<BandBlock<Float64Array>> {
   return imresizeBicubicStrips({
     width,
     height,
@@ -82,14 +94,28 @@ export async function fullResolutionPass(options: FullResolutionPassOptions, ctx
   const panLr = options.panLowRes ?? (await panLowResolution(options.pan, width, height, ratio, ctx));
   const tiles = planMetricTiles(width, height, options.coreSizePx ?? FR_CORE_PX, haloFor(ratio, total.haloPx));
   const workers = usesWorkers(options, tiles.length);
-  const setup: FullResolutionTileSetup = { bands, width, height, ratio, sensor: options.sensor, panLowRes: workers ? sharedBlock(panLr) : panLr, samMap: options.samMap !== null };
+  const setup: FullResolutionTileSetup = {
+    bands,
+    width,
+    height,
+    ratio,
+    sensor: options.sensor,
+    panLowRes: workers ? sharedBlock(panLr) : panLr,
+    samMap: options.samMap !== null,
+  };
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
   const offset = options.mapOffset ?? { colOff: 0, rowOff: 0 };
   const read = async (i: number): Promise<FullResolutionTileInput> => {
     throwIfAborted(ctx.signal);
     const { core, read } = tiles[i]!;
     const { rows, cols } = msGatherIndices(read, setup);
-    return { core, read, msLr: await gatherWindow64(options.ms, rows, cols), pan: await readWindow64(options.pan, read), fused: await readWindow64(options.fused, read) };
+    return {
+      core,
+      read,
+      msLr: await gatherWindow64(options.ms, rows, cols),
+      pan: await readWindow64(options.pan, read),
+      fused: await readWindow64(options.fused, read),
+    };
   };
   // One state per tile, merged in tile order once all are in: the same sums in the same order for any thread count.
   const states: FullResolutionState[] = [];

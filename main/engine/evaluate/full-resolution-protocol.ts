@@ -10,7 +10,17 @@ import { InputError, throwIfAborted } from '../errors.ts';
 import { rasterWindow, snapWindowIn, translateWindow } from '../raster/pixel-window.ts';
 import { sharedBlock } from './assessment-pool.ts';
 import type { MethodResult } from './evaluation-report.ts';
-import { type EvaluationRun, INDEX_BLOCK_PX, methodRow, outputSource, type ProtocolOutcome, reportPath, sharpenMethod, withDataset, withMap } from './evaluation-run.ts';
+import {
+  type EvaluationRun,
+  INDEX_BLOCK_PX,
+  methodRow,
+  outputSource,
+  type ProtocolOutcome,
+  reportPath,
+  sharpenMethod,
+  withDataset,
+  withMap,
+} from './evaluation-run.ts';
 import { fullResolutionPass, panLowResolution } from './full-resolution-pass.ts';
 import { createMapWriter, type MapGrid } from './map-writer.ts';
 import { ensureFolder, methodFiles } from './report-folder.ts';
@@ -29,7 +39,9 @@ export async function fullResolutionProtocol(run: EvaluationRun): Promise<Protoc
   }
   const { width, height } = assessed;
   if (width !== region.width || height !== region.height) {
-    run.notes.push(`fr: the indices cover the top-left ${width}×${height} PAN pixels (sides multiples of ${BLOCK}, as the block indices need); the maps are NaN outside it`);
+    run.notes.push(
+      `fr: the indices cover the top-left ${width}×${height} PAN pixels (sides multiples of ${BLOCK}, as the block indices need); the maps are NaN outside it`,
+    );
   }
   ensureFolder(join(outDir, 'fr'));
   ensureFolder(join(outDir, 'maps'));
@@ -47,11 +59,25 @@ export async function fullResolutionProtocol(run: EvaluationRun): Promise<Protoc
     const t0 = Date.now();
     const mapPath = methodFiles(outDir, 'fr', method.id).samMap;
     const indices = await withDataset(outPath, (fusedDs) =>
-      withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the upsampled MS, degrees (${method.id}, fr)`, overwrite: run.overwrite }), (samMap) =>
-        fullResolutionPass(
-          { pan: run.pan, ms: run.ms, fused: outputSource(fusedDs, outPath), bands, width, height, ratio, sensor: run.sensor.mtf, panLowRes, samMap, ...run.threading },
-          run.jobCtx,
-        ),
+      withMap(
+        createMapWriter({ path: mapPath, grid, description: `spectral angle to the upsampled MS, degrees (${method.id}, fr)`, overwrite: run.overwrite }),
+        (samMap) =>
+          fullResolutionPass(
+            {
+              pan: run.pan,
+              ms: run.ms,
+              fused: outputSource(fusedDs, outPath),
+              bands,
+              width,
+              height,
+              ratio,
+              sensor: run.sensor.mtf,
+              panLowRes,
+              samMap,
+              ...run.threading,
+            },
+            run.jobCtx,
+          ),
       ),
     );
     rows.push(methodRow(method, indices, { outputPath: reportPath(run, outPath), maps: { samToUpsampledMs: reportPath(run, mapPath) } }, result, t0));

@@ -56,7 +56,10 @@ export interface GatherIndices {
 export function msGatherIndices(read: PixelWindow, setup: Pick<FullResolutionTileSetup, 'width' | 'height' | 'ratio'>): GatherIndices {
   const lr = scaleDownWindow(read, setup.ratio);
   const h = INTERP23TAP_HALO;
-  return { rows: wrappedRange(lr.rowOff - h, lr.height + 2 * h, setup.height / setup.ratio), cols: wrappedRange(lr.colOff - h, lr.width + 2 * h, setup.width / setup.ratio) };
+  return {
+    rows: wrappedRange(lr.rowOff - h, lr.height + 2 * h, setup.height / setup.ratio),
+    cols: wrappedRange(lr.colOff - h, lr.width + 2 * h, setup.width / setup.ratio),
+  };
 }
 
 const sameIndices = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -81,7 +84,8 @@ export class FullResolutionTileWork {
     const window = scaleDownWindow(read, ratio);
     const expected = msGatherIndices(read, this.setup);
     const msGather = async (rows: Int32Array, cols: Int32Array) => {
-      if (!sameIndices(rows, expected.rows) || !sameIndices(cols, expected.cols)) throw new Error(`full-resolution tile ${JSON.stringify(read)}: interp23tap asked for other MS pixels than were read`);
+      if (!sameIndices(rows, expected.rows) || !sameIndices(cols, expected.cols))
+        throw new Error(`full-resolution tile ${JSON.stringify(read)}: interp23tap asked for other MS pixels than were read`);
       return input.msLr;
     };
     const lrSize = { width: width / ratio, height: height / ratio };

@@ -23,7 +23,11 @@ export function checkSource(source: RasterSource, role: string, bands: number, w
   const ds = source.dataset;
   const got = ds.bands.count();
   if (got !== bands) {
-    throw new InputError('band-count', `${role} ${source.path} has ${got} bands; expected ${bands} (the same bands as the image it is compared with)`, { path: source.path, got, expected: bands });
+    throw new InputError('band-count', `${role} ${source.path} has ${got} bands; expected ${bands} (the same bands as the image it is compared with)`, {
+      path: source.path,
+      got,
+      expected: bands,
+    });
   }
   const { x, y } = ds.rasterSize;
   if (!containsWindow(rasterWindow(x, y), pixelWindow(source.colOff, source.rowOff, width, height))) {
@@ -41,10 +45,14 @@ async function readRect(source: RasterSource, bandNumber: number, window: PixelW
   try {
     await source.dataset.bands.get(bandNumber).pixels.readAsync(colOff, rowOff, width, height, into, { data_type: 'Float64' });
   } catch (err) {
-    throw new InputError('read-failed', `cannot read band ${bandNumber} of ${source.path} at pixel (${colOff}, ${rowOff}) size ${width}×${height}: ${err instanceof Error ? err.message.trim() : String(err)}`, {
-      path: source.path,
-      bandNumber,
-    });
+    throw new InputError(
+      'read-failed',
+      `cannot read band ${bandNumber} of ${source.path} at pixel (${colOff}, ${rowOff}) size ${width}×${height}: ${err instanceof Error ? err.message.trim() : String(err)}`,
+      {
+        path: source.path,
+        bandNumber,
+      },
+    );
   }
 }
 

@@ -39,7 +39,10 @@ export async function reducedResolutionPass(options: ReducedResolutionPassOption
   checkSource(options.fused, 'fused', bands, width, height);
   const setup: ReducedResolutionTileSetup = { bands, width, height, ratio: options.ratio, bitDepth: options.bitDepth, samMap: options.samMap !== null };
   const local = new ReducedResolutionTileWork(setup);
-  const total = new ReducedResolutionAccumulator({ bands, width, height }, { ratio: options.ratio, ...(options.bitDepth !== null ? { bitDepth: options.bitDepth } : {}) });
+  const total = new ReducedResolutionAccumulator(
+    { bands, width, height },
+    { ratio: options.ratio, ...(options.bitDepth !== null ? { bitDepth: options.bitDepth } : {}) },
+  );
   const tiles = planMetricTiles(width, height, options.coreSizePx ?? 512, local.haloPx);
   const meter = new ProgressMeter(tiles.length, width * height, (e) => ctx.onEvent?.(e));
   const read = async (i: number): Promise<MetricTile> => {

@@ -9,7 +9,17 @@ import { basename, join } from 'node:path';
 import { InputError, throwIfAborted } from '../errors.ts';
 import { rasterWindow, snapWindowIn, translateWindow } from '../raster/pixel-window.ts';
 import type { MethodResult } from './evaluation-report.ts';
-import { type EvaluationRun, INDEX_BLOCK_PX, methodRow, outputSource, type ProtocolOutcome, reportPath, sharpenMethod, withDataset, withMap } from './evaluation-run.ts';
+import {
+  type EvaluationRun,
+  INDEX_BLOCK_PX,
+  methodRow,
+  outputSource,
+  type ProtocolOutcome,
+  reportPath,
+  sharpenMethod,
+  withDataset,
+  withMap,
+} from './evaluation-run.ts';
 import { createMapWriter, type MapGrid } from './map-writer.ts';
 import { reducedResolutionPass } from './reduced-resolution-pass.ts';
 import { degradedFiles, ensureFolder, methodFiles } from './report-folder.ts';
@@ -70,11 +80,24 @@ export async function reducedResolutionProtocol(run: EvaluationRun): Promise<Pro
     const t0 = Date.now();
     const mapPath = methodFiles(outDir, 'rr', method.id).samMap;
     const indices = await withDataset(outPath, (fusedDs) =>
-      withMap(createMapWriter({ path: mapPath, grid, description: `spectral angle to the reference, degrees (${method.id}, rr)`, overwrite: run.overwrite }), (samMap) =>
-        reducedResolutionPass(
-          { reference: run.ms, fused: outputSource(fusedDs, outPath), bands, width, height, ratio, bitDepth: run.bitDepth, samMap, coreSizePx: 512, ...run.threading },
-          run.jobCtx,
-        ),
+      withMap(
+        createMapWriter({ path: mapPath, grid, description: `spectral angle to the reference, degrees (${method.id}, rr)`, overwrite: run.overwrite }),
+        (samMap) =>
+          reducedResolutionPass(
+            {
+              reference: run.ms,
+              fused: outputSource(fusedDs, outPath),
+              bands,
+              width,
+              height,
+              ratio,
+              bitDepth: run.bitDepth,
+              samMap,
+              coreSizePx: 512,
+              ...run.threading,
+            },
+            run.jobCtx,
+          ),
       ),
     );
     rows.push(methodRow(method, indices, { outputPath: reportPath(run, outPath), maps: { samToReference: reportPath(run, mapPath) } }, result, t0));

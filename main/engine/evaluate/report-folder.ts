@@ -37,7 +37,12 @@ export function methodFiles(outDir: string, protocol: Protocol, methodId: string
 }
 
 /** The two maps of a comparison between methods `a` and `b` (lower-case ids) under one protocol. */
-export function comparisonFiles(outDir: string, protocol: Protocol, a: string, b: string): { readonly spectralAngle: string; readonly relativeDifference: string } {
+export function comparisonFiles(
+  outDir: string,
+  protocol: Protocol,
+  a: string,
+  b: string,
+): { readonly spectralAngle: string; readonly relativeDifference: string } {
   const stem = join(outDir, 'maps', `${protocol}_compare_${a}_${b}`);
   return { spectralAngle: `${stem}_sam.tif`, relativeDifference: `${stem}_reldiff.tif` };
 }
@@ -48,7 +53,12 @@ export function degradedFiles(outDir: string): { readonly pan: string; readonly 
 }
 
 /** Every file a run writes, so that an earlier run's files stop it before any work rather than halfway. */
-export function plannedFiles(outDir: string, protocols: readonly Protocol[], methodIds: readonly string[], compare: readonly [string, string] | null): string[] {
+export function plannedFiles(
+  outDir: string,
+  protocols: readonly Protocol[],
+  methodIds: readonly string[],
+  compare: readonly [string, string] | null,
+): string[] {
   const files: string[] = [];
   for (const p of protocols) {
     if (p === 'rr') files.push(...Object.values(degradedFiles(outDir)));
@@ -61,6 +71,10 @@ export function plannedFiles(outDir: string, protocols: readonly Protocol[], met
 export function refuseExisting(files: readonly string[]): void {
   const existing = files.filter((f) => existsSync(f));
   if (existing.length > 0) {
-    throw new OutputError('output-exists', `output exists: ${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more files of an earlier run)` : ''}; choose another folder or pass --overwrite`, { paths: existing });
+    throw new OutputError(
+      'output-exists',
+      `output exists: ${existing[0]}${existing.length > 1 ? ` (and ${existing.length - 1} more files of an earlier run)` : ''}; choose another folder or pass --overwrite`,
+      { paths: existing },
+    );
   }
 }

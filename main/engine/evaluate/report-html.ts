@@ -108,7 +108,10 @@ export function reportToHtml(report: EvaluationReport): string {
   const notes = [...s.notes, ...report.notes];
   const comparisons = report.comparisons.length
     ? `<section><h2>Where methods disagree</h2><ul>${report.comparisons
-        .map((c) => `<li>${c.protocol}: ${escapeHtml(c.a)} vs ${escapeHtml(c.b)}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)} (maps: ${Object.values(c.maps).map(escapeHtml).join(', ')})</li>`)
+        .map(
+          (c) =>
+            `<li>${c.protocol}: ${escapeHtml(c.a)} vs ${escapeHtml(c.b)}: mean spectral angle ${formatValue(c.meanSpectralAngleDeg)}°, mean relative difference ${formatValue(c.meanRelativeDifference)} (maps: ${Object.values(c.maps).map(escapeHtml).join(', ')})</li>`,
+        )
         .join('')}</ul></section>`
     : '';
   return `<!doctype html>

@@ -45,7 +45,8 @@ export async function openRunInputs(files: SceneFiles, output: OutputGrid): Prom
   try {
     const panGt = scene.pan.geoTransform!;
     const outGt = output.geoTransform;
-    const sameStep = Math.abs(outGt[1] - panGt[1]) <= ORIGIN_TOLERANCE * Math.abs(panGt[1]) && Math.abs(outGt[5] - panGt[5]) <= ORIGIN_TOLERANCE * Math.abs(panGt[5]);
+    const sameStep =
+      Math.abs(outGt[1] - panGt[1]) <= ORIGIN_TOLERANCE * Math.abs(panGt[1]) && Math.abs(outGt[5] - panGt[5]) <= ORIGIN_TOLERANCE * Math.abs(panGt[5]);
     const colF = (outGt[0] - panGt[0]) / panGt[1];
     const rowF = (outGt[3] - panGt[3]) / panGt[5];
     const panCol = Math.round(colF);

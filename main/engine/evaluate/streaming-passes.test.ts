@@ -86,8 +86,23 @@ test('reduced resolution: Wald degradation == mtfDegrade, streamed indices == wh
   const fusedPath = join(folder, 'rr_gsa.tif');
   await sharpen({ panPath: degraded.panPath, msPath: degraded.msPath, method: 'gsa', outPath: fusedPath, dataType: 'Float32' });
   const fused = await source(await withHole(fusedPath, 70, 41));
-  const got = await reducedResolutionPass({ reference: ms, fused, bands: 4, width: W / 4, height: H / 4, ratio: 4, bitDepth: 11, samMap: null, coreSizePx: 32 });
-  const whole = reducedResolutionIndices({ ref: msWhole, fused: await readWindow64(fused, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }), ratio: 4, bitDepth: 11 });
+  const got = await reducedResolutionPass({
+    reference: ms,
+    fused,
+    bands: 4,
+    width: W / 4,
+    height: H / 4,
+    ratio: 4,
+    bitDepth: 11,
+    samMap: null,
+    coreSizePx: 32,
+  });
+  const whole = reducedResolutionIndices({
+    ref: msWhole,
+    fused: await readWindow64(fused, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }),
+    ratio: 4,
+    bitDepth: 11,
+  });
   for (const key of ['Q2n', 'Q', 'SAM_deg', 'ERGAS', 'SCC', 'PSNR_dB'] as const) assertClose(got[key]!, whole[key]!, key);
   assert.deepEqual(got.excluded, whole.excluded);
   assert.equal(got.excluded.pixels, 30);
@@ -105,7 +120,13 @@ test('full resolution: streamed indices and SAM map == whole-array ones (NaN hol
   await samMap.commit();
   const fusedWhole = await readWindow64(fused, { colOff: 0, rowOff: 0, width: W, height: H });
   const msLr = await readWindow64(ms, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 });
-  const whole = fullResolutionIndices({ fused: fusedWhole, msLr, pan: await readWindow64(pan, { colOff: 0, rowOff: 0, width: W, height: H }), sensor: 'QuickBird', ratio: 4 });
+  const whole = fullResolutionIndices({
+    fused: fusedWhole,
+    msLr,
+    pan: await readWindow64(pan, { colOff: 0, rowOff: 0, width: W, height: H }),
+    sensor: 'QuickBird',
+    ratio: 4,
+  });
   for (const key of ['D_lambda', 'D_s', 'QNR', 'D_lambda_K', 'HQNR'] as const) assertClose(got[key], whole[key], key);
   assert.ok(got.excluded.dLambdaBlocks >= 1 && got.excluded.dSBlocks >= 1 && got.excluded.dLambdaKBlocks >= 1, JSON.stringify(got.excluded));
   const map = await readWindow64(await source(mapPath), { colOff: 0, rowOff: 0, width: W, height: H });
@@ -133,8 +154,23 @@ test('a constant fused image (zero variance): streamed indices == whole-array on
   for (let b = 1; b <= 4; b++) ds.bands.get(b).pixels.write(0, 0, W / 4, H / 4, new Float32Array((W / 4) * (H / 4)).fill(700));
   ds.close();
   const fused = await source(path);
-  const got = await reducedResolutionPass({ reference: ms, fused, bands: 4, width: W / 4, height: H / 4, ratio: 4, bitDepth: 11, samMap: null, coreSizePx: 64 });
-  const whole = reducedResolutionIndices({ ref: await readWindow64(ms, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }), fused: await readWindow64(fused, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }), ratio: 4, bitDepth: 11 });
+  const got = await reducedResolutionPass({
+    reference: ms,
+    fused,
+    bands: 4,
+    width: W / 4,
+    height: H / 4,
+    ratio: 4,
+    bitDepth: 11,
+    samMap: null,
+    coreSizePx: 64,
+  });
+  const whole = reducedResolutionIndices({
+    ref: await readWindow64(ms, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }),
+    fused: await readWindow64(fused, { colOff: 0, rowOff: 0, width: W / 4, height: H / 4 }),
+    ratio: 4,
+    bitDepth: 11,
+  });
   for (const key of ['Q2n', 'Q', 'SAM_deg', 'ERGAS', 'SCC', 'PSNR_dB'] as const) {
     if (Number.isNaN(whole[key])) assert.ok(Number.isNaN(got[key]), `${key}: NaN in both`);
     else assert.ok(Math.abs(got[key]! - whole[key]!) <= 1e-9 * Math.max(1, Math.abs(whole[key]!)), `${key}: ${got[key]} vs ${whole[key]}`);

@@ -92,7 +92,14 @@ export async function waldDegrade(options: WaldDegradeOptions, ctx: JobContext =
     ...(options.bitDepth !== null ? { BIT_DEPTH: String(options.bitDepth) } : {}),
     ...(options.sensorName ? { SENSOR: options.sensorName } : {}),
   };
-  const common = { dataType: 'Float32' as const, crsWkt: options.crsWkt, noData: options.noData, compression: 'ZSTD' as const, overwrite: options.overwrite, metadata };
+  const common = {
+    dataType: 'Float32' as const,
+    crsWkt: options.crsWkt,
+    noData: options.noData,
+    compression: 'ZSTD' as const,
+    overwrite: options.overwrite,
+    metadata,
+  };
   const panWriter = await GeoTiffWriter.create({
     ...common,
     path: options.panOutPath,

@@ -92,7 +92,7 @@ export class BatchRunner {
     if (batch.n > this.limit) {
       const out = new Float32Array(batch.n * outTileSize(shape));
       // The limit may shrink inside the loop; each part starts where the previous one ended.
-      for (let from = 0; from < batch.n; ) {
+      for (let from = 0; from < batch.n;) {
         const to = Math.min(batch.n, from + this.limit);
         out.set(await this.run(sliceBatch(batch, shape, from, to), shape), from * outTileSize(shape));
         from = to;

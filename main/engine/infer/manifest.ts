@@ -36,7 +36,8 @@ export interface ModelManifest {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-export type ManifestValueScale = { readonly mode: 'bitDepth'; readonly trainedBitDepth: number } | { readonly mode: 'sceneStandardize'; readonly centre: number; readonly spread: number };
+export type ManifestValueScale =
+  { readonly mode: 'bitDepth'; readonly trainedBitDepth: number } | { readonly mode: 'sceneStandardize'; readonly centre: number; readonly spread: number };
 
 const FORMAT = 'panforge-model-manifest/1';
 
@@ -113,7 +114,12 @@ function parseValueScale(v: unknown, fail: (field: string, expected: string, got
     return typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : fail(`valueScale.${key}`, 'a number > 0', x);
   };
   if (v.mode === 'bitDepth') return { mode: 'bitDepth', trainedBitDepth: positive('trainedBitDepth') };
-  if (v.mode === 'sceneStandardize') return { mode: 'sceneStandardize', centre: typeof v.centre === 'number' && Number.isFinite(v.centre) ? v.centre : fail('valueScale.centre', 'a number', v.centre), spread: positive('spread') };
+  if (v.mode === 'sceneStandardize')
+    return {
+      mode: 'sceneStandardize',
+      centre: typeof v.centre === 'number' && Number.isFinite(v.centre) ? v.centre : fail('valueScale.centre', 'a number', v.centre),
+      spread: positive('spread'),
+    };
   return fail('valueScale.mode', '"bitDepth" or "sceneStandardize"', v.mode);
 }
 
@@ -122,13 +128,19 @@ export function loadManifest(manifestPath: string): ModelManifest {
   try {
     text = readFileSync(manifestPath, 'utf8');
   } catch (err) {
-    throw new ModelError('manifest-unreadable', `cannot read model manifest ${manifestPath}: ${err instanceof Error ? err.message : String(err)}`, { manifestPath });
+    throw new ModelError('manifest-unreadable', `cannot read model manifest ${manifestPath}: ${err instanceof Error ? err.message : String(err)}`, {
+      manifestPath,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ModelError('bad-manifest', `model manifest ${basename(manifestPath)} is not valid JSON: ${err instanceof Error ? err.message : String(err)} (${manifestPath})`, { manifestPath });
+    throw new ModelError(
+      'bad-manifest',
+      `model manifest ${basename(manifestPath)} is not valid JSON: ${err instanceof Error ? err.message : String(err)} (${manifestPath})`,
+      { manifestPath },
+    );
   }
   return parseManifest(json, manifestPath);
 }
@@ -139,17 +151,25 @@ export function readVerifiedModel(manifest: ModelManifest): Uint8Array {
   try {
     bytes = readFileSync(manifest.onnxPath);
   } catch (err) {
-    throw new ModelError('model-missing', `model file for ${manifest.name} is missing: ${manifest.onnxPath} (${err instanceof Error ? err.message : String(err)})`, {
-      onnxPath: manifest.onnxPath,
-    });
+    throw new ModelError(
+      'model-missing',
+      `model file for ${manifest.name} is missing: ${manifest.onnxPath} (${err instanceof Error ? err.message : String(err)})`,
+      {
+        onnxPath: manifest.onnxPath,
+      },
+    );
   }
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== manifest.sha256) {
-    throw new ModelError('model-checksum', `model ${basename(manifest.onnxPath)} has sha256 ${sha}, but its manifest says ${manifest.sha256}; re-export the model or fix the manifest`, {
-      onnxPath: manifest.onnxPath,
-      got: sha,
-      expected: manifest.sha256,
-    });
+    throw new ModelError(
+      'model-checksum',
+      `model ${basename(manifest.onnxPath)} has sha256 ${sha}, but its manifest says ${manifest.sha256}; re-export the model or fix the manifest`,
+      {
+        onnxPath: manifest.onnxPath,
+        got: sha,
+        expected: manifest.sha256,
+      },
+    );
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

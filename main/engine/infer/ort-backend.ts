@@ -16,7 +16,11 @@ function checkModelIo(session: InferenceSession, manifest: ModelManifest): void 
     }
   }
   if (!session.outputNames.includes(manifest.outputName)) {
-    throw new ModelError('model-io', `model ${manifest.name} has outputs [${session.outputNames.join(', ')}], but its manifest names "${manifest.outputName}"`, {});
+    throw new ModelError(
+      'model-io',
+      `model ${manifest.name} has outputs [${session.outputNames.join(', ')}], but its manifest names "${manifest.outputName}"`,
+      {},
+    );
   }
 }
 

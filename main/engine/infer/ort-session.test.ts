@@ -12,7 +12,10 @@ import { cudaProviderInstalled, getSession, gpuVisibility } from './ort-session.
 const listing = (entries: Record<string, string[]>) => (folder: string) => entries[folder] ?? [];
 
 test('gpuVisibility: /dev/nvidiaN or /proc/driver/nvidia/gpus means visible; CUDA_VISIBLE_DEVICES can hide all', () => {
-  assert.deepEqual(gpuVisibility({ env: {}, list: listing({ '/dev': ['null', 'nvidia0', 'nvidiactl', 'nvidia1'] }) }), { visible: true, why: 'GPU device /dev/nvidia0, /dev/nvidia1' });
+  assert.deepEqual(gpuVisibility({ env: {}, list: listing({ '/dev': ['null', 'nvidia0', 'nvidiactl', 'nvidia1'] }) }), {
+    visible: true,
+    why: 'GPU device /dev/nvidia0, /dev/nvidia1',
+  });
   assert.equal(gpuVisibility({ env: {}, list: listing({ '/proc/driver/nvidia/gpus': ['0000:01:00.0'] }) }).visible, true);
   const none = gpuVisibility({ env: {}, list: listing({ '/dev': ['null', 'tty'] }) });
   assert.equal(none.visible, false);
@@ -28,12 +31,15 @@ test('without CUDA: auto runs on CPU and says why; cuda fails with a ModelError 
   const auto = await getSession(manifest.sha256, () => readVerifiedModel(manifest), 'auto', manifest.name);
   assert.equal(auto.device, 'cpu');
   assert.match(auto.reason, /(CUDA execution provider not installed \(npm run setup:cuda\)|no NVIDIA GPU visible|CUDA could not start).*using CPU/);
-  await assert.rejects(getSession(manifest.sha256, () => readVerifiedModel(manifest), 'cuda', manifest.name), (err: unknown) => {
-    assert.ok(err instanceof ModelError);
-    assert.equal(err.code, 'cuda-unavailable');
-    assert.match(err.message, /^CUDA was requested, but .*(setup:cuda|choose the CPU)/);
-    return true;
-  });
+  await assert.rejects(
+    getSession(manifest.sha256, () => readVerifiedModel(manifest), 'cuda', manifest.name),
+    (err: unknown) => {
+      assert.ok(err instanceof ModelError);
+      assert.equal(err.code, 'cuda-unavailable');
+      assert.match(err.message, /^CUDA was requested, but .*(setup:cuda|choose the CPU)/);
+      return true;
+    },
+  );
   const cpu = await getSession(manifest.sha256, () => readVerifiedModel(manifest), 'cpu', manifest.name);
   assert.deepEqual([cpu.device, cpu.reason], ['cpu', 'CPU requested']);
 });

@@ -65,7 +65,14 @@ export function gpuVisibility(probe: GpuProbe = systemProbe): { visible: boolean
     return { visible: false, why: `CUDA_VISIBLE_DEVICES="${mask}" hides every GPU` };
   }
   const devices = probe.list('/dev').filter((f) => /^nvidia\d+$/.test(f) || f === 'dxg');
-  if (devices.length > 0) return { visible: true, why: `GPU device ${devices.sort().map((d) => `/dev/${d}`).join(', ')}` };
+  if (devices.length > 0)
+    return {
+      visible: true,
+      why: `GPU device ${devices
+        .sort()
+        .map((d) => `/dev/${d}`)
+        .join(', ')}`,
+    };
   const gpus = probe.list('/proc/driver/nvidia/gpus');
   if (gpus.length > 0) return { visible: true, why: `${gpus.length} GPU(s) in /proc/driver/nvidia/gpus` };
   return { visible: false, why: 'no NVIDIA GPU visible (no /dev/nvidiaN device, no /proc/driver/nvidia/gpus)' };
@@ -86,7 +93,10 @@ async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: 
   }
   if (!cudaProviderInstalled()) {
     if (device === 'cuda') {
-      throw new ModelError('cuda-unavailable', `CUDA was requested, but the CUDA execution provider is not installed beside onnxruntime-node (${ortLibraryFolder()}); run \`npm run setup:cuda\`, or choose the CPU or auto device (CLI: --device cpu)`);
+      throw new ModelError(
+        'cuda-unavailable',
+        `CUDA was requested, but the CUDA execution provider is not installed beside onnxruntime-node (${ortLibraryFolder()}); run \`npm run setup:cuda\`, or choose the CPU or auto device (CLI: --device cpu)`,
+      );
     }
     return {
       session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')),
@@ -96,15 +106,23 @@ async function create(modelBytes: Uint8Array, device: DeviceRequest, modelName: 
   }
   const gpu = gpuVisibility();
   if (!gpu.visible) {
-    if (device === 'cuda') throw new ModelError('cuda-unavailable', `CUDA was requested, but ${gpu.why}; choose the CPU or auto device (CLI: --device cpu or auto)`);
+    if (device === 'cuda')
+      throw new ModelError('cuda-unavailable', `CUDA was requested, but ${gpu.why}; choose the CPU or auto device (CLI: --device cpu or auto)`);
     return { session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')), device: 'cpu', reason: `${gpu.why}; using CPU` };
   }
   try {
-    return { session: await ort.InferenceSession.create(modelBytes, sessionOptions('cuda')), device: 'cuda', reason: `CUDA execution provider loaded (${gpu.why})` };
+    return {
+      session: await ort.InferenceSession.create(modelBytes, sessionOptions('cuda')),
+      device: 'cuda',
+      reason: `CUDA execution provider loaded (${gpu.why})`,
+    };
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     if (device === 'cuda') {
-      throw new ModelError('cuda-unavailable', `CUDA was requested, but ${modelName} cannot start on CUDA: ${why}. Check the CUDA 13 / cuDNN 9 libraries (README, "GPU"), or choose the CPU device (CLI: --device cpu)`);
+      throw new ModelError(
+        'cuda-unavailable',
+        `CUDA was requested, but ${modelName} cannot start on CUDA: ${why}. Check the CUDA 13 / cuDNN 9 libraries (README, "GPU"), or choose the CPU device (CLI: --device cpu)`,
+      );
     }
     return {
       session: await ort.InferenceSession.create(modelBytes, sessionOptions('cpu')),

@@ -15,7 +15,9 @@ import type { ModelManifest } from './manifest.ts';
 
 // From source (tsx) the worker must register tsx's loader itself; the Electron build bundles the worker beside the
 // engine bundle as inference-worker.js (scripts/build-electron.ts).
-const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./inference-worker-entry.mjs', import.meta.url) : new URL('./inference-worker.js', import.meta.url);
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./inference-worker-entry.mjs', import.meta.url)
+  : new URL('./inference-worker.js', import.meta.url);
 
 class InferenceWorker {
   private readonly worker = new Worker(WORKER_ENTRY);

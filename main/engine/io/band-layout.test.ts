@@ -18,9 +18,24 @@ const repo = fileURLToPath(new URL('../../..', import.meta.url));
 
 function msInfo(descriptions: string[], colorInterp: (string | null)[] = [], sensor: string | null = null): RasterInfo {
   return {
-    path: '/x/ms.tif', driver: 'GTiff', width: 4, height: 4, bandCount: descriptions.length, dataType: 'UInt16', crs: null, geoTransform: null,
-    bands: descriptions.map((description, i) => ({ bandNumber: i + 1, description, colorInterp: colorInterp[i] ?? null, noData: null, blockSizePx: { width: 4, height: 4 } })),
-    declaredBitDepth: null, sensor, metadata: {},
+    path: '/x/ms.tif',
+    driver: 'GTiff',
+    width: 4,
+    height: 4,
+    bandCount: descriptions.length,
+    dataType: 'UInt16',
+    crs: null,
+    geoTransform: null,
+    bands: descriptions.map((description, i) => ({
+      bandNumber: i + 1,
+      description,
+      colorInterp: colorInterp[i] ?? null,
+      noData: null,
+      blockSizePx: { width: 4, height: 4 },
+    })),
+    declaredBitDepth: null,
+    sensor,
+    metadata: {},
   };
 }
 const pan = msInfo(['Pan']);
@@ -31,7 +46,13 @@ test('product codes name their sensor', () => {
 });
 
 test('names come from descriptions, else ColorInterp (3–4 bands), else the band count, marked as guesses', () => {
-  assert.deepEqual(inferBandLayout(msInfo(['Blue', 'Green', 'Red', 'NIR']), pan), { sensor: null, sensorSource: 'none', bandNames: ['Blue', 'Green', 'Red', 'NIR'], bandSource: 'descriptions', bandsGuessed: false });
+  assert.deepEqual(inferBandLayout(msInfo(['Blue', 'Green', 'Red', 'NIR']), pan), {
+    sensor: null,
+    sensorSource: 'none',
+    bandNames: ['Blue', 'Green', 'Red', 'NIR'],
+    bandSource: 'descriptions',
+    bandsGuessed: false,
+  });
   const rgb = inferBandLayout(msInfo(['', '', '', ''], ['Red', 'Green', 'Blue', 'Undefined']), pan);
   assert.deepEqual([rgb.bandNames, rgb.bandSource, rgb.bandsGuessed], [['Red', 'Green', 'Blue', 'NIR'], 'color-interp', true]);
   // An 8-band file tagged RGB (a TIFF artefact) is not read as RGB: the band count says WorldView order.
@@ -44,16 +65,31 @@ test('user choices win: names, a preset (with its sensor), a sensor alone; a wro
   const inferred = inferBandLayout(msInfo(Array(8).fill('')), pan);
   const wv3 = applyBandLayout(inferred, { bands: 'worldview-3' }, { path: '/x/ms.tif', bandCount: 8 });
   assert.deepEqual([wv3.sensor, wv3.sensorSource, wv3.bandSource, wv3.bandsGuessed], ['WorldView-3', 'user', 'user', false]);
-  const listed = applyBandLayout(inferBandLayout(msInfo(['', '', '', '']), pan), { bands: 'Red, Green, Blue, NIR', sensor: 'ge01' }, { path: '/x/ms.tif', bandCount: 4 });
+  const listed = applyBandLayout(
+    inferBandLayout(msInfo(['', '', '', '']), pan),
+    { bands: 'Red, Green, Blue, NIR', sensor: 'ge01' },
+    { path: '/x/ms.tif', bandCount: 4 },
+  );
   assert.deepEqual([listed.bandNames, listed.sensor], [['Red', 'Green', 'Blue', 'NIR'], 'GeoEye-1']);
   assert.throws(
     () => applyBandLayout(inferred, { bands: 'bgrn' }, { path: '/x/ms.tif', bandCount: 8 }),
-    (e: unknown) => e instanceof InputError && e.code === 'band-names' && /4 band name\(s\) given .* ms\.tif, which has 8 bands.*preset: worldview-3, worldview-2/.test(e.message),
+    (e: unknown) =>
+      e instanceof InputError &&
+      e.code === 'band-names' &&
+      /4 band name\(s\) given .* ms\.tif, which has 8 bands.*preset: worldview-3, worldview-2/.test(e.message),
   );
 });
 
 test('an 8-band scene without names or SENSOR: guessed WorldView order, told; --bands/--sensor name the output bands in sharpen and the CLI', async () => {
-  const files = await writeSyntheticScene({ folder: join(root, 'eight'), name: 'eight', panWidth: 64, panHeight: 64, bands: 8, bandNames: 'none', sensor: null });
+  const files = await writeSyntheticScene({
+    folder: join(root, 'eight'),
+    name: 'eight',
+    panWidth: 64,
+    panHeight: 64,
+    bands: 8,
+    bandNames: 'none',
+    sensor: null,
+  });
   const scene = await openScene(files);
   try {
     assert.equal(scene.sensor, null);
@@ -64,10 +100,17 @@ test('an 8-band scene without names or SENSOR: guessed WorldView order, told; --
   }
   const result = await sharpen({ ...files, method: 'brovey', outPath: join(root, 'eight', 'named.tif'), layout: { bands: 'worldview-2' } });
   const ds = await gdal.openAsync(result.outPath);
-  assert.deepEqual(Array.from({ length: 8 }, (_, i) => ds.bands.get(i + 1).description), ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2']);
+  assert.deepEqual(
+    Array.from({ length: 8 }, (_, i) => ds.bands.get(i + 1).description),
+    ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'],
+  );
   assert.equal(ds.getMetadata().PANFORGE_SENSOR, 'WorldView-2');
   ds.close();
-  const info = execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'main/cli/index.ts'), 'info', '--pan', files.panPath, '--ms', files.msPath, '--sensor', 'WV03', '--json'], { cwd: repo, encoding: 'utf8' });
+  const info = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(repo, 'main/cli/index.ts'), 'info', '--pan', files.panPath, '--ms', files.msPath, '--sensor', 'WV03', '--json'],
+    { cwd: repo, encoding: 'utf8' },
+  );
   const report = JSON.parse(info) as { sensor: string; layout: { sensorSource: string; bandsGuessed: boolean } };
   assert.deepEqual([report.sensor, report.layout.sensorSource, report.layout.bandsGuessed], ['WorldView-3', 'user', true]);
 });

@@ -52,7 +52,11 @@ export interface BandLayoutOverride {
 export function sensorName(raw: string): string {
   const t = raw.trim();
   const code = /^(wv|ge|qb|ik)0*(\d)$/i.exec(t);
-  const alias = code ? `${code[1]!.toUpperCase()}${code[1]!.toUpperCase() === 'QB' ? '' : code[2]}` : /^(lc0?[89]|landsat[-_ ]?[89])$/i.test(t) ? 'Landsat-8/9' : t;
+  const alias = code
+    ? `${code[1]!.toUpperCase()}${code[1]!.toUpperCase() === 'QB' ? '' : code[2]}`
+    : /^(lc0?[89]|landsat[-_ ]?[89])$/i.test(t)
+      ? 'Landsat-8/9'
+      : t;
   return canonicalSensor(alias) ?? alias;
 }
 
@@ -112,7 +116,11 @@ export function applyBandLayout(inferred: BandLayout, override: BandLayoutOverri
     if (bands.length !== ms.bandCount || bands.some((b) => b.trim() === '')) {
       throw new InputError(
         'band-names',
-        `${bands.length} band name(s) given (${bands.join(', ')}) for MS ${basename(ms.path)}, which has ${ms.bandCount} bands; give one non-empty name per band in file order, or a preset: ${BAND_PRESETS.filter((p) => p.bands.length === ms.bandCount).map((p) => p.id).join(', ') || 'none fits'}`,
+        `${bands.length} band name(s) given (${bands.join(', ')}) for MS ${basename(ms.path)}, which has ${ms.bandCount} bands; give one non-empty name per band in file order, or a preset: ${
+          BAND_PRESETS.filter((p) => p.bands.length === ms.bandCount)
+            .map((p) => p.id)
+            .join(', ') || 'none fits'
+        }`,
         { path: ms.path, got: bands.length, expected: ms.bandCount },
       );
     }

@@ -37,12 +37,17 @@ export function colorInterpretationFor(description: string): string {
 function templateVrt(o: CreateGeoTiffOptions): string {
   const noData = o.noData === null ? '' : `<NoDataValue>${o.noData}</NoDataValue>`;
   const bands = o.bandDescriptions
-    .map((d, i) => `<VRTRasterBand dataType="${o.dataType}" band="${i + 1}"><Description>${xmlEscape(d)}</Description><ColorInterp>${colorInterpretationFor(d)}</ColorInterp>${noData}</VRTRasterBand>`)
+    .map(
+      (d, i) =>
+        `<VRTRasterBand dataType="${o.dataType}" band="${i + 1}"><Description>${xmlEscape(d)}</Description><ColorInterp>${colorInterpretationFor(d)}</ColorInterp>${noData}</VRTRasterBand>`,
+    )
     .join('');
   const srs = o.crsWkt ? `<SRS>${xmlEscape(o.crsWkt)}</SRS>` : '';
   const gt = o.geoTransform ? `<GeoTransform>${o.geoTransform.join(',')}</GeoTransform>` : '';
   const metadata = o.metadata
-    ? `<Metadata>${Object.entries(o.metadata).map(([k, v]) => `<MDI key="${xmlEscape(k)}">${xmlEscape(v)}</MDI>`).join('')}</Metadata>`
+    ? `<Metadata>${Object.entries(o.metadata)
+        .map(([k, v]) => `<MDI key="${xmlEscape(k)}">${xmlEscape(v)}</MDI>`)
+        .join('')}</Metadata>`
     : '';
   return `<VRTDataset rasterXSize="${o.width}" rasterYSize="${o.height}">${srs}${gt}${metadata}${bands}</VRTDataset>`;
 }

@@ -56,9 +56,13 @@ export function checkInputFile(path: string, role: string): void {
     throw new InputError('not-a-raster', `${role} path is a folder, not a raster file: ${path}`, { path, role });
   }
   if (!st.isFile()) {
-    throw new InputError('not-a-file', `${role} ${local} is ${kindOf(st)}; PanForge reads rasters only from regular files or GDAL virtual paths (/vsi…) over them: ${path}`, {
-      path,
-      role,
-    });
+    throw new InputError(
+      'not-a-file',
+      `${role} ${local} is ${kindOf(st)}; PanForge reads rasters only from regular files or GDAL virtual paths (/vsi…) over them: ${path}`,
+      {
+        path,
+        role,
+      },
+    );
   }
 }

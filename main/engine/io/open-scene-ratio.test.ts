@@ -40,6 +40,14 @@ test('a ratio 3 % off an integer is refused with the gdalwarp command that fixes
 });
 
 test('within 2 % but pixel counts not in the ratio: refused (not the same footprint)', async () => {
-  const files = await writeSyntheticScene({ folder: join(root, 'counts'), name: 'counts', panWidth: 160, panHeight: 128, ratio: 5, panPixelM: 0.5, msPixelM: 2.01 });
+  const files = await writeSyntheticScene({
+    folder: join(root, 'counts'),
+    name: 'counts',
+    panWidth: 160,
+    panHeight: 128,
+    ratio: 5,
+    panPixelM: 0.5,
+    msPixelM: 2.01,
+  });
   await assert.rejects(openScene(files), /ratio-not-integer|ratio is 4\.02/);
 });

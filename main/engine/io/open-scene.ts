@@ -10,7 +10,16 @@ import type { SceneFiles as ContractSceneFiles } from '../../../preload/contract
 import { basename } from 'node:path';
 import { InputError } from '../errors.ts';
 import { extentOf, isNorthUp, windowTransform, type GeoTransform } from '../raster/geo-transform.ts';
-import { intersectWindows, pixelWindow, type PixelWindow, rasterWindow, scaleDownWindow, snapWindowIn, translateWindow, windowRelativeTo } from '../raster/pixel-window.ts';
+import {
+  intersectWindows,
+  pixelWindow,
+  type PixelWindow,
+  rasterWindow,
+  scaleDownWindow,
+  snapWindowIn,
+  translateWindow,
+  windowRelativeTo,
+} from '../raster/pixel-window.ts';
 import { applyBandLayout, inferBandLayout, type BandLayout, type BandLayoutOverride } from './band-layout.ts';
 import { gdal, type Dataset } from './gdal.ts';
 import { openRaster, readRasterInfoFromDataset, type RasterInfo } from './raster-info.ts';
@@ -110,10 +119,14 @@ function computeRatio(panGt: GeoTransform, msPixelX: number, msPixelY: number, f
   const ry = Math.abs(msPixelY / panGt[5]);
   const sizes = `PAN pixel ${Math.abs(panGt[1])}×${Math.abs(panGt[5])}, MS pixel ${Math.abs(msPixelX)}×${Math.abs(msPixelY)}`;
   if (Math.abs(rx - ry) > tolerance * rx) {
-    throw new InputError('anisotropic-ratio', `PAN/MS pixel-size ratio differs in x (${rx}) and y (${ry}) (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)})`, {
-      ratioX: rx,
-      ratioY: ry,
-    });
+    throw new InputError(
+      'anisotropic-ratio',
+      `PAN/MS pixel-size ratio differs in x (${rx}) and y (${ry}) (${sizes}; ${basename(files.panPath)}, ${basename(files.msPath)})`,
+      {
+        ratioX: rx,
+        ratioY: ry,
+      },
+    );
   }
   const ratio = Math.round(rx);
   if (Math.abs(rx - ratio) > tolerance * ratio || ratio < 2) {
@@ -158,7 +171,15 @@ function isAlignedToPan(panGt: GeoTransform, msGt: GeoTransform): boolean {
 }
 
 /** Resamples the MS onto a grid aligned with PAN pixels, in PAN's CRS, through a warped VRT (no copy on disk). */
-async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo, ms: RasterInfo, files: SceneFiles, reason: string, ratioTolerance = REPROJECTED_RATIO_TOLERANCE): Promise<MsGrid> {
+async function warpMsOntoPanGrid(
+  panDs: Dataset,
+  msDs: Dataset,
+  pan: RasterInfo,
+  ms: RasterInfo,
+  files: SceneFiles,
+  reason: string,
+  ratioTolerance = REPROJECTED_RATIO_TOLERANCE,
+): Promise<MsGrid> {
   const panSrs = panDs.srs;
   const msSrs = msDs.srs;
   if (!panSrs || !msSrs) throw new Error('warpMsOntoPanGrid needs both CRSs');
@@ -194,13 +215,27 @@ async function warpMsOntoPanGrid(panDs: Dataset, msDs: Dataset, pan: RasterInfo,
   const width = col1 - col0;
   const height = row1 - row0;
   const vrtPath = `/vsimem/panforge-ms-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.vrt`;
-  const dataset = await gdal.warpAsync(vrtPath, null, [msDs], [
-    '-of', 'VRT',
-    '-t_srs', panSrs.toWKT(),
-    '-te', String(gt[0]), String(gt[3] + height * stepY), String(gt[0] + width * stepX), String(gt[3]),
-    '-ts', String(width), String(height),
-    '-r', 'cubic',
-  ]);
+  const dataset = await gdal.warpAsync(
+    vrtPath,
+    null,
+    [msDs],
+    [
+      '-of',
+      'VRT',
+      '-t_srs',
+      panSrs.toWKT(),
+      '-te',
+      String(gt[0]),
+      String(gt[3] + height * stepY),
+      String(gt[0] + width * stepX),
+      String(gt[3]),
+      '-ts',
+      String(width),
+      String(height),
+      '-r',
+      'cubic',
+    ],
+  );
   const note = `MS ${basename(ms.path)} ${reason}; it is resampled (cubic) onto a ${width}×${height} grid aligned with PAN through a GDAL warped VRT`;
   return { dataset, gt, width, height, ratio, note };
 }
@@ -216,7 +251,15 @@ function checkMinimumSize(pan: RasterInfo, ms: RasterInfo): void {
 }
 
 /** The MS as it is when its grid is aligned with PAN's at an integer ratio; otherwise warped onto one, saying why. */
-async function alignMsToPan(panDataset: Dataset, msDataset: Dataset, pan: RasterInfo, ms: RasterInfo, panGt: GeoTransform, msGt: GeoTransform, files: SceneFiles): Promise<MsGrid> {
+async function alignMsToPan(
+  panDataset: Dataset,
+  msDataset: Dataset,
+  pan: RasterInfo,
+  ms: RasterInfo,
+  panGt: GeoTransform,
+  msGt: GeoTransform,
+  files: SceneFiles,
+): Promise<MsGrid> {
   const sameCrs = panDataset.srs && msDataset.srs ? panDataset.srs.isSame(msDataset.srs) : false;
   if (!sameCrs) {
     return warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `is in ${ms.crs?.code ?? ms.crs?.name}, PAN in ${pan.crs?.code ?? pan.crs?.name}`);
@@ -226,7 +269,15 @@ async function alignMsToPan(panDataset: Dataset, msDataset: Dataset, pan: Raster
   const ratio = exact ? computeRatio(panGt, msGt[1], msGt[5], files) : near;
   if (!exact) {
     const rx = Math.abs(msGt[1] / panGt[1]);
-    return warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, `pixel size ${Math.abs(msGt[1])} is ${+rx.toFixed(4)} PAN pixels (PAN ${Math.abs(panGt[1])}), not exactly ${ratio}`, NEAR_INTEGER_TOLERANCE);
+    return warpMsOntoPanGrid(
+      panDataset,
+      msDataset,
+      pan,
+      ms,
+      files,
+      `pixel size ${Math.abs(msGt[1])} is ${+rx.toFixed(4)} PAN pixels (PAN ${Math.abs(panGt[1])}), not exactly ${ratio}`,
+      NEAR_INTEGER_TOLERANCE,
+    );
   }
   if (isAlignedToPan(panGt, msGt)) return { dataset: msDataset, gt: msGt, width: ms.width, height: ms.height, ratio, note: null };
   return warpMsOntoPanGrid(panDataset, msDataset, pan, ms, files, 'pixels are not aligned with PAN pixels');
@@ -270,7 +321,7 @@ export async function openScene(files: SceneFiles): Promise<Scene> {
 
     const notes: string[] = [];
     if (layout.bandsGuessed) {
-      const from = layout.bandSource === 'color-interp' ? 'the bands\' colour interpretation' : `the band count (${ms.bandCount})`;
+      const from = layout.bandSource === 'color-interp' ? "the bands' colour interpretation" : `the band count (${ms.bandCount})`;
       notes.push(`MS band names guessed from ${from}: ${layout.bandNames.join(', ')}; set them if wrong (app: Sensor & bands; CLI: --bands)`);
     }
     const grid = await alignMsToPan(panDataset, msDataset, pan, ms, panGeo.gt, msGeo.gt, files);

@@ -17,16 +17,20 @@ export interface AllocationRetryOptions {
 }
 
 export async function retryWithSmallerTiles<T>(options: AllocationRetryOptions, pass: (tileSizePx: number) => Promise<T>): Promise<T> {
-  for (let tileSizePx = options.tileSizePx; ; ) {
+  for (let tileSizePx = options.tileSizePx; ;) {
     try {
       return await pass(tileSizePx);
     } catch (err) {
       if (!isAllocationFailure(err)) throw err;
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
       if (tileSizePx <= MIN_TILE_PX) {
-        throw new ModelError('out-of-memory', `${options.what} could not allocate memory even for ${tileSizePx} px tiles (${reason}); free memory or lower --batch`, {
-          tileSizePx,
-        });
+        throw new ModelError(
+          'out-of-memory',
+          `${options.what} could not allocate memory even for ${tileSizePx} px tiles (${reason}); free memory or lower --batch`,
+          {
+            tileSizePx,
+          },
+        );
       }
       const smaller = Math.max(MIN_TILE_PX, Math.floor(tileSizePx / 2 / options.multiplePx) * options.multiplePx);
       options.log(`allocation failed with ${tileSizePx} px tiles (${reason}); starting again with ${smaller} px tiles`);

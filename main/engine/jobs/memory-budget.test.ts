@@ -32,12 +32,15 @@ test('a batch shrinks before the tile does', () => {
 });
 
 test('a budget nothing fits is a ModelError with both numbers', () => {
-  assert.throws(() => fitTileBudget({ ...request, modelName: 'premix-4band', tileSizePx: 512, maxMemoryBytes: 100 * 1024 ** 2 }), (err: unknown) => {
-    assert.ok(err instanceof ModelError);
-    assert.equal(err.code, 'memory-budget');
-    assert.match(err.message, /needs about 0\.\d\d GiB even with 64 px tiles, more than --max-memory 0\.10 GiB/);
-    return true;
-  });
+  assert.throws(
+    () => fitTileBudget({ ...request, modelName: 'premix-4band', tileSizePx: 512, maxMemoryBytes: 100 * 1024 ** 2 }),
+    (err: unknown) => {
+      assert.ok(err instanceof ModelError);
+      assert.equal(err.code, 'memory-budget');
+      assert.match(err.message, /needs about 0\.\d\d GiB even with 64 px tiles, more than --max-memory 0\.10 GiB/);
+      return true;
+    },
+  );
 });
 
 test('unmeasured variants borrow the largest coefficients; baselines are small', () => {
@@ -54,7 +57,11 @@ test('sizes parse with units; allocation failures are recognised', () => {
   assert.equal(parseMemorySize('2.5GiB'), 2.5 * GIB);
   assert.equal(parseMemorySize('lots'), null);
   assert.equal(parseMemorySize('-1G'), null);
-  assert.ok(isAllocationFailure(new Error('Non-zero status code returned while running Conv node. Status Message: Failed to allocate memory for requested buffer of size 123')));
+  assert.ok(
+    isAllocationFailure(
+      new Error('Non-zero status code returned while running Conv node. Status Message: Failed to allocate memory for requested buffer of size 123'),
+    ),
+  );
   assert.ok(isAllocationFailure(new RangeError('Array buffer allocation failed')));
   assert.ok(!isAllocationFailure(new Error('model returned shape [1, 4]')));
 });

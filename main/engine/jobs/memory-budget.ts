@@ -21,11 +21,11 @@ export interface TileMemoryModel {
 
 /** Measured per model (bench/model-memory.ts, BENCHMARKS.md "Memory per tile"); keyed by manifest name. */
 export const MEASURED_TILE_MEMORY: Readonly<Record<string, TileMemoryModel>> = {
-  'cf2n-4band': { a: 1619, b: 8.10 },
+  'cf2n-4band': { a: 1619, b: 8.1 },
   'cf2n-wv2': { a: 1691, b: 7.98 },
   'ggpnet-4band': { a: 1597, b: 8.64 },
   'ggpnet-wv2': { a: 1328, b: 9.36 },
-  'premix-4band': { a: 3810, b: 0.00 },
+  'premix-4band': { a: 3810, b: 0.0 },
   'premix-wv2': { a: 3940, b: 0.95 },
 };
 
@@ -39,7 +39,9 @@ function modelFor(modelName: string | null, bands: number): TileMemoryModel {
   const exact = MEASURED_TILE_MEMORY[modelName];
   if (exact) return exact;
   const family = modelName.split('-')[0]!;
-  const candidates = Object.entries(MEASURED_TILE_MEMORY).filter(([name]) => name.startsWith(`${family}-`)).map(([, m]) => m);
+  const candidates = Object.entries(MEASURED_TILE_MEMORY)
+    .filter(([name]) => name.startsWith(`${family}-`))
+    .map(([, m]) => m);
   const pool = candidates.length > 0 ? candidates : Object.values(MEASURED_TILE_MEMORY);
   return { a: Math.max(...pool.map((m) => m.a)), b: Math.max(...pool.map((m) => m.b)) };
 }

@@ -20,9 +20,10 @@ const BYTES_PER_SAMPLE: Record<string, number> = { Byte: 1, UInt16: 2, Int16: 2,
 export function checkSceneSize(scene: Scene, maxPixels: number): void {
   const pan = scene.pan.width * scene.pan.height;
   const msOnPan = scene.ms.width * scene.ms.height * scene.ratio * scene.ratio;
-  const [what, path, count, size] = pan >= msOnPan
-    ? ['PAN', scene.pan.path, pan, `${scene.pan.width}×${scene.pan.height}`]
-    : ['MS', scene.ms.path, msOnPan, `${scene.ms.width}×${scene.ms.height} (×${scene.ratio}² on the PAN grid)`];
+  const [what, path, count, size] =
+    pan >= msOnPan
+      ? ['PAN', scene.pan.path, pan, `${scene.pan.width}×${scene.pan.height}`]
+      : ['MS', scene.ms.path, msOnPan, `${scene.ms.width}×${scene.ms.height} (×${scene.ratio}² on the PAN grid)`];
   if (count > maxPixels) {
     throw new InputError(
       'too-large',
@@ -54,7 +55,10 @@ export function estimateOutputBytes(o: OutputEstimate): { bytes: number; how: st
 
 /** Every output check that needs the opened scene: not an input, fits the folder. */
 export function checkOutputs(scene: Scene, outputs: readonly { path: string; estimate: OutputEstimate }[]): void {
-  refuseOutputOverInputs(outputs.map((o) => o.path), scene.inputFiles);
+  refuseOutputOverInputs(
+    outputs.map((o) => o.path),
+    scene.inputFiles,
+  );
   if (outputs.length === 0) return;
   // Outputs of one run share a folder tree (one file system): their sum must fit.
   const estimates = outputs.map((o) => estimateOutputBytes(o.estimate));

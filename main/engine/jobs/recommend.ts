@@ -39,7 +39,16 @@ export async function recommend(options: RecommendJobOptions, ctx: JobContext = 
       // Progress counts methods done (a "tile" each); pixels are not what this job is paced by.
       onMethod: (done, total) => {
         const elapsedMs = Date.now() - started;
-        emit({ type: 'progress', tilesDone: done, tilesTotal: total, megapixelsDone: 0, megapixelsTotal: 0, megapixelsPerSecond: 0, etaSeconds: (elapsedMs / 1000 / done) * (total - done), elapsedMs });
+        emit({
+          type: 'progress',
+          tilesDone: done,
+          tilesTotal: total,
+          megapixelsDone: 0,
+          megapixelsTotal: 0,
+          megapixelsPerSecond: 0,
+          etaSeconds: (elapsedMs / 1000 / done) * (total - done),
+          elapsedMs,
+        });
       },
     });
     return { ...result, panPath: options.panPath, msPath: options.msPath, notes: scene.notes };

@@ -107,7 +107,13 @@ function streamTiles(setup: ScenePassSetup, plan: TilePlan, writer: GeoTiffWrite
       read: (tile) => readTile(scene, tile),
       encode: (batch: readonly TileData[]) => fusion.encode(batch.map((d) => ({ ms: d.ms, pan: d.pan }))),
       infer: (encoded) => fusion.infer(encoded),
-      decode: (result, batch) => fusion.decode(result, batch.map((d) => ({ ms: d.ms, pan: d.pan }))).map((block, i) => cropToCore(block, batch[i]!, noData)),
+      decode: (result, batch) =>
+        fusion
+          .decode(
+            result,
+            batch.map((d) => ({ ms: d.ms, pan: d.pan })),
+          )
+          .map((block, i) => cropToCore(block, batch[i]!, noData)),
       write: async (block, data) => {
         const { core } = data.tile;
         await writer.write(windowRelativeTo(core, region), block);

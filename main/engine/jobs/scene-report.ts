@@ -68,9 +68,12 @@ export async function describeScene(files: SceneFiles): Promise<SceneReport> {
     const methods = listMethods().map((entry) => {
       const fitsBands = entry.variants.filter((v) => v.bandCount === null || v.bandCount === scene.bandCount);
       const fitsRatio = fitsBands.filter((v) => v.supportedRatios.includes(scene.ratio));
-      const why = fitsBands.length === 0
-        ? `needs ${entry.variants.map((v) => v.bandCount).join(' or ')} bands`
-        : fitsRatio.length === 0 ? `needs ratio ${fitsBands[0]!.supportedRatios.join('/')}` : 'ok';
+      const why =
+        fitsBands.length === 0
+          ? `needs ${entry.variants.map((v) => v.bandCount).join(' or ')} bands`
+          : fitsRatio.length === 0
+            ? `needs ratio ${fitsBands[0]!.supportedRatios.join('/')}`
+            : 'ok';
       return { id: entry.id, fits: fitsRatio.length > 0, why };
     });
     return {

@@ -22,9 +22,13 @@ export function checkSharpenTarget(options: SharpenOptions): void {
   sweepStalePartials(dirname(options.outPath));
   const mayAdapt = options.adapt || options.adaptFrom || options.method.toLowerCase() === 'auto';
   if (mayAdapt && !options.overwrite && existsSync(adaptationSidecarPath(options.outPath))) {
-    throw new OutputError('output-exists', `output exists: ${adaptationSidecarPath(options.outPath)} (the adaptation record beside ${basename(options.outPath)}); choose another name or pass --overwrite`, {
-      path: adaptationSidecarPath(options.outPath),
-    });
+    throw new OutputError(
+      'output-exists',
+      `output exists: ${adaptationSidecarPath(options.outPath)} (the adaptation record beside ${basename(options.outPath)}); choose another name or pass --overwrite`,
+      {
+        path: adaptationSidecarPath(options.outPath),
+      },
+    );
   }
 }
 
@@ -40,7 +44,10 @@ export function planSharpenOutput(scene: Scene, options: SharpenOptions): Sharpe
   const region = restrictRegion(scene, options.window);
   const dataType = outputTypeFor(scene, options.dataType ?? 'source');
   checkOutputs(scene, [
-    { path: options.outPath, estimate: { region, bands: scene.bandCount, dataType, compressed: (options.compression ?? 'ZSTD') !== 'NONE', cog: options.cog ?? false } },
+    {
+      path: options.outPath,
+      estimate: { region, bands: scene.bandCount, dataType, compressed: (options.compression ?? 'ZSTD') !== 'NONE', cog: options.cog ?? false },
+    },
   ]);
   return { region, dataType };
 }

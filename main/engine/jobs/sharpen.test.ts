@@ -28,14 +28,21 @@ async function readAll(path: string): Promise<{ width: number; height: number; b
   const ds = await gdal.openAsync(path);
   const { x: width, y: height } = ds.rasterSize;
   const bands: Float32Array[] = [];
-  for (let b = 1; b <= ds.bands.count(); b++) bands.push(await ds.bands.get(b).pixels.readAsync(0, 0, width, height, new Float32Array(width * height), { data_type: 'Float32' }));
+  for (let b = 1; b <= ds.bands.count(); b++)
+    bands.push(await ds.bands.get(b).pixels.readAsync(0, 0, width, height, new Float32Array(width * height), { data_type: 'Float32' }));
   ds.close();
   return { width, height, bands };
 }
 
 test('a real IKONOS scene → GeoTIFF with PAN grid, CRS, MS bands, type and provenance', { skip: sampleScenesMissing() }, async () => {
   const target = out();
-  const result = await sharpen({ panPath: join(data, 'ikonos_italy_pan.tif'), msPath: join(data, 'ikonos_italy_ms.tif'), method: 'dummynet', outPath: target, tileSizePx: 256 });
+  const result = await sharpen({
+    panPath: join(data, 'ikonos_italy_pan.tif'),
+    msPath: join(data, 'ikonos_italy_ms.tif'),
+    method: 'dummynet',
+    outPath: target,
+    tileSizePx: 256,
+  });
   assert.equal(result.tiles, 25);
   const ds = await gdal.openAsync(target);
   const pan = await gdal.openAsync(join(data, 'ikonos_italy_pan.tif'));
@@ -43,7 +50,10 @@ test('a real IKONOS scene → GeoTIFF with PAN grid, CRS, MS bands, type and pro
   assert.deepEqual(ds.geoTransform, pan.geoTransform);
   assert.ok(ds.srs?.isSame(pan.srs!));
   assert.equal(ds.bands.count(), 4);
-  assert.deepEqual(ds.bands.map((b) => b.description), ['Blue', 'Green', 'Red', 'NIR']);
+  assert.deepEqual(
+    ds.bands.map((b) => b.description),
+    ['Blue', 'Green', 'Red', 'NIR'],
+  );
   assert.equal(ds.bands.get(1).dataType, 'UInt16');
   const md = ds.getMetadata();
   assert.equal(md.PANFORGE_METHOD, 'dummynet');
@@ -97,12 +107,15 @@ test('cancellation stops the job and leaves no file', async () => {
   const controller = new AbortController();
   let progressEvents = 0;
   await assert.rejects(
-    sharpen({ ...scene, method: 'exp', outPath: target, tileSizePx: 64 }, {
-      signal: controller.signal,
-      onEvent: (e) => {
-        if (e.type === 'progress' && ++progressEvents === 2) controller.abort();
+    sharpen(
+      { ...scene, method: 'exp', outPath: target, tileSizePx: 64 },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'progress' && ++progressEvents === 2) controller.abort();
+        },
       },
-    }),
+    ),
     CancelledError,
   );
   assert.ok(progressEvents <= 4, `stopped within a tile or two (saw ${progressEvents} tiles)`);
@@ -135,7 +148,10 @@ test('MS in another CRS is reprojected onto the PAN grid, and the user is told',
   const scene = await writeSyntheticScene({ folder: join(root, 'crs'), panWidth: 256, panHeight: 256, epsg: 32633, msEpsg: 32634 });
   const logs: string[] = [];
   const result = await sharpen({ ...scene, method: 'exp', outPath: out() }, { onEvent: (e) => e.type === 'log' && logs.push(e.message) });
-  assert.ok(logs.some((l) => /EPSG:32634.*warped VRT/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l) => /EPSG:32634.*warped VRT/.test(l)),
+    logs.join('\n'),
+  );
   const ds = await gdal.openAsync(result.outPath);
   assert.ok(ds.srs?.getAuthorityCode(null) === '32633');
   assert.ok(result.width > 200 && result.width <= 256);
@@ -163,7 +179,10 @@ test('nodata in the inputs stays nodata in the output', async () => {
     assert.equal(img.bands[0]![row * 128 + 3], 0);
     assert.ok(img.bands[0]![row * 128 + 60]! > 0);
   }
-  assert.deepEqual(readdirSync(dirname(result.outPath)).filter((n) => n.includes('.partial')), []);
+  assert.deepEqual(
+    readdirSync(dirname(result.outPath)).filter((n) => n.includes('.partial')),
+    [],
+  );
 });
 
 test('a real scene: MTF-GLP tiled (256 px) equals the untiled run away from the border (no seams)', { skip: sampleScenesMissing() }, async () => {
@@ -177,7 +196,8 @@ test('a real scene: MTF-GLP tiled (256 px) equals the untiled run away from the 
   let maxDiff = 0;
   for (let band = 0; band < 4; band++)
     for (let row = 64; row < a.height - 64; row++)
-      for (let col = 64; col < a.width - 64; col++) maxDiff = Math.max(maxDiff, Math.abs(a.bands[band]![row * a.width + col]! - b.bands[band]![row * a.width + col]!));
+      for (let col = 64; col < a.width - 64; col++)
+        maxDiff = Math.max(maxDiff, Math.abs(a.bands[band]![row * a.width + col]! - b.bands[band]![row * a.width + col]!));
   assert.ok(maxDiff / 2047 < 1e-5, `max |tiled − whole| = ${maxDiff} DN`);
 });
 

@@ -140,7 +140,15 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
     if (budget.note) log(budget.note);
     const started = Date.now();
     const setup = {
-      options, scene, region, dataType, valueScale, method, fusion, readAhead, emit,
+      options,
+      scene,
+      region,
+      dataType,
+      valueScale,
+      method,
+      fusion,
+      readAhead,
+      emit,
       noData: scene.ms.bands[0]?.noData ?? scene.pan.bands[0]?.noData ?? null,
       choiceMetadata: choice.metadata,
       prepared: ready,
@@ -163,7 +171,12 @@ export async function sharpen(options: SharpenOptions, ctx: JobContext = {}): Pr
 }
 
 /** Samples the scene's statistics and picks the method (and any adaptation) the tiles go through. */
-async function chooseSceneFusion(scene: Scene, options: SharpenOptions, emit: (event: JobRunEvent) => void, signal: AbortSignal | undefined): Promise<{ sample: SceneSample; valueScale: ValueScale; choice: FusionChoice }> {
+async function chooseSceneFusion(
+  scene: Scene,
+  options: SharpenOptions,
+  emit: (event: JobRunEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ sample: SceneSample; valueScale: ValueScale; choice: FusionChoice }> {
   emit({ type: 'stage', stage: 'sampling' });
   const sample = await readSceneSample(scene);
   const valueScale = resolveValueScale(scene, sample);
@@ -198,7 +211,14 @@ function tileBudgetRequest(options: SharpenOptions, scene: Scene, method: Fusion
 }
 
 /** Loads the method (a network's model and session) for this scene. */
-function prepareMethod(method: FusionMethod, options: SharpenOptions, scene: Scene, sample: SceneSample, valueScale: ValueScale, log: (message: string) => void): Promise<PreparedMethod> {
+function prepareMethod(
+  method: FusionMethod,
+  options: SharpenOptions,
+  scene: Scene,
+  sample: SceneSample,
+  valueScale: ValueScale,
+  log: (message: string) => void,
+): Promise<PreparedMethod> {
   return method.prepare({
     ratio: scene.ratio,
     valueMax: valueScale.valueMax,

@@ -31,7 +31,11 @@ test('an error upstream reaches the consumer, with no unhandled rejection', asyn
   }
   const seen: number[] = [];
   await assert.rejects(async () => {
-    for await (const v of prefetch(mapStage(failing(), (x) => x * 2), 3)) seen.push(v);
+    for await (const v of prefetch(
+      mapStage(failing(), (x) => x * 2),
+      3,
+    ))
+      seen.push(v);
   }, /boom/);
   assert.deepEqual(seen, [2]);
 });
@@ -56,13 +60,18 @@ test('parallelMap keeps input order when later items finish first', async () => 
   let running = 0;
   let maxRunning = 0;
   const out: number[] = [];
-  for await (const v of parallelMap(delays.keys(), async (i) => {
-    running++;
-    maxRunning = Math.max(maxRunning, running);
-    await sleep(delays[i]!);
-    running--;
-    return i;
-  }, 3)) out.push(v);
+  for await (const v of parallelMap(
+    delays.keys(),
+    async (i) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(delays[i]!);
+      running--;
+      return i;
+    },
+    3,
+  ))
+    out.push(v);
   assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6, 7]);
   assert.equal(maxRunning, 3, 'three calls ran at once');
 });
@@ -97,10 +106,15 @@ test('parallelMap reports a failing call at its turn and closes the source', asy
   }
   const seen: number[] = [];
   await assert.rejects(async () => {
-    for await (const v of parallelMap(source(), async (x) => {
-      if (x === 3) throw new Error('tile 3 failed');
-      return x;
-    }, 2)) seen.push(v);
+    for await (const v of parallelMap(
+      source(),
+      async (x) => {
+        if (x === 3) throw new Error('tile 3 failed');
+        return x;
+      },
+      2,
+    ))
+      seen.push(v);
   }, /tile 3 failed/);
   assert.deepEqual(seen, [0, 1, 2]);
   assert.ok(closed);

@@ -78,7 +78,10 @@ test('stages overlap: reading and inference run at the same time', async () => {
   const p = probe({ readMs: () => 10, inferMs: 10 });
   const timings = await runTilePipeline(range(12), p.stages, { batchSize: 1, readConcurrency: 1 });
   // Serial would be ≥ 12·(10 + 10) ms; overlapped it is ≈ 12·10 ms plus start-up.
-  assert.ok(timings.wallMs < 0.8 * (timings.readMs + timings.inferMs), `wall ${timings.wallMs.toFixed(0)} ms vs read ${timings.readMs.toFixed(0)} + infer ${timings.inferMs.toFixed(0)} ms`);
+  assert.ok(
+    timings.wallMs < 0.8 * (timings.readMs + timings.inferMs),
+    `wall ${timings.wallMs.toFixed(0)} ms vs read ${timings.readMs.toFixed(0)} + infer ${timings.inferMs.toFixed(0)} ms`,
+  );
 });
 
 test('cancellation stops within the batch in flight and rejects with CancelledError', async () => {

@@ -55,7 +55,11 @@ export function maxTilesInFlight(options: TilePipelineOptions): number {
   return (options.readConcurrency ?? 2) + 4 * batch + (options.writeQueue ?? 2) + 1;
 }
 
-export async function runTilePipeline<T, R, E, I, O>(tiles: Iterable<T>, stages: TilePipelineStages<T, R, E, I, O>, options: TilePipelineOptions = {}): Promise<StageTimings> {
+export async function runTilePipeline<T, R, E, I, O>(
+  tiles: Iterable<T>,
+  stages: TilePipelineStages<T, R, E, I, O>,
+  options: TilePipelineOptions = {},
+): Promise<StageTimings> {
   const { signal } = options;
   const started = performance.now();
   const timings: StageTimings = { readMs: 0, encodeMs: 0, inferMs: 0, decodeMs: 0, writeMs: 0, wallMs: 0 };

@@ -23,8 +23,15 @@ function engineInputs(scale: ManifestValueScale, msModel: Float32Array, panModel
   // the PAN at the MS pixel centres (sample 2 of each 4×4 block), as the scene sample's panPoints
   const panPoints = new Float32Array(w * h);
   for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) panPoints[r * w + c] = pan[(4 * r + 2) * 4 * w + 4 * c + 2]!;
-  const sample: SceneSample = { ms: { bands, width: w, height: h, data: ms }, panLow: { bands: 1, width: w, height: h, data: panPoints }, panPoints: { bands: 1, width: w, height: h, data: panPoints }, maxValue: valueMax, validCount: w * h };
-  const toModelScale = scale.mode === 'bitDepth' ? (dn: number) => dn / valueMax : (dn: number) => scale.centre + ((dn - SCENE_MEAN) * scale.spread) / SCENE_STD;
+  const sample: SceneSample = {
+    ms: { bands, width: w, height: h, data: ms },
+    panLow: { bands: 1, width: w, height: h, data: panPoints },
+    panPoints: { bands: 1, width: w, height: h, data: panPoints },
+    maxValue: valueMax,
+    validCount: w * h,
+  };
+  const toModelScale =
+    scale.mode === 'bitDepth' ? (dn: number) => dn / valueMax : (dn: number) => scale.centre + ((dn - SCENE_MEAN) * scale.spread) / SCENE_STD;
   return { ms, pan, sample, valueMax, toModelScale: (dn: number, _band: number) => toModelScale(dn) };
 }
 
@@ -36,11 +43,18 @@ function clampLike(scale: ManifestValueScale, v: number): number {
 }
 
 const folder = modelsFolder();
-const manifests = existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.manifest.json')).sort() : [];
+const manifests = existsSync(folder)
+  ? readdirSync(folder)
+      .filter((f) => f.endsWith('.manifest.json'))
+      .sort()
+  : [];
 const EXPECTED = ['cf2n-4band', 'cf2n-wv2', 'ggpnet-4band', 'ggpnet-wv2', 'premix-4band', 'premix-wv2'];
 
 test('the six networks are installed (three networks × 4 and 8 bands)', () => {
-  assert.deepEqual(manifests.map((f) => f.replace('.manifest.json', '')), EXPECTED);
+  assert.deepEqual(
+    manifests.map((f) => f.replace('.manifest.json', '')),
+    EXPECTED,
+  );
 });
 
 interface Fixture {
@@ -66,13 +80,21 @@ for (const file of manifests) {
     assert.equal(all.length, msLen + panLen + fusedLen, 'fixture size matches its shapes');
     const [, bands, h, w] = fixture.ms.shape as [number, number, number, number];
     const expected = all.subarray(msLen + panLen);
-    const { ms, pan, sample, valueMax, toModelScale } = engineInputs(manifest.valueScale, all.subarray(0, msLen), all.subarray(msLen, msLen + panLen), bands, w, h);
+    const { ms, pan, sample, valueMax, toModelScale } = engineInputs(
+      manifest.valueScale,
+      all.subarray(0, msLen),
+      all.subarray(msLen, msLen + panLen),
+      bands,
+      w,
+      h,
+    );
     const method = networkMethod(manifest);
     const prepared = await method.prepare({ ratio: manifest.ratio, valueMax, sensor: null, device: 'cpu', sample, log: () => undefined });
     const out = await prepared.fuse({ ms: { bands, width: w, height: h, data: ms }, pan: { bands: 1, width: 4 * w, height: 4 * h, data: pan } });
     let maxDiff = 0;
     const plane = 16 * w * h;
-    for (let i = 0; i < fusedLen; i++) maxDiff = Math.max(maxDiff, Math.abs(toModelScale(out.data[i]!, Math.floor(i / plane)) - clampLike(manifest.valueScale, expected[i]!)));
+    for (let i = 0; i < fusedLen; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(toModelScale(out.data[i]!, Math.floor(i / plane)) - clampLike(manifest.valueScale, expected[i]!)));
     assert.ok(maxDiff <= Math.min(fixture.tolerance, 1e-4), `${manifest.name}: max |ORT − PyTorch| = ${maxDiff}`);
   });
 }

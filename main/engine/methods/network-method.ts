@@ -53,7 +53,11 @@ export function networkMethod(manifest: ModelManifest, methodOptions: NetworkMet
 }
 
 /** Opens the backend for the requested device and wraps it in a BatchRunner (batch shrink, CPU fallback). */
-async function prepareNetwork(manifest: ModelManifest, open: (device: DeviceRequest) => Promise<InferenceBackend>, options: PrepareOptions): Promise<PreparedMethod> {
+async function prepareNetwork(
+  manifest: ModelManifest,
+  open: (device: DeviceRequest) => Promise<InferenceBackend>,
+  options: PrepareOptions,
+): Promise<PreparedMethod> {
   const backend = await open(options.device);
   options.log(`${manifest.name}: running on ${backend.device.toUpperCase()} (${backend.reason})`);
   const runner = new BatchRunner({
@@ -83,7 +87,11 @@ async function prepareNetwork(manifest: ModelManifest, open: (device: DeviceRequ
 }
 
 /** The network's stages: DNs → model values (encode), the runner (infer), model values → DNs (decode). */
-function networkBatch(runner: BatchRunner, norm: SceneNormalization | null, valueMax: number): BatchFusion<EncodedBatch, { out: Float32Array; shape: TileShape }> {
+function networkBatch(
+  runner: BatchRunner,
+  norm: SceneNormalization | null,
+  valueMax: number,
+): BatchFusion<EncodedBatch, { out: Float32Array; shape: TileShape }> {
   return {
     get batchSize() {
       return runner.batchSize;
@@ -113,7 +121,9 @@ function encodeTiles(inputs: readonly FuseInput[], norm: SceneNormalization | nu
   const pan = new Float32Array(inputs.length * panSize);
   inputs.forEach((input, t) => {
     if (input.ms.data.length !== msSize || input.pan.data.length !== panSize) {
-      throw new Error(`tiles of one batch differ in shape (tile ${t}: ms ${input.ms.data.length}, pan ${input.pan.data.length} values; tile 0: ${msSize}, ${panSize})`);
+      throw new Error(
+        `tiles of one batch differ in shape (tile ${t}: ms ${input.ms.data.length}, pan ${input.pan.data.length} values; tile 0: ${msSize}, ${panSize})`,
+      );
     }
     if (norm) {
       standardizeMs(norm, input.ms, ms, t * msSize);
@@ -131,7 +141,13 @@ function decodeTiles(out: Float32Array, shape: TileShape, tiles: number, norm: S
   const plane = shape.panHeight * shape.panWidth;
   const size = shape.outBands * plane;
   return Array.from({ length: tiles }, (_, t) => {
-    if (norm) return { bands: shape.outBands, width: shape.panWidth, height: shape.panHeight, data: destandardize(norm, out, t * size, shape.outBands, plane, valueMax) };
+    if (norm)
+      return {
+        bands: shape.outBands,
+        width: shape.panWidth,
+        height: shape.panHeight,
+        data: destandardize(norm, out, t * size, shape.outBands, plane, valueMax),
+      };
     const data = new Float32Array(size);
     // The nets' outputs are unclamped (as in the papers); the manifest's contract is clamp to [0, 1], then
     // de-scale, so an overshoot never leaves the sensor's DN range (NaN stays NaN).

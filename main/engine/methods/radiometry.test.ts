@@ -81,7 +81,12 @@ const CONTAINERS = [
   { name: '8-bit (rescaled)', dataType: 'Byte', factor: 255 / 2047, map: (v: number) => Math.round((v * 255) / 2047) },
 ] as const;
 
-const manifests = existsSync(modelsFolder()) ? readdirSync(modelsFolder()).filter((f) => f.endsWith('.manifest.json')).map((f) => f.replace('.manifest.json', '')).sort() : [];
+const manifests = existsSync(modelsFolder())
+  ? readdirSync(modelsFolder())
+      .filter((f) => f.endsWith('.manifest.json'))
+      .map((f) => f.replace('.manifest.json', ''))
+      .sort()
+  : [];
 
 for (const model of manifests) {
   test(`${model}: the same fused result from an 11-bit, 16-bit, float and 8-bit copy of one scene`, async (t) => {
@@ -98,7 +103,14 @@ for (const model of manifests) {
       const base = join(dir, `${model}-${c.dataType}-${c.factor}`);
       await writeRaster(`${base}-pan.tif`, src.pan, c.dataType, 0.5, c.map);
       await writeRaster(`${base}-ms.tif`, src.ms, c.dataType, 2, c.map);
-      await sharpen({ panPath: `${base}-pan.tif`, msPath: `${base}-ms.tif`, method: model.split('-')[0]!, outPath: `${base}-out.tif`, device: 'cpu', dataType: 'Float32' });
+      await sharpen({
+        panPath: `${base}-pan.tif`,
+        msPath: `${base}-ms.tif`,
+        method: model.split('-')[0]!,
+        outPath: `${base}-out.tif`,
+        device: 'cpu',
+        dataType: 'Float32',
+      });
       const out = await readRaster(`${base}-out.tif`);
       results.push({ ...out, data: out.data.map((v) => v / c.factor) });
     }
@@ -125,7 +137,8 @@ for (const model of manifests) {
       }
       assert.ok(n > 0.9 * ref.length, `${model}, ${c.name}: only ${n} of ${ref.length} values inside the shared range`);
       const mean = sum / n;
-      if (c.name.startsWith('8-bit')) assert.ok(mean / range <= 5e-3, `${model} on ${src.origin}, ${c.name}: mean |diff| ${((100 * mean) / range).toFixed(3)} % of the range (limit 0.5 %)`);
+      if (c.name.startsWith('8-bit'))
+        assert.ok(mean / range <= 5e-3, `${model} on ${src.origin}, ${c.name}: mean |diff| ${((100 * mean) / range).toFixed(3)} % of the range (limit 0.5 %)`);
       else assert.ok(max / range <= 1e-4, `${model} on ${src.origin}, ${c.name}: max |diff| ${(max / range).toExponential(2)} of the range (limit 1e-4)`);
     });
   });

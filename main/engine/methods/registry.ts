@@ -45,7 +45,13 @@ export function listMethods(folder = modelsFolder()): MethodEntry[] {
   for (const m of loadNetworkMethods(folder)) byId.set(m.id, [...(byId.get(m.id) ?? []), m]);
   for (const [id, variants] of byId) {
     const first = variants[0]!;
-    entries.push({ id, kind: 'network', label: first.label, description: `${first.label} deep network (variants: ${variants.map((v) => v.model?.name).join(', ')})`, variants });
+    entries.push({
+      id,
+      kind: 'network',
+      label: first.label,
+      description: `${first.label} deep network (variants: ${variants.map((v) => v.model?.name).join(', ')})`,
+      variants,
+    });
   }
   return entries;
 }
@@ -61,20 +67,30 @@ export function resolveMethod(id: string, bandCount: number, ratio: number, fold
   const entries = listMethods(folder);
   const entry = entries.find((e) => e.id === id.toLowerCase());
   if (!entry) {
-    throw new RequestError('unknown-method', `unknown method "${id}"; available: ${entries.map((e) => e.id).join(', ')} (see \`panforge methods\`)`, { method: id });
+    throw new RequestError('unknown-method', `unknown method "${id}"; available: ${entries.map((e) => e.id).join(', ')} (see \`panforge methods\`)`, {
+      method: id,
+    });
   }
   const fitting = entry.variants.filter((v) => v.bandCount === null || v.bandCount === bandCount);
   if (fitting.length === 0) {
     const counts = entry.variants.map((v) => v.bandCount).join(' or ');
-    throw new InputError('band-count', `${entry.label} needs an MS with ${counts} bands; this scene's MS has ${bandCount}`, { method: id, got: bandCount, expected: counts });
+    throw new InputError('band-count', `${entry.label} needs an MS with ${counts} bands; this scene's MS has ${bandCount}`, {
+      method: id,
+      got: bandCount,
+      expected: counts,
+    });
   }
   const method = fitting.find((v) => v.supportedRatios.includes(ratio));
   if (!method) {
-    throw new InputError('ratio-unsupported', `${entry.label} supports a PAN/MS ratio of ${fitting[0]!.supportedRatios.join(' or ')}; this scene's ratio is ${ratio}`, {
-      method: id,
-      got: ratio,
-      expected: fitting[0]!.supportedRatios,
-    });
+    throw new InputError(
+      'ratio-unsupported',
+      `${entry.label} supports a PAN/MS ratio of ${fitting[0]!.supportedRatios.join(' or ')}; this scene's ratio is ${ratio}`,
+      {
+        method: id,
+        got: ratio,
+        expected: fitting[0]!.supportedRatios,
+      },
+    );
   }
   return method;
 }

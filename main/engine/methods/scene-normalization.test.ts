@@ -36,7 +36,10 @@ test('de-standardised values are clamped to the data range', () => {
 });
 
 test('an empty sample is an error, and the parameters are recorded as metadata', () => {
-  assert.throws(() => sceneNormalization({ ms: block(1, 1, 1, [Number.NaN]), panPoints: block(1, 1, 1, [1]) }, { centre: 0.25, spread: 0.1 }), /no pixel valid/);
+  assert.throws(
+    () => sceneNormalization({ ms: block(1, 1, 1, [Number.NaN]), panPoints: block(1, 1, 1, [1]) }, { centre: 0.25, spread: 0.1 }),
+    /no pixel valid/,
+  );
   const md = normalizationMetadata(sceneNormalization({ ms: block(1, 2, 1, [1, 3]), panPoints: block(1, 2, 1, [0, 2]) }, { centre: 0.25, spread: 0.1 }));
   assert.equal(md.PANFORGE_VALUE_SCALE, 'sceneStandardize');
   assert.equal(md.PANFORGE_NORM_MS_MEAN, '2.000000000');

@@ -70,7 +70,9 @@ async function readFullResolution(band: RasterBand, colOff: number, rowOff: numb
     // Window and buffer of the same size: full-resolution pixels, never an overview.
     await band.pixels.readAsync(colOff, rowOff, w, h, buf, { data_type: 'Float32' });
   } catch (err) {
-    throw new InputError('read-failed', `cannot read ${path}: ${err instanceof Error ? err.message.trim() : String(err)} (truncated or corrupt file?)`, { path });
+    throw new InputError('read-failed', `cannot read ${path}: ${err instanceof Error ? err.message.trim() : String(err)} (truncated or corrupt file?)`, {
+      path,
+    });
   }
   return buf;
 }

@@ -21,7 +21,7 @@ import { relErr } from '../testing/metric-vectors.ts';
 /** Correlated ref/fused pair with float values, so rounding differences would show. */
 function randomPair(shape: ImageShape, seed: number): [BandBlock<Float64Array>, BandBlock<Float64Array>] {
   let s = seed >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const n = shape.bands * shape.width * shape.height;
   const ref = new Float64Array(n);
   const fused = new Float64Array(n);
@@ -35,7 +35,10 @@ function randomPair(shape: ImageShape, seed: number): [BandBlock<Float64Array>, 
       }
     }
   }
-  return [{ ...shape, data: ref }, { ...shape, data: fused }];
+  return [
+    { ...shape, data: ref },
+    { ...shape, data: fused },
+  ];
 }
 
 function crop(b: BandBlock<Float64Array>, w: PixelWindow): BandBlock<Float64Array> {

@@ -66,14 +66,19 @@ export interface IndexAccumulator<R = number> {
 /** Checks a tile against the image and the halo it must carry; a violation is a tiling bug (plain Error). */
 function checkTile(tile: MetricTile, shape: ImageShape, haloPx: number, index: string): PixelWindow {
   const { core, read, ref, fused } = tile;
-  for (const [name, b] of [['ref', ref], ['fused', fused]] as const) {
+  for (const [name, b] of [
+    ['ref', ref],
+    ['fused', fused],
+  ] as const) {
     if (b.bands !== shape.bands || b.width !== read.width || b.height !== read.height) {
       throw new Error(`${index}: tile ${name} is ${b.bands}×${b.height}×${b.width}, expected ${shape.bands}×${read.height}×${read.width} (its read window)`);
     }
   }
   const need = clampWindow(expandWindow(core, haloPx), shape.width, shape.height);
   if (!need || !containsWindow(read, need)) {
-    throw new Error(`${index}: tile read window ${JSON.stringify(read)} does not cover core ${JSON.stringify(core)} plus a ${haloPx}-px halo (clipped to ${shape.height}×${shape.width})`);
+    throw new Error(
+      `${index}: tile read window ${JSON.stringify(read)} does not cover core ${JSON.stringify(core)} plus a ${haloPx}-px halo (clipped to ${shape.height}×${shape.width})`,
+    );
   }
   if (!containsWindow(rasterWindow(shape.width, shape.height), read)) {
     throw new Error(`${index}: tile read window ${JSON.stringify(read)} leaves the ${shape.height}×${shape.width} image`);
@@ -146,7 +151,10 @@ export class ErgasAccumulator extends TileAccumulator {
   readonly index = 'ERGAS';
   readonly haloPx = 0;
   private readonly ergas;
-  constructor(shape: ImageShape, private readonly ratio = 4) {
+  constructor(
+    shape: ImageShape,
+    private readonly ratio = 4,
+  ) {
     super(shape);
     this.ergas = createErgasSums(shape.bands);
   }
@@ -172,7 +180,10 @@ export class PsnrAccumulator extends TileAccumulator {
   readonly index = 'PSNR';
   readonly haloPx = 0;
   private readonly acc: SquaredErrorSum = { sum: 0, count: 0 };
-  constructor(shape: ImageShape, private readonly bitDepth: number) {
+  constructor(
+    shape: ImageShape,
+    private readonly bitDepth: number,
+  ) {
     super(shape);
     psnrPeak(bitDepth);
   }
@@ -240,7 +251,15 @@ export class QAccumulator extends TileAccumulator {
     for (let b = 0; b < this.shape.bands; b++) {
       const acc = this.perBand[b]!;
       const before = acc.dropped;
-      uiqiBandSum(tile.ref.data.subarray(b * plane, (b + 1) * plane), tile.fused.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, mask, acc, positions);
+      uiqiBandSum(
+        tile.ref.data.subarray(b * plane, (b + 1) * plane),
+        tile.fused.data.subarray(b * plane, (b + 1) * plane),
+        read.width,
+        read.height,
+        mask,
+        acc,
+        positions,
+      );
       if (b === 0) this.dropped += acc.dropped - before;
     }
   }
@@ -257,7 +276,10 @@ export class Q2nAccumulator extends TileAccumulator {
   private readonly kernel: Q2nBlockKernel;
   private sum = 0;
   private count = 0;
-  constructor(shape: ImageShape, private readonly blockSize = 32) {
+  constructor(
+    shape: ImageShape,
+    private readonly blockSize = 32,
+  ) {
     super(shape);
     this.haloPx = shape.width % blockSize || shape.height % blockSize ? blockSize : 0;
     this.kernel = new Q2nBlockKernel(shape.bands, blockSize);
@@ -307,7 +329,10 @@ export class ReducedResolutionAccumulator implements IndexAccumulator<ReducedRes
   private readonly scc: SccAccumulator;
   private readonly psnr: PsnrAccumulator | undefined;
 
-  constructor(private readonly shape: ImageShape, options: ReducedResolutionAccumulatorOptions = {}) {
+  constructor(
+    private readonly shape: ImageShape,
+    options: ReducedResolutionAccumulatorOptions = {},
+  ) {
     this.q2n = new Q2nAccumulator(shape);
     this.q = new QAccumulator(shape);
     this.sam = new SamAccumulator(shape);
@@ -360,7 +385,9 @@ export class ReducedResolutionAccumulator implements IndexAccumulator<ReducedRes
   merge(other: ReducedResolutionState): void {
     const parts = this.parts();
     if (other.bands !== this.shape.bands || other.parts.length !== parts.length) {
-      throw new Error(`reduced-resolution state of ${other.bands} bands and ${other.parts.length} indices merged into one of ${this.shape.bands} bands and ${parts.length} indices`);
+      throw new Error(
+        `reduced-resolution state of ${other.bands} bands and ${other.parts.length} indices merged into one of ${this.shape.bands} bands and ${parts.length} indices`,
+      );
     }
     parts.forEach((p, i) => p.merge(other.parts[i]!));
   }

@@ -64,10 +64,22 @@ describe('shape mismatch → InputError naming both shapes', () => {
   }
   it('full resolution: MS not PAN/ratio, multi-band PAN', () => {
     const pan = randomBlock(1, 64, 64, 3);
-    assertInputError(() => fullResolutionIndices({ fused: randomBlock(4, 64, 64, 4), msLr: randomBlock(4, 15, 16, 5), pan, sensor: 'IKONOS' }), 'shape-mismatch', '4×15×16', '4×64×64');
-    assertInputError(() => fullResolutionIndices({ fused: randomBlock(4, 64, 64, 4), msLr: randomBlock(3, 16, 16, 5), pan, sensor: 'IKONOS' }), 'shape-mismatch');
+    assertInputError(
+      () => fullResolutionIndices({ fused: randomBlock(4, 64, 64, 4), msLr: randomBlock(4, 15, 16, 5), pan, sensor: 'IKONOS' }),
+      'shape-mismatch',
+      '4×15×16',
+      '4×64×64',
+    );
+    assertInputError(
+      () => fullResolutionIndices({ fused: randomBlock(4, 64, 64, 4), msLr: randomBlock(3, 16, 16, 5), pan, sensor: 'IKONOS' }),
+      'shape-mismatch',
+    );
     assertInputError(() => dS({ fused: randomBlock(4, 64, 64, 4), msExp: randomBlock(4, 64, 64, 4), pan: randomBlock(2, 64, 64, 3) }), 'band-count');
-    assertInputError(() => fullResolutionIndices({ fused: randomBlock(8, 64, 64, 4), msLr: randomBlock(8, 16, 16, 5), pan, sensor: 'IKONOS' }), 'band-count', 'IKONOS');
+    assertInputError(
+      () => fullResolutionIndices({ fused: randomBlock(8, 64, 64, 4), msLr: randomBlock(8, 16, 16, 5), pan, sensor: 'IKONOS' }),
+      'band-count',
+      'IKONOS',
+    );
   });
 });
 
@@ -160,12 +172,20 @@ describe('non-finite pixels are excluded and counted', () => {
       for (let r0 = 0; r0 <= 32; r0++) {
         for (let c0 = 0; c0 <= 32; c0++) {
           if (r0 <= 5 && c0 <= 7) continue;
-          let s1 = 0, s2 = 0, s11 = 0, s22 = 0, s12 = 0;
+          let s1 = 0,
+            s2 = 0,
+            s11 = 0,
+            s22 = 0,
+            s12 = 0;
           for (let r = r0; r < r0 + 32; r++) {
             for (let c = c0; c < c0 + 32; c++) {
               const x = ref.data[b * 4096 + r * 64 + c]!;
               const y = fused.data[b * 4096 + r * 64 + c]!;
-              s1 += x; s2 += y; s11 += x * x; s22 += y * y; s12 += x * y;
+              s1 += x;
+              s2 += y;
+              s11 += x * x;
+              s22 += y * y;
+              s12 += x * y;
             }
           }
           sum += uiqiFromSums(1024, s1, s2, s11, s22, s12, 0);

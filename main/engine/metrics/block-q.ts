@@ -24,11 +24,15 @@ export function assertBlockMultiple(width: number, height: number, blockSize: nu
     });
   }
   if (width % blockSize !== 0 || height % blockSize !== 0) {
-    throw new InputError('size-not-multiple', `${index}: image is ${height}×${width} px (rows×cols); the toolbox's block Q needs sides that are multiples of ${blockSize}`, {
-      index,
-      got: [height, width],
-      blockSize,
-    });
+    throw new InputError(
+      'size-not-multiple',
+      `${index}: image is ${height}×${width} px (rows×cols); the toolbox's block Q needs sides that are multiples of ${blockSize}`,
+      {
+        index,
+        got: [height, width],
+        blockSize,
+      },
+    );
   }
 }
 
@@ -48,10 +52,17 @@ export interface CentredBlocks {
  * Centres the blocks of one band (row-major, `width` wide) that tile `rect` (default: the whole band; its sides must
  * be multiples of `blockSize`).
  */
-export function centreBlocks(band: Float64Array, width: number, height: number, blockSize: number, rect: PixelWindow = rasterWindow(width, height)): CentredBlocks {
+export function centreBlocks(
+  band: Float64Array,
+  width: number,
+  height: number,
+  blockSize: number,
+  rect: PixelWindow = rasterWindow(width, height),
+): CentredBlocks {
   const blocksX = rect.width / blockSize;
   const blocksY = rect.height / blockSize;
-  if (!Number.isInteger(blocksX) || !Number.isInteger(blocksY)) throw new Error(`block Q area ${JSON.stringify(rect)} is not a whole number of ${blockSize}-px blocks`);
+  if (!Number.isInteger(blocksX) || !Number.isInteger(blocksY))
+    throw new Error(`block Q area ${JSON.stringify(rect)} is not a whole number of ${blockSize}-px blocks`);
   const P = blockSize * blockSize;
   const centred = new Float64Array(blocksX * blocksY * P);
   const mean = new Float64Array(blocksX * blocksY);
@@ -97,18 +108,25 @@ export function blockQSum(a: CentredBlocks, b: CentredBlocks, blockValid: Uint8A
     const vb = b.ss[k]! / (P - 1);
     const ma = a.mean[k]!;
     const mb = b.mean[k]!;
-    acc.sum += (((4 * cov * ma * mb) / (va + vb)) / (ma * ma + mb * mb));
+    acc.sum += (4 * cov * ma * mb) / (va + vb) / (ma * ma + mb * mb);
     acc.count++;
   }
 }
 
 /** Which blocks of `rect` (default: whole) have no invalid pixel; null when the mask is null (all valid). */
-export function validBlocks(mask: Uint8Array | null, width: number, height: number, blockSize: number, rect: PixelWindow = rasterWindow(width, height)): Uint8Array | null {
+export function validBlocks(
+  mask: Uint8Array | null,
+  width: number,
+  height: number,
+  blockSize: number,
+  rect: PixelWindow = rasterWindow(width, height),
+): Uint8Array | null {
   if (!mask) return null;
   const bx = rect.width / blockSize;
   const valid = new Uint8Array(bx * (rect.height / blockSize)).fill(1);
   for (let r = rect.rowOff; r < rect.rowOff + rect.height; r++) {
-    for (let c = rect.colOff; c < rect.colOff + rect.width; c++) if (mask[r * width + c]) valid[Math.floor((r - rect.rowOff) / blockSize) * bx + Math.floor((c - rect.colOff) / blockSize)] = 0;
+    for (let c = rect.colOff; c < rect.colOff + rect.width; c++)
+      if (mask[r * width + c]) valid[Math.floor((r - rect.rowOff) / blockSize) * bx + Math.floor((c - rect.colOff) / blockSize)] = 0;
   }
   return valid;
 }

@@ -26,7 +26,9 @@ export interface DLambdaOptions {
 /** Inter-band block-Q sums over the blocks of `rect` for all pairs i < j (row-major upper triangle); tiles add into them. */
 export function addInterBandQ(img: BandBlock<Float64Array>, valid: Uint8Array | null, blockSize: number, sums: BlockQSum[], rect?: PixelWindow): void {
   const plane = img.width * img.height;
-  const centred = Array.from({ length: img.bands }, (_, b) => centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), img.width, img.height, blockSize, rect));
+  const centred = Array.from({ length: img.bands }, (_, b) =>
+    centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), img.width, img.height, blockSize, rect),
+  );
   let k = 0;
   for (let i = 0; i < img.bands; i++) for (let j = i + 1; j < img.bands; j++) blockQSum(centred[i]!, centred[j]!, valid, sums[k++]!);
 }

@@ -28,7 +28,13 @@ export function createErgasSums(bands: number): ErgasSums {
  * Adds the sums over `rect` (default: the whole block) of one image or tile pair; `mask` (1 = invalid pixel, over
  * the whole block) as from valid-pixels.ts.
  */
-export function addErgasSums(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, mask: Uint8Array | null, sums: ErgasSums, rect: PixelWindow = rasterWindow(ref.width, ref.height)): void {
+export function addErgasSums(
+  ref: BandBlock<Float64Array>,
+  fused: BandBlock<Float64Array>,
+  mask: Uint8Array | null,
+  sums: ErgasSums,
+  rect: PixelWindow = rasterWindow(ref.width, ref.height),
+): void {
   const { width } = ref;
   const [c0, c1] = [rect.colOff, rect.colOff + rect.width];
   const plane = width * ref.height;

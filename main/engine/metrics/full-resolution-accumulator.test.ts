@@ -53,9 +53,19 @@ describe('FullResolutionAccumulator: tiled == whole', () => {
   it('synthetic 4×128×192 with a NaN, 64×64 tiles', () => {
     const [w, h, bands] = [192, 128, 4];
     let s = 3;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    const msLr: BandBlock<Float64Array> = { bands, width: w / 4, height: h / 4, data: new Float64Array(bands * (w / 4) * (h / 4)).map(() => 200 + 300 * rnd()) };
-    const pan: BandBlock<Float64Array> = { bands: 1, width: w, height: h, data: new Float64Array(w * h).map((_, i) => 300 + 100 * Math.sin(i / 50) + 50 * rnd()) };
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const msLr: BandBlock<Float64Array> = {
+      bands,
+      width: w / 4,
+      height: h / 4,
+      data: new Float64Array(bands * (w / 4) * (h / 4)).map(() => 200 + 300 * rnd()),
+    };
+    const pan: BandBlock<Float64Array> = {
+      bands: 1,
+      width: w,
+      height: h,
+      data: new Float64Array(w * h).map((_, i) => 300 + 100 * Math.sin(i / 50) + 50 * rnd()),
+    };
     const exp = interp23tap(msLr, 4);
     const fused: BandBlock<Float64Array> = { ...exp, data: exp.data.map((v, i) => v + 0.5 * (pan.data[i % (w * h)]! - 300)) };
     fused.data[1 * w * h + 70 * w + 100] = NaN;
@@ -70,9 +80,19 @@ describe('FullResolutionAccumulator: disjoint tile sets merged == one pass', () 
   it('synthetic 4×192×256 with NaN holes, row bands split 1..4 ways', () => {
     const [w, h, bands] = [256, 192, 4];
     let s = 7;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-    const msLr: BandBlock<Float64Array> = { bands, width: w / 4, height: h / 4, data: new Float64Array(bands * (w / 4) * (h / 4)).map(() => 200 + 300 * rnd()) };
-    const pan: BandBlock<Float64Array> = { bands: 1, width: w, height: h, data: new Float64Array(w * h).map((_, i) => 300 + 100 * Math.sin(i / 50) + 50 * rnd()) };
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const msLr: BandBlock<Float64Array> = {
+      bands,
+      width: w / 4,
+      height: h / 4,
+      data: new Float64Array(bands * (w / 4) * (h / 4)).map(() => 200 + 300 * rnd()),
+    };
+    const pan: BandBlock<Float64Array> = {
+      bands: 1,
+      width: w,
+      height: h,
+      data: new Float64Array(w * h).map((_, i) => 300 + 100 * Math.sin(i / 50) + 50 * rnd()),
+    };
     const msExp = interp23tap(msLr, 4);
     const panLp = lowPassPan(pan, 4);
     const fused: BandBlock<Float64Array> = { ...msExp, data: msExp.data.map((v, i) => v + 0.5 * (pan.data[i % (w * h)]! - 300)) };
@@ -104,6 +124,9 @@ describe('FullResolutionAccumulator: disjoint tile sets merged == one pass', () 
       for (const k of ['D_lambda', 'D_s', 'D_lambda_K'] as const) assert.ok(relErr(got[k], want[k]) <= 1e-9, `${parts}-way ${k}`);
       assert.deepEqual(got.excluded, want.excluded);
     }
-    assert.throws(() => new FullResolutionAccumulator({ bands: 3, width: w, height: h }, { sensor: 'generic' }).merge(single.state()), /4 bands merged into one of 3/);
+    assert.throws(
+      () => new FullResolutionAccumulator({ bands: 3, width: w, height: h }, { sensor: 'generic' }).merge(single.state()),
+      /4 bands merged into one of 3/,
+    );
   });
 });

@@ -100,7 +100,8 @@ export class FullResolutionAccumulator {
     options: FullResolutionAccumulatorOptions,
   ) {
     assertBlockMultiple(shape.width, shape.height, BLOCK, 'full-resolution indices');
-    if (shape.bands < 2) throw new InputError('band-count', `full-resolution indices need at least 2 bands (D_λ compares band pairs); got ${shape.bands}`, { got: shape.bands });
+    if (shape.bands < 2)
+      throw new InputError('band-count', `full-resolution indices need at least 2 bands (D_λ compares band pairs); got ${shape.bands}`, { got: shape.bands });
     this.kernels = mtfKernels(options.sensor, shape.bands, options.ratio ?? 4);
     this.fusedQ = pairSums(shape.bands);
     this.msQ = pairSums(shape.bands);
@@ -112,7 +113,16 @@ export class FullResolutionAccumulator {
   /** A copy of the partial sums so far. */
   state(): FullResolutionState {
     const { fusedQ, msQ, high, low } = this;
-    return { bands: this.shape.bands, fusedQ: copySums(fusedQ), msQ: copySums(msQ), high: copySums(high), low: copySums(low), q2nSum: this.q2nSum, q2nCount: this.q2nCount, dropped: { ...this.dropped } };
+    return {
+      bands: this.shape.bands,
+      fusedQ: copySums(fusedQ),
+      msQ: copySums(msQ),
+      high: copySums(high),
+      low: copySums(low),
+      q2nSum: this.q2nSum,
+      q2nCount: this.q2nCount,
+      dropped: { ...this.dropped },
+    };
   }
 
   /** The partial sums so far, and a fresh start (one state per tile, merged in tile order, gives the same bits
@@ -147,7 +157,8 @@ export class FullResolutionAccumulator {
     // D_λ and D_s: block Q over the core's blocks, with each index's own NaN rule (as the whole-array functions,
     // d-lambda.ts addInterBandQ and d-s.ts addDsSums, whose block sums these are); each band is centred once for both.
     const plane = read.width * read.height;
-    const centre = (img: BandBlock<Float64Array>, b: number) => centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, BLOCK, core);
+    const centre = (img: BandBlock<Float64Array>, b: number) =>
+      centreBlocks(img.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, BLOCK, core);
     const cf = Array.from({ length: fused.bands }, (_, b) => centre(fused, b));
     const ce = Array.from({ length: msExp.bands }, (_, b) => centre(msExp, b));
     const spectral = invalidMask(fused, msExp);
@@ -172,7 +183,14 @@ export class FullResolutionAccumulator {
     const { width: cw, height: ch } = core;
     const filtered: BandBlock<Float64Array> = { bands: fused.bands, width: cw, height: ch, data: new Float64Array(fused.bands * cw * ch) };
     for (let b = 0; b < fused.bands; b++) {
-      correlateRegion(fused.data.subarray(b * plane, (b + 1) * plane), read.width, read.height, this.kernels[b]!, core, filtered.data.subarray(b * cw * ch, (b + 1) * cw * ch));
+      correlateRegion(
+        fused.data.subarray(b * plane, (b + 1) * plane),
+        read.width,
+        read.height,
+        this.kernels[b]!,
+        core,
+        filtered.data.subarray(b * cw * ch, (b + 1) * cw * ch),
+      );
     }
     const ref = cropBlock(msExp, core);
     const at = { rowOff: tile.core.rowOff, colOff: tile.core.colOff, imageWidth: this.shape.width, imageHeight: this.shape.height };
@@ -206,9 +224,16 @@ export class FullResolutionAccumulator {
     const need = clampWindow(expandWindow(core, h), width, height);
     if (!containsWindow(rasterWindow(width, height), read) || !need || !containsWindow(read, need)) {
       // Where the read window stops inside the image, the filter's replicated border must stay ≥ the halo from the core.
-      throw new Error(`full-resolution tile read window ${JSON.stringify(read)} must cover core ${JSON.stringify(core)} plus ${h} px, clipped to the ${height}×${width} image`);
+      throw new Error(
+        `full-resolution tile read window ${JSON.stringify(read)} must cover core ${JSON.stringify(core)} plus ${h} px, clipped to the ${height}×${width} image`,
+      );
     }
-    for (const [name, b, nb] of [['fused', tile.fused, bands], ['msExp', tile.msExp, bands], ['pan', tile.pan, 1], ['panLp', tile.panLp, 1]] as const) {
+    for (const [name, b, nb] of [
+      ['fused', tile.fused, bands],
+      ['msExp', tile.msExp, bands],
+      ['pan', tile.pan, 1],
+      ['panLp', tile.panLp, 1],
+    ] as const) {
       if (b.bands !== nb || b.width !== read.width || b.height !== read.height) {
         throw new Error(`full-resolution tile ${name} is ${b.bands}×${b.height}×${b.width}, expected ${nb}×${read.height}×${read.width}`);
       }

@@ -34,6 +34,8 @@ describe('indices against the toolbox (metric vectors)', () => {
     });
   }
   it('summary', () => {
-    console.log(`  max relative error per index: ${JSON.stringify(Object.fromEntries(Object.entries(worst).map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
+    console.log(
+      `  max relative error per index: ${JSON.stringify(Object.fromEntries(Object.entries(worst).map(([k, v]) => [k, Number(v.toExponential(2))])))}`,
+    );
   });
 });

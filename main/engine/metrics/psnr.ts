@@ -30,7 +30,13 @@ export interface SquaredErrorSum {
 }
 
 /** Adds Σ squared error over `rect` (default: the whole block); `mask` (1 = invalid pixel) over the whole block. */
-export function addSquaredError(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, mask: Uint8Array | null, acc: SquaredErrorSum, rect: PixelWindow = rasterWindow(ref.width, ref.height)): void {
+export function addSquaredError(
+  ref: BandBlock<Float64Array>,
+  fused: BandBlock<Float64Array>,
+  mask: Uint8Array | null,
+  acc: SquaredErrorSum,
+  rect: PixelWindow = rasterWindow(ref.width, ref.height),
+): void {
   const { width } = ref;
   const [c0, c1] = [rect.colOff, rect.colOff + rect.width];
   const plane = width * ref.height;

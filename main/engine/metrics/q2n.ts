@@ -141,7 +141,7 @@ export class Q2nBlockKernel {
     applyOnionTable(table, cross, prod);
     let norm = 0;
     for (let k = 0; k < n; k++) {
-      const qk = (((f * prodMean[k]! - f * prod[k]!) * meanBias) * 2) / termine3;
+      const qk = ((f * prodMean[k]! - f * prod[k]!) * meanBias * 2) / termine3;
       norm += qk * qk;
     }
     return Math.sqrt(norm);
@@ -153,17 +153,30 @@ export class Q2nBlockKernel {
    * big the full image is (default: the block is the whole image). Returns false if the block contains a non-finite
    * pixel. Throws a plain Error (a tiling bug) if the tile lacks a pixel the block needs.
    */
-  load(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, row0: number, col0: number, blockSize: number, at: TilePlacement = wholeImage(ref)): boolean {
+  load(
+    ref: BandBlock<Float64Array>,
+    fused: BandBlock<Float64Array>,
+    row0: number,
+    col0: number,
+    blockSize: number,
+    at: TilePlacement = wholeImage(ref),
+  ): boolean {
     const { width, height, bands } = ref;
     const P = this.pixels;
     const plane = width * height;
     for (let r = 0; r < blockSize; r++) {
       const lr = mirrorIndex(row0 + r, at.imageHeight) - at.rowOff;
-      if (lr < 0 || lr >= height) throw new Error(`Q2n block at (${row0}, ${col0}) needs image row ${lr + at.rowOff}, outside the tile rows ${at.rowOff}…${at.rowOff + height - 1}; give the tile a halo`);
+      if (lr < 0 || lr >= height)
+        throw new Error(
+          `Q2n block at (${row0}, ${col0}) needs image row ${lr + at.rowOff}, outside the tile rows ${at.rowOff}…${at.rowOff + height - 1}; give the tile a halo`,
+        );
     }
     for (let c = 0; c < blockSize; c++) {
       const lc = mirrorIndex(col0 + c, at.imageWidth) - at.colOff;
-      if (lc < 0 || lc >= width) throw new Error(`Q2n block at (${row0}, ${col0}) needs image column ${lc + at.colOff}, outside the tile columns ${at.colOff}…${at.colOff + width - 1}; give the tile a halo`);
+      if (lc < 0 || lc >= width)
+        throw new Error(
+          `Q2n block at (${row0}, ${col0}) needs image column ${lc + at.colOff}, outside the tile columns ${at.colOff}…${at.colOff + width - 1}; give the tile a halo`,
+        );
     }
     for (let b = 0; b < bands; b++) {
       for (let r = 0; r < blockSize; r++) {

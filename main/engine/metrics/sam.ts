@@ -60,7 +60,12 @@ export function spectralMomentsRow(
 }
 
 /** Adds the spectral angles (radians) of the pixels of `rect` (default: all) of `ref` vs `fused` to `acc`. */
-export function samSum(ref: BandBlock<Float64Array>, fused: BandBlock<Float64Array>, acc: AngleSum, rect: PixelWindow = rasterWindow(ref.width, ref.height)): void {
+export function samSum(
+  ref: BandBlock<Float64Array>,
+  fused: BandBlock<Float64Array>,
+  acc: AngleSum,
+  rect: PixelWindow = rasterWindow(ref.width, ref.height),
+): void {
   const w = rect.width;
   const dot = new Float64Array(w);
   const n1 = new Float64Array(w);

@@ -13,7 +13,6 @@ import { type PixelWindow, pixelWindow } from '../raster/pixel-window.ts';
 import { assertMinSize, assertSameShape } from './shape-check.ts';
 import { invalidMask } from './valid-pixels.ts';
 
-
 export interface SccSums {
   fg: number;
   ff: number;
@@ -25,7 +24,14 @@ export interface SccSums {
  * coordinates: pixels outside it read as 0 (the zero padding). For a whole image both are [1, H−1) × [1, W−1); a
  * tile passes its core as `out` and needs a one-pixel halo around it unless the core touches the crop border.
  */
-export function addSccSums(f: BandBlock<Float64Array>, g: BandBlock<Float64Array>, crop: PixelWindow, out: PixelWindow, mask: Uint8Array | null, sums: SccSums): void {
+export function addSccSums(
+  f: BandBlock<Float64Array>,
+  g: BandBlock<Float64Array>,
+  crop: PixelWindow,
+  out: PixelWindow,
+  mask: Uint8Array | null,
+  sums: SccSums,
+): void {
   const { width, height, bands } = f;
   const plane = width * height;
   const [cropR0, cropR1, cropC0, cropC1] = [crop.rowOff, crop.rowOff + crop.height, crop.colOff, crop.colOff + crop.width];

@@ -35,11 +35,15 @@ export function assertSameGrid(a: BandBlock<PixelArray>, b: BandBlock<PixelArray
   assertConsistent(a, names[0]);
   assertConsistent(b, names[1]);
   if (a.width !== b.width || a.height !== b.height) {
-    throw new InputError('shape-mismatch', `${index}: ${names[0]} is ${a.height}×${a.width} px and ${names[1]} is ${b.height}×${b.width} px (rows×cols); expected the same size`, {
-      index,
-      [names[0]]: [a.bands, a.height, a.width],
-      [names[1]]: [b.bands, b.height, b.width],
-    });
+    throw new InputError(
+      'shape-mismatch',
+      `${index}: ${names[0]} is ${a.height}×${a.width} px and ${names[1]} is ${b.height}×${b.width} px (rows×cols); expected the same size`,
+      {
+        index,
+        [names[0]]: [a.bands, a.height, a.width],
+        [names[1]]: [b.bands, b.height, b.width],
+      },
+    );
   }
 }
 

@@ -38,7 +38,8 @@ export function invalidMask(...blocks: BandBlock<PixelArray>[]): Uint8Array | nu
 export function countMasked(mask: Uint8Array | null, width: number, window: PixelWindow): number {
   if (!mask) return 0;
   let n = 0;
-  for (let r = window.rowOff; r < window.rowOff + window.height; r++) for (let c = window.colOff; c < window.colOff + window.width; c++) n += mask[r * width + c]!;
+  for (let r = window.rowOff; r < window.rowOff + window.height; r++)
+    for (let c = window.colOff; c < window.colOff + window.width; c++) n += mask[r * width + c]!;
   return n;
 }
 

@@ -17,14 +17,7 @@ export function isIdentity(gt: GeoTransform): boolean {
 }
 
 export function windowTransform(window: PixelWindow, gt: GeoTransform): GeoTransform {
-  return [
-    gt[0] + window.colOff * gt[1] + window.rowOff * gt[2],
-    gt[1],
-    gt[2],
-    gt[3] + window.colOff * gt[4] + window.rowOff * gt[5],
-    gt[4],
-    gt[5],
-  ];
+  return [gt[0] + window.colOff * gt[1] + window.rowOff * gt[2], gt[1], gt[2], gt[3] + window.colOff * gt[4] + window.rowOff * gt[5], gt[4], gt[5]];
 }
 
 /** Map extent [minX, minY, maxX, maxY] of a width×height raster (north-up). */

@@ -21,7 +21,10 @@ function isAlive(pid: number): boolean {
 test('kill ends the child and what it started; cleanup runs with its pid, then the exit is reported', async () => {
   const entry = join(root, 'spawns.mjs');
   // Starts a grandchild that would outlive a plain kill of the child, and reports its pid.
-  writeFileSync(entry, "import { spawn } from 'node:child_process'; const g = spawn('sleep', ['60'], { stdio: 'ignore' }); process.send({ grandchild: g.pid });");
+  writeFileSync(
+    entry,
+    "import { spawn } from 'node:child_process'; const g = spawn('sleep', ['60'], { stdio: 'ignore' }); process.send({ grandchild: g.pid });",
+  );
   const cleaned: number[] = [];
   const host = startChild({ entry, stdout: 'ignore', cleanup: (pid) => cleaned.push(pid) });
   const grandchild = await new Promise<number>((resolve) => host.onMessage((m) => resolve((m as { grandchild: number }).grandchild)));

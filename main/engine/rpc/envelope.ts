@@ -65,9 +65,12 @@ export function parseToCallee(x: unknown, where: string): ToCallee {
 export function parseFromCallee(x: unknown, where: string): FromCallee {
   if (isRecord(x)) {
     switch (x.kind) {
-      case 'progress': return { kind: 'progress', id: id(x, where), event: x.event };
-      case 'result': return { kind: 'result', id: id(x, where), value: x.value };
-      case 'error': return { kind: 'error', id: id(x, where), error: parseEncodedError(x.error, `${where}.error`) };
+      case 'progress':
+        return { kind: 'progress', id: id(x, where), event: x.event };
+      case 'result':
+        return { kind: 'result', id: id(x, where), value: x.value };
+      case 'error':
+        return { kind: 'error', id: id(x, where), error: parseEncodedError(x.error, `${where}.error`) };
       case 'notice':
         if (typeof x.topic === 'string') return { kind: 'notice', topic: x.topic, payload: x.payload };
     }

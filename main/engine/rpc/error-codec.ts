@@ -12,7 +12,9 @@ import { CancelledError, EngineCrashedError, InputError, ModelError, OutputError
 
 type ErrorsModule = typeof errors;
 /** The names of errors.ts's error classes (every export that constructs a PanForgeError). */
-export type ErrorClassName = { [K in keyof ErrorsModule]: ErrorsModule[K] extends abstract new (...args: never[]) => PanForgeError ? K : never }[keyof ErrorsModule];
+export type ErrorClassName = {
+  [K in keyof ErrorsModule]: ErrorsModule[K] extends abstract new (...args: never[]) => PanForgeError ? K : never;
+}[keyof ErrorsModule];
 
 export interface EncodedError {
   /** The errors.ts class to rebuild, or 'internal' for anything that is not a PanForgeError. */
@@ -63,7 +65,14 @@ export function encodeError(err: unknown): EncodedError {
 
 /** Checks the shape of an encoded error that crossed a boundary (throws a plain Error naming `where`). */
 export function parseEncodedError(x: unknown, where: string): EncodedError {
-  if (!isRecord(x) || !(x.kind === 'internal' || isClassName(x.kind)) || typeof x.name !== 'string' || typeof x.code !== 'string' || typeof x.message !== 'string' || !isRecord(x.details)) {
+  if (
+    !isRecord(x) ||
+    !(x.kind === 'internal' || isClassName(x.kind)) ||
+    typeof x.name !== 'string' ||
+    typeof x.code !== 'string' ||
+    typeof x.message !== 'string' ||
+    !isRecord(x.details)
+  ) {
     throw new Error(`${where}: expected an encoded error {kind, name, code, message, details}, got ${JSON.stringify(x)?.slice(0, 200)}`);
   }
   return { kind: x.kind, name: x.name, code: x.code, message: x.message, details: { ...x.details } };

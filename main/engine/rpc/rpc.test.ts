@@ -17,7 +17,10 @@ function pair(handle: RpcServerOptions['handle'], extra: Partial<RpcServerOption
     { where: 'test callee', onMalformed: (err) => malformed.push(err), onNotice: (topic, payload) => notices.push([topic, payload]) },
   );
   port1.on('message', (m: unknown) => client.receive(m));
-  const server = serveRpc({ post: (message, transfer) => port2.postMessage(message, [...transfer]), onMessage: (listener) => port2.on('message', listener) }, { where: 'test', handle, ...extra });
+  const server = serveRpc(
+    { post: (message, transfer) => port2.postMessage(message, [...transfer]), onMessage: (listener) => port2.on('message', listener) },
+    { where: 'test', handle, ...extra },
+  );
   const close = () => {
     port1.close();
     port2.close();
@@ -49,9 +52,15 @@ test('a thrown PanForgeError comes back as the same class; the raw outcome keeps
     throw new InputError('file-not-found', 'pan.tif does not exist', { path: 'pan.tif' });
   });
   try {
-    await assert.rejects(client.call('open', {}), (err: unknown) => err instanceof InputError && err.code === 'file-not-found' && err.details.path === 'pan.tif');
+    await assert.rejects(
+      client.call('open', {}),
+      (err: unknown) => err instanceof InputError && err.code === 'file-not-found' && err.details.path === 'pan.tif',
+    );
     const outcome = await client.request('open', {});
-    assert.deepEqual(outcome, { ok: false, error: { kind: 'InputError', name: 'InputError', code: 'file-not-found', message: 'pan.tif does not exist', details: { path: 'pan.tif' } } });
+    assert.deepEqual(outcome, {
+      ok: false,
+      error: { kind: 'InputError', name: 'InputError', code: 'file-not-found', message: 'pan.tif does not exist', details: { path: 'pan.tif' } },
+    });
   } finally {
     close();
   }

@@ -42,7 +42,10 @@ test('invoke: progress in order, then the value checked by the method’s schema
   const events: unknown[] = [];
   const value = await client.invoke('sharpenRun', { panPath: 'p', msPath: 'm', method: 'exp', outPath: '/tmp/out.tif' }, { onProgress: (e) => events.push(e) });
   assert.deepEqual(value, result);
-  assert.deepEqual(events, [{ type: 'progress', tilesDone: 1 }, { type: 'progress', tilesDone: 2 }]);
+  assert.deepEqual(events, [
+    { type: 'progress', tilesDone: 1 },
+    { type: 'progress', tilesDone: 2 },
+  ]);
 });
 
 test('invoke rethrows the engine’s class; call answers the same error as a Reply', async () => {
@@ -59,11 +62,18 @@ test('a cancelled call whose engine does not answer: cancel sent, the engine kil
   const client = new EngineClient({ start: () => engine.transport });
   const controller = new AbortController();
   const started = Date.now();
-  const run = client.invoke('sharpenRun', { panPath: 'p', msPath: 'm', method: 'exp', outPath: '/tmp/out.tif' }, { signal: controller.signal, cancelGraceMs: 100 });
+  const run = client.invoke(
+    'sharpenRun',
+    { panPath: 'p', msPath: 'm', method: 'exp', outPath: '/tmp/out.tif' },
+    { signal: controller.signal, cancelGraceMs: 100 },
+  );
   controller.abort();
   await assert.rejects(run, (err: unknown) => err instanceof CancelledError && /the engine process was stopped/.test(err.message));
   assert.ok(Date.now() - started >= 90);
-  assert.deepEqual(engine.sent.map((m) => m.kind), ['request', 'cancel']);
+  assert.deepEqual(
+    engine.sent.map((m) => m.kind),
+    ['request', 'cancel'],
+  );
   assert.equal(engine.kills(), 1);
 });
 

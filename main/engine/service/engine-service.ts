@@ -9,8 +9,18 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type {
-  ExportRequest, ExportResult, JobEvent, JobProgress, JobSnapshot, MethodSummary, MetricsReport, PixelReadRequest, PixelReading, RasterLayer,
-  RecommendReport, SceneView,
+  ExportRequest,
+  ExportResult,
+  JobEvent,
+  JobProgress,
+  JobSnapshot,
+  MethodSummary,
+  MetricsReport,
+  PixelReadRequest,
+  PixelReading,
+  RasterLayer,
+  RecommendReport,
+  SceneView,
 } from '../../../preload/contract.ts';
 import { CancelledError, describeError, InputError } from '../errors.ts';
 import { knownSensors } from '../dsp/sensor-mtf.ts';
@@ -97,10 +107,14 @@ function panWindowFor(report: SceneReport, extent: readonly [number, number, num
   const colEnd = Math.min(report.pan.width, Math.ceil((extent[2] - x0) / px));
   const rowEnd = Math.min(report.pan.height, Math.ceil((y1 - extent[1]) / py));
   if (colEnd <= colOff || rowEnd <= rowOff) {
-    throw new InputError('preview-outside', `preview extent [${extent.join(', ')}] does not overlap the scene [${report.pan.extent!.join(', ')}]; zoom to the scene first`, {
-      got: extent,
-      expected: report.pan.extent,
-    });
+    throw new InputError(
+      'preview-outside',
+      `preview extent [${extent.join(', ')}] does not overlap the scene [${report.pan.extent!.join(', ')}]; zoom to the scene first`,
+      {
+        got: extent,
+        expected: report.pan.extent,
+      },
+    );
   }
   return { colOff, rowOff, width: colEnd - colOff, height: rowEnd - rowOff };
 }
@@ -127,7 +141,10 @@ export class EngineService {
     if (known) return known.view;
     const report = await describeScene({ panPath: req.panPath, msPath: req.msPath });
     const layers: RasterLayer[] = [];
-    for (const [kind, path, name] of [['pan', req.panPath, `PAN · ${basename(req.panPath)}`], ['ms', req.msPath, `MS · ${basename(req.msPath)}`]] as const) {
+    for (const [kind, path, name] of [
+      ['pan', req.panPath, `PAN · ${basename(req.panPath)}`],
+      ['ms', req.msPath, `MS · ${basename(req.msPath)}`],
+    ] as const) {
       const display = await ensureDisplayCog({ sourcePath: path, cacheDir: req.cacheDir });
       const layer = await rasterLayer(display, { layerId: `${sceneId}-${kind}`, kind, name });
       this.layers.set(layer.layerId, { path: display, sceneId, layer });
@@ -168,17 +185,27 @@ export class EngineService {
    */
   async sceneSetLayout(req: ServiceRequest<'sceneSetLayout'>): Promise<SceneView> {
     const scene = this.scenes.get(req.sceneId);
-    if (!scene) throw new InputError('unknown-scene', `scene ${req.sceneId} is not open in the engine (it may have restarted); open the scene again`, { sceneId: req.sceneId });
+    if (!scene)
+      throw new InputError('unknown-scene', `scene ${req.sceneId} is not open in the engine (it may have restarted); open the scene again`, {
+        sceneId: req.sceneId,
+      });
     const override: BandLayoutOverride = { sensor: req.sensor, bands: req.bandNames.length ? req.bandNames : null };
     const base = inferBandLayout(await readRasterInfo(scene.view.files.msPath, 'MS'), await readRasterInfo(scene.view.files.panPath, 'PAN'));
     const layout = applyBandLayout(base, override, { path: scene.view.files.msPath, bandCount: scene.report.ms.bandCount });
     scene.override = override;
     const names = [...layout.bandNames];
     for (const record of this.layers.values()) {
-      if (record.sceneId === req.sceneId && (record.layer.kind === 'ms' || record.layer.kind === 'output') && record.layer.bandCount === names.length) Object.assign(record.layer, { bandDescriptions: names });
+      if (record.sceneId === req.sceneId && (record.layer.kind === 'ms' || record.layer.kind === 'output') && record.layer.bandCount === names.length)
+        Object.assign(record.layer, { bandDescriptions: names });
     }
     const notes = scene.view.notes.filter((n) => !n.startsWith('MS band names guessed'));
-    scene.view = { ...scene.view, sensor: layout.sensor, layout: this.layoutView(layout), notes, layers: scene.view.layers.map((l) => (l.kind === 'ms' ? { ...l, bandDescriptions: names } : l)) };
+    scene.view = {
+      ...scene.view,
+      sensor: layout.sensor,
+      layout: this.layoutView(layout),
+      notes,
+      layers: scene.view.layers.map((l) => (l.kind === 'ms' ? { ...l, bandDescriptions: names } : l)),
+    };
     return scene.view;
   }
 
@@ -195,7 +222,10 @@ export class EngineService {
   async jobStart(req: ServiceRequest<'jobStart'>): Promise<JobSnapshot> {
     const { request } = req;
     const scene = this.scenes.get(request.sceneId);
-    if (!scene) throw new InputError('unknown-scene', `scene ${request.sceneId} is not open in the engine (it may have restarted); open the scene again`, { sceneId: request.sceneId });
+    if (!scene)
+      throw new InputError('unknown-scene', `scene ${request.sceneId} is not open in the engine (it may have restarted); open the scene again`, {
+        sceneId: request.sceneId,
+      });
     if (request.previewExtent) panWindowFor(scene.report, request.previewExtent); // fail now, not in the queue
     const jobId = `j${++this.jobCounter}-${Date.now().toString(36)}`;
     const snapshot: JobSnapshot = {
@@ -247,7 +277,10 @@ export class EngineService {
     const job = this.requireJob(req.jobId);
     const scene = this.scenes.get(job.snapshot.sceneId);
     if (job.snapshot.state !== 'done' || !scene) {
-      throw new InputError('job-not-done', `metrics need a finished run; job ${req.jobId} is ${job.snapshot.state}`, { jobId: req.jobId, state: job.snapshot.state });
+      throw new InputError('job-not-done', `metrics need a finished run; job ${req.jobId} is ${job.snapshot.state}`, {
+        jobId: req.jobId,
+        state: job.snapshot.state,
+      });
     }
     return computeRunMetrics({ jobId: req.jobId, fusedPath: job.outPath, files: this.filesOf(scene), sensor: this.sensorOf(scene) });
   }
@@ -260,7 +293,10 @@ export class EngineService {
     const job = this.requireJob(req.jobId);
     const scene = this.scenes.get(job.snapshot.sceneId);
     if (job.snapshot.state !== 'done' || !scene) {
-      throw new InputError('job-not-done', `a quality map needs a finished run; job ${req.jobId} is ${job.snapshot.state}`, { jobId: req.jobId, state: job.snapshot.state });
+      throw new InputError('job-not-done', `a quality map needs a finished run; job ${req.jobId} is ${job.snapshot.state}`, {
+        jobId: req.jobId,
+        state: job.snapshot.state,
+      });
     }
     const layerId = `${req.jobId}-sam-ms`;
     const known = this.layers.get(layerId);
@@ -277,7 +313,10 @@ export class EngineService {
   /** The self-check on an open scene (not queued behind sharpening jobs: it works on a small sample). */
   async recommendRun(req: ServiceRequest<'recommendRun'>): Promise<RecommendReport> {
     const scene = this.scenes.get(req.sceneId);
-    if (!scene) throw new InputError('unknown-scene', `scene ${req.sceneId} is not open in the engine (it may have restarted); open the scene again`, { sceneId: req.sceneId });
+    if (!scene)
+      throw new InputError('unknown-scene', `scene ${req.sceneId} is not open in the engine (it may have restarted); open the scene again`, {
+        sceneId: req.sceneId,
+      });
     return runRecommend({ sceneId: req.sceneId, panPath: scene.view.files.panPath, msPath: scene.view.files.msPath, seed: req.seed ?? 1 });
   }
 
@@ -373,34 +412,45 @@ export class EngineService {
   private async run(job: JobRecord): Promise<void> {
     const { snapshot } = job;
     const scene = this.scenes.get(snapshot.sceneId)!;
-    let progress: JobProgress = { stage: 'queued', tilesDone: 0, tilesTotal: 0, megapixelsDone: 0, megapixelsTotal: 0, megapixelsPerSecond: 0, etaSeconds: null, elapsedMs: 0 };
+    let progress: JobProgress = {
+      stage: 'queued',
+      tilesDone: 0,
+      tilesTotal: 0,
+      megapixelsDone: 0,
+      megapixelsTotal: 0,
+      megapixelsPerSecond: 0,
+      etaSeconds: null,
+      elapsedMs: 0,
+    };
     this.update(job, { state: 'running', progress });
     try {
-      const result = await this.writingTo(job.outPath, () => sharpen(
-        {
-          panPath: scene.view.files.panPath,
-          msPath: scene.view.files.msPath,
-          method: snapshot.method,
-          outPath: job.outPath,
-          tileSizePx: snapshot.tileSizePx,
-          device: snapshot.device === 'cpu' || snapshot.device === 'cuda' ? snapshot.device : 'auto',
-          cog: true,
-          ...(scene.override ? { layout: scene.override } : {}),
-          adapt: snapshot.adapt,
-          ...(snapshot.previewExtent ? { window: panWindowFor(scene.report, snapshot.previewExtent) } : {}),
-        },
-        {
-          signal: job.abort.signal,
-          onEvent: (event) => {
-            if (event.type === 'log') this.sink.event({ type: 'log', jobId: snapshot.jobId, message: event.message });
-            else {
-              progress = event.type === 'stage' ? { ...progress, stage: event.stage } : { ...event, stage: progress.stage };
-              job.snapshot = { ...job.snapshot, progress };
-              this.sink.event({ type: 'progress', jobId: snapshot.jobId, progress });
-            }
+      const result = await this.writingTo(job.outPath, () =>
+        sharpen(
+          {
+            panPath: scene.view.files.panPath,
+            msPath: scene.view.files.msPath,
+            method: snapshot.method,
+            outPath: job.outPath,
+            tileSizePx: snapshot.tileSizePx,
+            device: snapshot.device === 'cpu' || snapshot.device === 'cuda' ? snapshot.device : 'auto',
+            cog: true,
+            ...(scene.override ? { layout: scene.override } : {}),
+            adapt: snapshot.adapt,
+            ...(snapshot.previewExtent ? { window: panWindowFor(scene.report, snapshot.previewExtent) } : {}),
           },
-        },
-      ));
+          {
+            signal: job.abort.signal,
+            onEvent: (event) => {
+              if (event.type === 'log') this.sink.event({ type: 'log', jobId: snapshot.jobId, message: event.message });
+              else {
+                progress = event.type === 'stage' ? { ...progress, stage: event.stage } : { ...event, stage: progress.stage };
+                job.snapshot = { ...job.snapshot, progress };
+                this.sink.event({ type: 'progress', jobId: snapshot.jobId, progress });
+              }
+            },
+          },
+        ),
+      );
       const label = `${result.modelName ?? snapshot.method}${snapshot.previewExtent ? ' (preview)' : ''}`;
       const layer = await rasterLayer(job.outPath, { layerId: `${snapshot.jobId}-out`, kind: 'output', name: label });
       this.layers.set(layer.layerId, { path: job.outPath, sceneId: snapshot.sceneId, layer });
@@ -420,7 +470,9 @@ export class EngineService {
           width: result.width,
           height: result.height,
           dataType: result.dataType,
-          adaptation: result.adaptation ? { accepted: result.adaptation.accepted, kind: result.adaptation.correction?.kind ?? null, message: result.adaptation.message } : null,
+          adaptation: result.adaptation
+            ? { accepted: result.adaptation.accepted, kind: result.adaptation.correction?.kind ?? null, message: result.adaptation.message }
+            : null,
         },
       });
     } catch (err) {

@@ -6,8 +6,30 @@
  * events and each raster it made (the only files the outputs protocol may serve).
  */
 import {
-  arr, ContractError, Empty, ExportRequest, ExportResult, int, isRecord, JobEvent, JobRef, JobSnapshot, JobStartRequest, MethodSummary,
-  MetricsReport, obj, PixelReadRequest, PixelReading, RasterLayer, RecommendReport, RecommendRequest, SceneLayoutRequest, SceneView, text, type Infer, type Schema,
+  arr,
+  ContractError,
+  Empty,
+  ExportRequest,
+  ExportResult,
+  int,
+  isRecord,
+  JobEvent,
+  JobRef,
+  JobSnapshot,
+  JobStartRequest,
+  MethodSummary,
+  MetricsReport,
+  obj,
+  PixelReadRequest,
+  PixelReading,
+  RasterLayer,
+  RecommendReport,
+  RecommendRequest,
+  SceneLayoutRequest,
+  SceneView,
+  text,
+  type Infer,
+  type Schema,
 } from '../../../preload/contract.ts';
 import type { SharpenOptions, SharpenResult } from '../jobs/sharpen.ts';
 
@@ -66,9 +88,13 @@ const RasterNotice = obj({ layerId: text, path: text });
 export function parseServiceNotice(topic: string, payload: unknown): ServiceNotice {
   const where = `engine ${topic} notice`;
   switch (topic) {
-    case 'ready': return { topic, pid: Ready(payload, where).pid };
-    case 'job-event': return { topic, event: JobEvent(payload, where) };
-    case 'raster': return { topic, ...RasterNotice(payload, where) };
-    default: throw new ContractError('engine notice', 'topic ready|job-event|raster', topic);
+    case 'ready':
+      return { topic, pid: Ready(payload, where).pid };
+    case 'job-event':
+      return { topic, event: JobEvent(payload, where) };
+    case 'raster':
+      return { topic, ...RasterNotice(payload, where) };
+    default:
+      throw new ContractError('engine notice', 'topic ready|job-event|raster', topic);
   }
 }

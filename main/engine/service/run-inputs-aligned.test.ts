@@ -14,7 +14,10 @@ const service = new EngineService({ event: () => undefined, raster: () => undefi
 
 async function finishedRun(sceneId: string, name: string, previewExtent: Extent | null): Promise<JobSnapshot> {
   mkdirSync(join(root, 'runs'), { recursive: true });
-  const started = await service.jobStart({ request: { sceneId, method: 'gsa', device: 'cpu', tileSizePx: 128, previewExtent, adapt: false }, outPath: join(root, 'runs', `${name}.tif`) });
+  const started = await service.jobStart({
+    request: { sceneId, method: 'gsa', device: 'cpu', tileSizePx: 128, previewExtent, adapt: false },
+    outPath: join(root, 'runs', `${name}.tif`),
+  });
   for (;;) {
     const job = (await service.jobList()).find((j) => j.jobId === started.jobId)!;
     if (job.state === 'done') return job;
@@ -59,7 +62,10 @@ test('the run inputs of an output put the MS edge at the phase and refuse an out
   } finally {
     inputs.close();
   }
-  await assert.rejects(openRunInputs(files, { path: 'off.tif', geoTransform: [500000.2, 0.5, 0, 4600000, 0, -0.5], width: 40, height: 40 }), /not on the PAN grid/);
+  await assert.rejects(
+    openRunInputs(files, { path: 'off.tif', geoTransform: [500000.2, 0.5, 0, 4600000, 0, -0.5], width: 40, height: 40 }),
+    /not on the PAN grid/,
+  );
 });
 
 test('ratio 2 with the MS one PAN pixel (half an MS pixel) off: metrics on a window whose side is a multiple of 32', async () => {

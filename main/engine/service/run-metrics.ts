@@ -42,7 +42,15 @@ const DIRECTIONS: Record<string, Pick<MetricIndex, 'better' | 'ideal'>> = {
 
 export async function computeRunMetrics(options: RunMetricsOptions): Promise<MetricsReport> {
   const started = Date.now();
-  const failed = (note: string): MetricsReport => ({ jobId: options.jobId, status: 'failed', protocol: 'full resolution', note, window: null, indices: [], elapsedMs: Date.now() - started });
+  const failed = (note: string): MetricsReport => ({
+    jobId: options.jobId,
+    status: 'failed',
+    protocol: 'full resolution',
+    note,
+    window: null,
+    indices: [],
+    elapsedMs: Date.now() - started,
+  });
   let inputs: RunInputs | null = null;
   let fused: Dataset | null = null;
   try {

@@ -77,7 +77,11 @@ test('a brovey run gets a spectral distortion layer on its grid, served only onc
   const path = rasters.get(layerId);
   assert.ok(path, 'the map is registered with the sink');
   assert.equal(dirname(path), join(root, 'runs', 'brovey'), 'the map is written beside the run output');
-  assert.deepEqual(readdirSync(dirname(path)).filter((f) => f.includes('partial')), [], 'no partial file is left');
+  assert.deepEqual(
+    readdirSync(dirname(path)).filter((f) => f.includes('partial')),
+    [],
+    'no partial file is left',
+  );
 
   const output = await gridOf(join(root, 'runs', 'brovey', 'brovey.tif'));
   const map = await readMap(path);
@@ -91,7 +95,10 @@ test('a brovey run gets a spectral distortion layer on its grid, served only onc
   const finite = [...map.values].filter(Number.isFinite);
   assert.equal(finite.length, 192 * 160);
   assert.ok(Number.isNaN(map.values[199]!) && Number.isNaN(map.values[167 * 200]!));
-  assert.ok(finite.every((v) => v >= 0 && v <= 90), 'angles between non-negative spectra lie in 0…90°');
+  assert.ok(
+    finite.every((v) => v >= 0 && v <= 90),
+    'angles between non-negative spectra lie in 0…90°',
+  );
   assert.ok(percentile(finite, 98) > 0, 'a fusion is not the upsampled MS');
   assert.ok(layer.stats[0]!.p98 > 0 && layer.stats[0]!.p98 <= 90);
 
@@ -112,8 +119,14 @@ test('an output equal to the interp23tap-upsampled MS has zero spectral distorti
   const upsampled = interp23tap({ bands: ms.bands.count(), width: w, height: h, data }, 4);
   const fusedPath = join(root, 'exact', 'upsampled.tif');
   const writer = await GeoTiffWriter.create({
-    path: fusedPath, width: 128, height: 128, bandDescriptions: ['Blue', 'Green', 'Red', 'NIR'], dataType: 'Float32',
-    geoTransform: pan.geoTransform! as unknown as GeoTransform, crsWkt: pan.srs!.toWKT(), noData: null,
+    path: fusedPath,
+    width: 128,
+    height: 128,
+    bandDescriptions: ['Blue', 'Green', 'Red', 'NIR'],
+    dataType: 'Float32',
+    geoTransform: pan.geoTransform! as unknown as GeoTransform,
+    crsWkt: pan.srs!.toWKT(),
+    noData: null,
   });
   await writer.write({ colOff: 0, rowOff: 0, width: 128, height: 128 }, { ...upsampled, data: Float32Array.from(upsampled.data) });
   await writer.commit();
@@ -122,7 +135,10 @@ test('an output equal to the interp23tap-upsampled MS has zero spectral distorti
   const mapPath = join(root, 'exact', 'upsampled.sam-ms.tif');
   await writeRunQualityMap({ fusedPath, files: scene, sensor: null, outPath: mapPath });
   const exact = [...(await readMap(mapPath)).values];
-  assert.ok(exact.every((v) => Number.isFinite(v) && v < 1e-3), `max angle ${Math.max(...exact)}° for the upsampled MS itself`);
+  assert.ok(
+    exact.every((v) => Number.isFinite(v) && v < 1e-3),
+    `max angle ${Math.max(...exact)}° for the upsampled MS itself`,
+  );
 
   // exp upsamples bicubically, not with interp23tap: the same spectra up to small differences at edges.
   const exp = await service.qualityMapCompute({ jobId: (await finishedRun('exp')).jobId });

@@ -60,11 +60,15 @@ export async function writeRunQualityMap(options: RunQualityMapOptions, ctx: Job
     const width = Math.floor(inputs.width / BLOCK) * BLOCK;
     const height = Math.floor(inputs.height / BLOCK) * BLOCK;
     if (width < BLOCK || height < BLOCK) {
-      throw new InputError('scene-too-small', `run output ${options.fusedPath} is ${fusedWidth}×${fusedHeight} px; the spectral distortion map needs at least ${BLOCK}×${BLOCK} px on the MS grid`, {
-        path: options.fusedPath,
-        got: [fusedWidth, fusedHeight],
-        expected: [BLOCK + colOff, BLOCK + rowOff],
-      });
+      throw new InputError(
+        'scene-too-small',
+        `run output ${options.fusedPath} is ${fusedWidth}×${fusedHeight} px; the spectral distortion map needs at least ${BLOCK}×${BLOCK} px on the MS grid`,
+        {
+          path: options.fusedPath,
+          got: [fusedWidth, fusedHeight],
+          expected: [BLOCK + colOff, BLOCK + rowOff],
+        },
+      );
     }
     const writer = await createMapWriter({
       path: options.outPath,

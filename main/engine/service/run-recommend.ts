@@ -17,7 +17,10 @@ export interface RunRecommendOptions {
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 export async function runRecommend(options: RunRecommendOptions): Promise<RecommendReport> {
-  const result = await recommend({ panPath: options.panPath, msPath: options.msPath, seed: options.seed }, { onEvent: (e) => e.type === 'log' && options.log?.(e.message) });
+  const result = await recommend(
+    { panPath: options.panPath, msPath: options.msPath, seed: options.seed },
+    { onEvent: (e) => e.type === 'log' && options.log?.(e.message) },
+  );
   return {
     sceneId: options.sceneId,
     recommended: { ...result.recommended },

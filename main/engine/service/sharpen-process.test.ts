@@ -25,25 +25,37 @@ before(async () => {
 test('a job in a child: same result, progress events forwarded', async () => {
   const folder = outFolder();
   const progress: number[] = [];
-  const result = await sharpenInChild({ ...scene, method: 'exp', outPath: join(folder, 'out.tif'), tileSizePx: 256 }, { onEvent: (e) => e.type === 'progress' && progress.push(e.tilesDone) });
+  const result = await sharpenInChild(
+    { ...scene, method: 'exp', outPath: join(folder, 'out.tif'), tileSizePx: 256 },
+    { onEvent: (e) => e.type === 'progress' && progress.push(e.tilesDone) },
+  );
   assert.equal(result.tiles, 16);
-  assert.deepEqual(progress, Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.deepEqual(
+    progress,
+    Array.from({ length: 16 }, (_, i) => i + 1),
+  );
   assert.deepEqual(readdirSync(folder), ['out.tif']);
 });
 
 test('bad input in the child arrives as the same InputError', async () => {
-  await assert.rejects(sharpenInChild({ panPath: join(root, 'missing.tif'), msPath: scene.msPath, method: 'exp', outPath: join(outFolder(), 'out.tif') }), (err: unknown) => {
-    assert.ok(err instanceof InputError, String(err));
-    assert.equal(err.code, 'file-not-found');
-    return true;
-  });
+  await assert.rejects(
+    sharpenInChild({ panPath: join(root, 'missing.tif'), msPath: scene.msPath, method: 'exp', outPath: join(outFolder(), 'out.tif') }),
+    (err: unknown) => {
+      assert.ok(err instanceof InputError, String(err));
+      assert.equal(err.code, 'file-not-found');
+      return true;
+    },
+  );
 });
 
 test('cancel: the child stops, CancelledError, no file left', async () => {
   const folder = outFolder();
   const controller = new AbortController();
   await assert.rejects(
-    sharpenInChild({ ...scene, method: 'exp', outPath: join(folder, 'out.tif'), tileSizePx: 64 }, { signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.tilesDone === 2 && controller.abort() }),
+    sharpenInChild(
+      { ...scene, method: 'exp', outPath: join(folder, 'out.tif'), tileSizePx: 64 },
+      { signal: controller.signal, onEvent: (e) => e.type === 'progress' && e.tilesDone === 2 && controller.abort() },
+    ),
     CancelledError,
   );
   assert.deepEqual(readdirSync(folder), []);

@@ -52,7 +52,11 @@ export async function sharpenInChild(options: SharpenOptions, ctx: JobContext = 
     if (isRecord(event) && typeof event.type === 'string') ctx.onEvent?.(event as unknown as JobRunEvent);
   };
   try {
-    return await client.invoke('sharpenRun', options, { ...(ctx.signal ? { signal: ctx.signal } : {}), cancelGraceMs: hooks.cancelGraceMs ?? 1500, onProgress });
+    return await client.invoke('sharpenRun', options, {
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      cancelGraceMs: hooks.cancelGraceMs ?? 1500,
+      onProgress,
+    });
   } finally {
     // Whatever the run's end, nothing may survive it: the engine's group, its partial files.
     client.stop();

@@ -71,11 +71,16 @@ function hash(x: number, y: number, seed: number): number {
 /** Spectra of a few cover types, relative reflectance per band position (0..1 along the spectrum). */
 function spectrum(cover: number, t: number): number {
   switch (cover) {
-    case 0: return 0.18 + 0.5 * Math.max(0, t - 0.6) * 2.2; // vegetation: red edge
-    case 1: return 0.35 + 0.15 * t; // bare soil
-    case 2: return 0.45 - 0.05 * t; // concrete
-    case 3: return 0.12 - 0.08 * t; // water
-    default: return 0.3 + 0.2 * Math.sin(6 * t); // roofs
+    case 0:
+      return 0.18 + 0.5 * Math.max(0, t - 0.6) * 2.2; // vegetation: red edge
+    case 1:
+      return 0.35 + 0.15 * t; // bare soil
+    case 2:
+      return 0.45 - 0.05 * t; // concrete
+    case 3:
+      return 0.12 - 0.08 * t; // water
+    default:
+      return 0.3 + 0.2 * Math.sin(6 * t); // roofs
   }
 }
 
@@ -146,13 +151,47 @@ export async function writeSyntheticScene(options: SyntheticSceneOptions): Promi
   const noData = options.noData ?? null;
   const common = { dataType, noData: noData?.value ?? null, creationOptions: ['TILED=YES', 'COMPRESS=DEFLATE', 'BIGTIFF=IF_SAFER'], metadata };
   const panBandCount = options.panBands ?? 1;
-  const pan = await createGeoTiff({ ...common, path: panPath, width: panWidth, height: panHeight, bandDescriptions: panBandCount === 1 ? ['Pan'] : Array.from({ length: panBandCount }, (_, i) => `Pan ${i + 1}`), geoTransform: geo?.panGt ?? null, crsWkt: geo?.panWkt ?? null });
-  const ms = await createGeoTiff({ ...common, path: msPath, width: msWidth, height: msHeight, bandDescriptions: names, geoTransform: geo?.msGt ?? null, crsWkt: geo?.msWkt ?? null });
-  const truth = truthPath ? await createGeoTiff({ ...common, path: truthPath, width: panWidth, height: panHeight, bandDescriptions: names, geoTransform: geo?.panGt ?? null, crsWkt: geo?.panWkt ?? null }) : null;
+  const pan = await createGeoTiff({
+    ...common,
+    path: panPath,
+    width: panWidth,
+    height: panHeight,
+    bandDescriptions: panBandCount === 1 ? ['Pan'] : Array.from({ length: panBandCount }, (_, i) => `Pan ${i + 1}`),
+    geoTransform: geo?.panGt ?? null,
+    crsWkt: geo?.panWkt ?? null,
+  });
+  const ms = await createGeoTiff({
+    ...common,
+    path: msPath,
+    width: msWidth,
+    height: msHeight,
+    bandDescriptions: names,
+    geoTransform: geo?.msGt ?? null,
+    crsWkt: geo?.msWkt ?? null,
+  });
+  const truth = truthPath
+    ? await createGeoTiff({
+        ...common,
+        path: truthPath,
+        width: panWidth,
+        height: panHeight,
+        bandDescriptions: names,
+        geoTransform: geo?.panGt ?? null,
+        crsWkt: geo?.panWkt ?? null,
+      })
+    : null;
   // Band spectral positions and PAN weights (PAN covers the visible to NIR bands).
   const positions = names.map((_, i) => (bands === 1 ? 0.5 : i / (bands - 1)));
   const spec: StripSpec = {
-    ratio, bands, dataType, msWidth, offX, offY, positions, noData, panBandCount,
+    ratio,
+    bands,
+    dataType,
+    msWidth,
+    offX,
+    offY,
+    positions,
+    noData,
+    panBandCount,
     seed: options.seed ?? 7,
     weights: positions.map(() => 1 / bands),
     scale: maxDn * 0.95,
@@ -231,14 +270,17 @@ function renderStrip(spec: StripSpec, row0: number, rows: number): Strip {
   if (offX === 0 && offY === 0) {
     for (let b = 0; b < bands; b++) {
       for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
+        for (let c = 0; c < width; c++)
+          msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += truthStrip[(b * rows + r) * width + c]! / (ratio * ratio);
       }
     }
   } else {
     // A shifted MS sees the ground where its georeference puts it (so the pair stays co-registered).
     for (let b = 0; b < bands; b++) {
       for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < width; c++) msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! += (truthValue(c + offX, row0 + r + offY, positions[b]!, seed) * scale) / (ratio * ratio);
+        for (let c = 0; c < width; c++)
+          msStrip[(b * msRows + Math.floor(r / ratio)) * msWidth + Math.floor(c / ratio)]! +=
+            (truthValue(c + offX, row0 + r + offY, positions[b]!, seed) * scale) / (ratio * ratio);
       }
     }
   }
@@ -249,12 +291,14 @@ function renderStrip(spec: StripSpec, row0: number, rows: number): Strip {
 function maskLeftBorder(spec: StripSpec, strip: Strip, noData: { readonly value: number; readonly borderPx: number }): void {
   const { bands, ratio, msWidth } = spec;
   const { rows, width, msRows } = strip;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < Math.min(width, noData.borderPx); c++) {
-    strip.pan[r * width + c] = noData.value;
-    for (let b = 0; b < bands; b++) strip.truth[(b * rows + r) * width + c] = noData.value;
-  }
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < Math.min(width, noData.borderPx); c++) {
+      strip.pan[r * width + c] = noData.value;
+      for (let b = 0; b < bands; b++) strip.truth[(b * rows + r) * width + c] = noData.value;
+    }
   const msBorder = Math.ceil(noData.borderPx / ratio);
-  for (let b = 0; b < bands; b++) for (let r = 0; r < msRows; r++) for (let c = 0; c < Math.min(msWidth, msBorder); c++) strip.ms[(b * msRows + r) * msWidth + c] = noData.value;
+  for (let b = 0; b < bands; b++)
+    for (let r = 0; r < msRows; r++) for (let c = 0; c < Math.min(msWidth, msBorder); c++) strip.ms[(b * msRows + r) * msWidth + c] = noData.value;
 }
 
 /** Writes the strip into the files, converted to their data type (integers rounded). */
@@ -262,10 +306,14 @@ async function writeStrip(spec: StripSpec, strip: Strip, files: { pan: GeoTiff; 
   const { dataType, bands, ratio, msWidth } = spec;
   const { row0, rows, width, msRows } = strip;
   const quantise = (v: number) => (dataType === 'Float32' ? v : Math.round(v));
-  const toType = (a: Float64Array) => (dataType === 'Float32' ? Float32Array.from(a) : dataType === 'Byte' ? Uint8Array.from(a, quantise) : Uint16Array.from(a, quantise));
+  const toType = (a: Float64Array) =>
+    dataType === 'Float32' ? Float32Array.from(a) : dataType === 'Byte' ? Uint8Array.from(a, quantise) : Uint16Array.from(a, quantise);
   for (let b = 1; b <= spec.panBandCount; b++) await files.pan.bands.get(b).pixels.writeAsync(0, row0, width, rows, toType(strip.pan));
   for (let b = 0; b < bands; b++) {
-    await files.ms.bands.get(b + 1).pixels.writeAsync(0, row0 / ratio, msWidth, msRows, toType(strip.ms.subarray(b * msRows * msWidth, (b + 1) * msRows * msWidth)));
-    if (files.truth) await files.truth.bands.get(b + 1).pixels.writeAsync(0, row0, width, rows, toType(strip.truth.subarray(b * rows * width, (b + 1) * rows * width)));
+    await files.ms.bands
+      .get(b + 1)
+      .pixels.writeAsync(0, row0 / ratio, msWidth, msRows, toType(strip.ms.subarray(b * msRows * msWidth, (b + 1) * msRows * msWidth)));
+    if (files.truth)
+      await files.truth.bands.get(b + 1).pixels.writeAsync(0, row0, width, rows, toType(strip.truth.subarray(b * rows * width, (b + 1) * rows * width)));
   }
 }

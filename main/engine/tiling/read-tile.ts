@@ -25,19 +25,22 @@ export interface TileData {
  * Reads `window` (on `dataset`'s grid) mirror-padded against `region` (same grid) for the given 1-based bands,
  * into a band-major Float32 block.
  */
-async function readMirrored(
-  dataset: Dataset,
-  bandNumbers: readonly number[],
-  region: PixelWindow,
-  window: PixelWindow,
-  path: string,
-): Promise<BandBlock> {
+async function readMirrored(dataset: Dataset, bandNumbers: readonly number[], region: PixelWindow, window: PixelWindow, path: string): Promise<BandBlock> {
   const inRegion = windowRelativeTo(window, region);
   const colIdx = mirrorIndices(inRegion.colOff, window.width, region.width);
   const rowIdx = mirrorIndices(inRegion.rowOff, window.height, region.height);
-  let c0 = Infinity, c1 = -Infinity, r0 = Infinity, r1 = -Infinity;
-  for (const c of colIdx) { c0 = Math.min(c0, c); c1 = Math.max(c1, c); }
-  for (const r of rowIdx) { r0 = Math.min(r0, r); r1 = Math.max(r1, r); }
+  let c0 = Infinity,
+    c1 = -Infinity,
+    r0 = Infinity,
+    r1 = -Infinity;
+  for (const c of colIdx) {
+    c0 = Math.min(c0, c);
+    c1 = Math.max(c1, c);
+  }
+  for (const r of rowIdx) {
+    r0 = Math.min(r0, r);
+    r1 = Math.max(r1, r);
+  }
   const srcWidth = c1 - c0 + 1;
   const srcHeight = r1 - r0 + 1;
   const out = createBlock(bandNumbers.length, window.width, window.height);
@@ -47,10 +50,14 @@ async function readMirrored(
     try {
       await dataset.bands.get(bandNumbers[b]!).pixels.readAsync(region.colOff + c0, region.rowOff + r0, srcWidth, srcHeight, src, { data_type: 'Float32' });
     } catch (err) {
-      throw new InputError('read-failed', `cannot read band ${bandNumbers[b]} of ${path} at pixel (${region.colOff + c0}, ${region.rowOff + r0}) size ${srcWidth}×${srcHeight}: ${err instanceof Error ? err.message.trim() : String(err)} (truncated or corrupt file?)`, {
-        path,
-        bandNumber: bandNumbers[b],
-      });
+      throw new InputError(
+        'read-failed',
+        `cannot read band ${bandNumbers[b]} of ${path} at pixel (${region.colOff + c0}, ${region.rowOff + r0}) size ${srcWidth}×${srcHeight}: ${err instanceof Error ? err.message.trim() : String(err)} (truncated or corrupt file?)`,
+        {
+          path,
+          bandNumber: bandNumbers[b],
+        },
+      );
     }
     const dst = out.data.subarray(b * plane, (b + 1) * plane);
     for (let r = 0; r < window.height; r++) {

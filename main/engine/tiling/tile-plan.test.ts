@@ -44,5 +44,8 @@ test('a small region gets one tile just big enough', () => {
 });
 
 test('rejects a region that is not whole MS pixels', () => {
-  assert.throws(() => planTiles({ region: { colOff: 2, rowOff: 0, width: 62, height: 64 }, ratio: 4, tileSizePx: 32, overlapPx: 0, multiplePx: 4 }), /not a whole number of MS pixels/);
+  assert.throws(
+    () => planTiles({ region: { colOff: 2, rowOff: 0, width: 62, height: 64 }, ratio: 4, tileSizePx: 32, overlapPx: 0, multiplePx: 4 }),
+    /not a whole number of MS pixels/,
+  );
 });

@@ -45,12 +45,18 @@ export function hashWindow(sum: number, colOff: number, rowOff: number, width: n
 
 function arrayFor(dataType: string, length: number): PixelArray {
   switch (dataType) {
-    case 'Byte': return new Uint8Array(length);
-    case 'UInt16': return new Uint16Array(length);
-    case 'Int16': return new Int16Array(length);
-    case 'UInt32': return new Uint32Array(length);
-    case 'Int32': return new Int32Array(length);
-    default: return new Float32Array(length);
+    case 'Byte':
+      return new Uint8Array(length);
+    case 'UInt16':
+      return new Uint16Array(length);
+    case 'Int16':
+      return new Int16Array(length);
+    case 'UInt32':
+      return new Uint32Array(length);
+    case 'Int32':
+      return new Int32Array(length);
+    default:
+      return new Float32Array(length);
   }
 }
 

@@ -44,7 +44,9 @@ export async function ensureDisplayCog(options: DisplayCogOptions): Promise<stri
   } catch (err) {
     rmSync(partial, { force: true });
     const reason = err instanceof Error ? err.message : String(err);
-    throw new OutputError('display-copy-failed', `could not make a display copy of ${options.sourcePath} in ${options.cacheDir}: ${reason}`, { path: options.sourcePath });
+    throw new OutputError('display-copy-failed', `could not make a display copy of ${options.sourcePath} in ${options.cacheDir}: ${reason}`, {
+      path: options.sourcePath,
+    });
   } finally {
     source.close();
   }

@@ -63,7 +63,10 @@ export function exportArgs(options: ExportRasterOptions, sourceBandCount: number
   const bands = options.bandIndexes?.length ? options.bandIndexes : Array.from({ length: sourceBandCount }, (_, i) => i);
   for (const index of bands) {
     if (!Number.isInteger(index) || index < 0 || index >= sourceBandCount) {
-      throw new OutputError('band-index', `export band index ${index} is outside the source's bands 0..${sourceBandCount - 1}`, { got: index, expected: [0, sourceBandCount - 1] });
+      throw new OutputError('band-index', `export band index ${index} is outside the source's bands 0..${sourceBandCount - 1}`, {
+        got: index,
+        expected: [0, sourceBandCount - 1],
+      });
     }
   }
   if (dataType === 'Byte' && options.byteRanges) {
@@ -97,7 +100,10 @@ export async function exportRaster(options: ExportRasterOptions): Promise<Export
       out = await gdal.translateAsync(partial, source, args);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new OutputError('export-failed', `export of ${basename(options.sourcePath)} to ${options.outPath} failed: ${reason.trim()}`, { path: options.outPath, args });
+      throw new OutputError('export-failed', `export of ${basename(options.sourcePath)} to ${options.outPath} failed: ${reason.trim()}`, {
+        path: options.outPath,
+        args,
+      });
     }
     const result = { width: out.rasterSize.x, height: out.rasterSize.y, bandCount: out.bands.count(), dataType: out.bands.get(1).dataType ?? 'Unknown' };
     out.close();

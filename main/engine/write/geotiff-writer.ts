@@ -98,13 +98,18 @@ export class GeoTiffWriter {
         geoTransform: options.geoTransform,
         crsWkt: options.crsWkt,
         noData: options.noData,
-        creationOptions: options.cog ? creationOptions(compression, options.dataType) : mergeCreationOptions(creationOptions(compression, options.dataType), options.creationOptions ?? [], 'GTiff'),
+        creationOptions: options.cog
+          ? creationOptions(compression, options.dataType)
+          : mergeCreationOptions(creationOptions(compression, options.dataType), options.creationOptions ?? [], 'GTiff'),
         ...(options.metadata ? { metadata: options.metadata } : {}),
       });
     } catch (err) {
       rmSync(partialPath, { force: true });
       const failure = writeFailure(partialPath, err);
-      throw new OutputError(failure.code === 'disk-full' ? 'disk-full' : 'create-failed', failure.message.replace(/^cannot write/, 'cannot create'), { ...failure.details, path: options.path });
+      throw new OutputError(failure.code === 'disk-full' ? 'disk-full' : 'create-failed', failure.message.replace(/^cannot write/, 'cannot create'), {
+        ...failure.details,
+        path: options.path,
+      });
     }
     return new GeoTiffWriter(options, dataset, partialPath);
   }
@@ -120,11 +125,16 @@ export class GeoTiffWriter {
       if (range === null) {
         out = src;
       } else {
-        out = this.options.dataType === 'UInt16' ? new Uint16Array(plane)
-          : this.options.dataType === 'Int16' ? new Int16Array(plane)
-          : this.options.dataType === 'Byte' ? new Uint8Array(plane)
-          : this.options.dataType === 'UInt32' ? new Uint32Array(plane)
-          : new Int32Array(plane);
+        out =
+          this.options.dataType === 'UInt16'
+            ? new Uint16Array(plane)
+            : this.options.dataType === 'Int16'
+              ? new Int16Array(plane)
+              : this.options.dataType === 'Byte'
+                ? new Uint8Array(plane)
+                : this.options.dataType === 'UInt32'
+                  ? new Uint32Array(plane)
+                  : new Int32Array(plane);
         const [lo, hi] = range;
         for (let i = 0; i < plane; i++) {
           const v = src[i]!;
@@ -138,9 +148,13 @@ export class GeoTiffWriter {
             continue;
           }
           const r = Math.round(v);
-          if (r < lo) { out[i] = lo; this.clampedCount++; }
-          else if (r > hi) { out[i] = hi; this.clampedCount++; }
-          else out[i] = r;
+          if (r < lo) {
+            out[i] = lo;
+            this.clampedCount++;
+          } else if (r > hi) {
+            out[i] = hi;
+            this.clampedCount++;
+          } else out[i] = r;
         }
       }
       if (b === 0) this.writtenWindows.push(window);
@@ -195,7 +209,8 @@ export class GeoTiffWriter {
     const written = this.writtenWindows.reduce((n, w) => n + w.width * w.height, 0);
     if (written >= width * height) return this.writtenHashes;
     const covered = new Uint8Array(width * height);
-    for (const w of this.writtenWindows) for (let r = 0; r < w.height; r++) covered.fill(1, (w.rowOff + r) * width + w.colOff, (w.rowOff + r) * width + w.colOff + w.width);
+    for (const w of this.writtenWindows)
+      for (let r = 0; r < w.height; r++) covered.fill(1, (w.rowOff + r) * width + w.colOff, (w.rowOff + r) * width + w.colOff + w.width);
     const fill = this.options.dataType === 'Float32' ? new Float32Array(1) : new Float64Array(1);
     fill[0] = this.options.noData ?? 0;
     const one = this.options.dataType === 'Float32' ? fill : Int32Array.from([fill[0]]);
@@ -233,7 +248,9 @@ export class GeoTiffWriter {
         const compression = this.options.compression ?? 'ZSTD';
         const cogOptions = [`COMPRESS=${compression}`, 'OVERVIEWS=AUTO', 'BIGTIFF=IF_SAFER', 'BLOCKSIZE=512'];
         if (compression !== 'NONE') cogOptions.push(`PREDICTOR=${this.options.dataType === 'Float32' ? 'FLOATING_POINT' : 'STANDARD'}`);
-        const cog = await gdal.drivers.get('COG').createCopyAsync(cogPartial, this.dataset, mergeCreationOptions(cogOptions, this.options.creationOptions ?? [], 'COG'));
+        const cog = await gdal.drivers
+          .get('COG')
+          .createCopyAsync(cogPartial, this.dataset, mergeCreationOptions(cogOptions, this.options.creationOptions ?? [], 'COG'));
         cog.close();
         this.dataset.close();
         rmSync(this.partialPath, { force: true });

@@ -45,8 +45,18 @@ function setup() {
 }
 
 const snapshot: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'cpu', tileSizePx: 512, previewExtent: null, adapt: false, state: 'queued',
-  progress: null, error: null, result: null, createdAt: '2026-12-01T00:00:00Z',
+  jobId: 'j1',
+  sceneId: 's1',
+  method: 'brovey',
+  device: 'cpu',
+  tileSizePx: 512,
+  previewExtent: null,
+  adapt: false,
+  state: 'queued',
+  progress: null,
+  error: null,
+  result: null,
+  createdAt: '2026-12-01T00:00:00Z',
 };
 
 test('a call waits for the socket, sends one call message and resolves with the parsed reply', async () => {
@@ -57,7 +67,11 @@ test('a call waits for the socket, sends one call message and resolves with the 
   assert.deepEqual(s.sent, [], 'nothing may be sent before open');
   s.open();
   assert.deepEqual(s.sent, [{ kind: 'call', id: 1, name: 'appInfo', payload: {} }]);
-  s.deliver({ kind: 'reply', id: 1, reply: { ok: true, value: { mode: 'browser', version: '0.1.0', outputsBaseUrl: 'http://h/outputs/', outputsQuery: '?token=t', extra: 1 } } });
+  s.deliver({
+    kind: 'reply',
+    id: 1,
+    reply: { ok: true, value: { mode: 'browser', version: '0.1.0', outputsBaseUrl: 'http://h/outputs/', outputsQuery: '?token=t', extra: 1 } },
+  });
   assert.deepEqual(await reply, { ok: true, value: { mode: 'browser', version: '0.1.0', outputsBaseUrl: 'http://h/outputs/', outputsQuery: '?token=t' } });
 });
 

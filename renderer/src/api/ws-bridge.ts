@@ -8,7 +8,16 @@
  * job events resume once the socket is back, and the UI re-reads `jobList`).
  */
 import { callMessage, parseFromHost, replyFor } from '../../../preload/bridge-wire.ts';
-import { parseRequest, toWireError, type CallName, type CallValue, type JobEvent, type PanForgeApi, type Reply, type WireError } from '../../../preload/contract.ts';
+import {
+  parseRequest,
+  toWireError,
+  type CallName,
+  type CallValue,
+  type JobEvent,
+  type PanForgeApi,
+  type Reply,
+  type WireError,
+} from '../../../preload/contract.ts';
 
 /** The subset of the DOM WebSocket this bridge uses (so tests can drive it without a server). */
 export interface SocketLike {
@@ -86,7 +95,11 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       socket = null;
       const error: WireError = everOpened
         ? { code: BridgeErrorCode.closed, message: 'the connection to the PanForge host closed; the call may not have completed', details: {} }
-        : { code: BridgeErrorCode.unreachable, message: `cannot connect to the PanForge host at ${options.url.replace(/token=[^&]*/, 'token=…')}; is it still running?`, details: {} };
+        : {
+            code: BridgeErrorCode.unreachable,
+            message: `cannot connect to the PanForge host at ${options.url.replace(/token=[^&]*/, 'token=…')}; is it still running?`,
+            details: {},
+          };
       outbox.length = 0;
       failAllPending(error);
       if (closed) return;

@@ -21,7 +21,7 @@ export interface DisplayProjection {
 
 /** WGS 84 / UTM zone of a longitude/latitude: its EPSG code and proj4 definition. */
 export function utmZoneFor(lon: number, lat: number): { code: string; proj4: string; label: string } {
-  const zone = Math.min(60, Math.max(1, Math.floor((((lon + 180) % 360) + 360) % 360 / 6) + 1));
+  const zone = Math.min(60, Math.max(1, Math.floor(((((lon + 180) % 360) + 360) % 360) / 6) + 1));
   const south = lat < 0;
   return {
     code: `EPSG:${south ? 327 : 326}${String(zone).padStart(2, '0')}`,

@@ -108,7 +108,7 @@ export class SceneMap {
     this.marker.clear();
     this.quadLayerIds.fill(null);
     // A metric view's resolution is the PAN ground size; otherwise the pixel size in the scene's units.
-    const resolution = display.metric ? scene.panGroundPixelM[0] ?? scene.panPixelSize : scene.panPixelSize;
+    const resolution = display.metric ? (scene.panGroundPixelM[0] ?? scene.panPixelSize) : scene.panPixelSize;
     this.view = new View({
       projection: this.viewProjection,
       center: transform(getCenter(scene.extent), this.projection, this.viewProjection),
@@ -157,21 +157,29 @@ export class SceneMap {
   /** Marks a point given in the scene's CRS. */
   markPoint(coordinate: Coordinate): void {
     this.marker.clear();
-    this.marker.addFeature(new Feature(new Point(this.projection && this.viewProjection ? transform(coordinate, this.projection, this.viewProjection) : coordinate)));
+    this.marker.addFeature(
+      new Feature(new Point(this.projection && this.viewProjection ? transform(coordinate, this.projection, this.viewProjection) : coordinate)),
+    );
   }
 
   /** A view coordinate in the scene's CRS. */
   private toScene(coordinate: Coordinate): Coordinate {
-    return this.projection && this.viewProjection && this.projection !== this.viewProjection ? transform(coordinate, this.viewProjection, this.projection) : coordinate;
+    return this.projection && this.viewProjection && this.projection !== this.viewProjection
+      ? transform(coordinate, this.viewProjection, this.projection)
+      : coordinate;
   }
 
   /** A scene-CRS extent in the view's projection (its bounding box). */
   private toView(extent: readonly number[]): number[] {
-    return this.projection && this.viewProjection && this.projection !== this.viewProjection ? transformExtent([...extent], this.projection, this.viewProjection) : [...extent];
+    return this.projection && this.viewProjection && this.projection !== this.viewProjection
+      ? transformExtent([...extent], this.projection, this.viewProjection)
+      : [...extent];
   }
 
   private fromView(extent: readonly number[]): number[] {
-    return this.projection && this.viewProjection && this.projection !== this.viewProjection ? transformExtent([...extent], this.viewProjection, this.projection) : [...extent];
+    return this.projection && this.viewProjection && this.projection !== this.viewProjection
+      ? transformExtent([...extent], this.viewProjection, this.projection)
+      : [...extent];
   }
 
   getMode(): CompareMode {
@@ -232,7 +240,9 @@ export class SceneMap {
     if (source) return source;
     source = new GeoTIFF({
       // Quality maps mark "not evaluated" with NaN, which the contract cannot carry: name it so it is transparent.
-      sources: [{ url: rasterUrl(this.options.info, layer), ...(layer.noData !== null ? { nodata: layer.noData } : layer.kind === 'quality' ? { nodata: NaN } : {}) }],
+      sources: [
+        { url: rasterUrl(this.options.info, layer), ...(layer.noData !== null ? { nodata: layer.noData } : layer.kind === 'quality' ? { nodata: NaN } : {}) },
+      ],
       normalize: false,
       projection: this.projection ?? undefined,
       // Nearest neighbour: an analyst judges fused pixels, not a smoothed view (and linear filtering would blend
@@ -245,13 +255,19 @@ export class SceneMap {
     s.on('change', () => {
       if (s.getState() === 'error' && !reported) {
         reported = true;
-        this.options.onError({ code: 'layer-load', message: `${layer.name}: ${s.getError()?.message ?? 'the raster could not be read'}`, details: {} }, `showing layer ${layer.name}`);
+        this.options.onError(
+          { code: 'layer-load', message: `${layer.name}: ${s.getError()?.message ?? 'the raster could not be read'}`, details: {} },
+          `showing layer ${layer.name}`,
+        );
       }
     });
     s.on('tileloaderror', () => {
       if (reported) return;
       reported = true;
-      this.options.onError({ code: 'tile-load', message: `a tile of ${layer.name} could not be loaded from ${rasterUrl(this.options.info, layer).split('?')[0]}`, details: {} }, `showing layer ${layer.name}`);
+      this.options.onError(
+        { code: 'tile-load', message: `a tile of ${layer.name} could not be loaded from ${rasterUrl(this.options.info, layer).split('?')[0]}`, details: {} },
+        `showing layer ${layer.name}`,
+      );
     });
     this.sources.set(layer.layerId, source);
     return source;
@@ -284,7 +300,12 @@ export class SceneMap {
   }
 
   private makeLayer(entry: LayerEntry): WebGLTileLayer {
-    return new WebGLTileLayer({ source: this.sourceFor(entry.layer), style: this.styleOf(entry), opacity: entry.opacity, properties: { layerId: entry.layer.layerId } });
+    return new WebGLTileLayer({
+      source: this.sourceFor(entry.layer),
+      style: this.styleOf(entry),
+      opacity: entry.opacity,
+      properties: { layerId: entry.layer.layerId },
+    });
   }
 
   private syncList(): void {

@@ -50,21 +50,36 @@ export class BandLayoutPanel {
     clear(this.sensor);
     this.sensor.append(el('option', { value: '' }, 'unknown (generic MTF)'));
     for (const s of layout.sensors) this.sensor.append(el('option', { value: s }, s));
-    if (layout.sensor && !layout.sensors.includes(layout.sensor)) this.sensor.append(el('option', { value: layout.sensor }, `${layout.sensor} (no MTF table: generic)`));
+    if (layout.sensor && !layout.sensors.includes(layout.sensor))
+      this.sensor.append(el('option', { value: layout.sensor }, `${layout.sensor} (no MTF table: generic)`));
     this.sensor.value = layout.sensor ?? '';
     clear(this.bands);
     layout.bandNames.forEach((name, i) => {
-      const input = el('input', { type: 'text', value: name, spellcheck: 'false', 'data-testid': `layout-band-${i}`, class: layout.bandsGuessed ? 'guess' : '' });
+      const input = el('input', {
+        type: 'text',
+        value: name,
+        spellcheck: 'false',
+        'data-testid': `layout-band-${i}`,
+        class: layout.bandsGuessed ? 'guess' : '',
+      });
       input.addEventListener('input', () => input.classList.remove('guess'));
       this.bands.append(el('label', { class: 'band-name' }, el('span', { class: 'muted' }, `${i + 1}`), input));
     });
-    const sensorText = layout.sensor ? `${layout.sensor} (${layout.sensorSource === 'user' ? 'set by you' : 'from the metadata'})` : 'unknown: the file names none';
+    const sensorText = layout.sensor
+      ? `${layout.sensor} (${layout.sensorSource === 'user' ? 'set by you' : 'from the metadata'})`
+      : 'unknown: the file names none';
     this.summary.replaceChildren(
       `Sensor ${sensorText}. Bands ${BAND_SOURCE[layout.bandSource]}`,
       layout.bandsGuessed ? el('span', { class: 'guess-badge', 'data-testid': 'layout-guess' }, 'guess') : '',
       layout.bandsGuessed ? ': check them, or pick a preset.' : '.',
     );
-    root.append(this.summary, field('Preset', this.preset, 'Sets the band names (and the sensor, for a WorldView preset)'), field('Sensor', this.sensor, 'For the MTF gains of MTF-GLP, metrics and quality maps'), this.bands, el('div', { class: 'button-row' }, this.apply));
+    root.append(
+      this.summary,
+      field('Preset', this.preset, 'Sets the band names (and the sensor, for a WorldView preset)'),
+      field('Sensor', this.sensor, 'For the MTF gains of MTF-GLP, metrics and quality maps'),
+      this.bands,
+      el('div', { class: 'button-row' }, this.apply),
+    );
   }
 
   private usePreset(): void {
@@ -82,7 +97,10 @@ export class BandLayoutPanel {
     const bandNames = [...this.bands.querySelectorAll<HTMLInputElement>('input')].map((i) => i.value.trim());
     this.apply.disabled = true;
     try {
-      const view = this.options.status.unwrap(await this.options.api.sceneSetLayout({ sceneId: this.scene.sceneId, sensor: this.sensor.value || null, bandNames }), 'setting the sensor and bands');
+      const view = this.options.status.unwrap(
+        await this.options.api.sceneSetLayout({ sceneId: this.scene.sceneId, sensor: this.sensor.value || null, bandNames }),
+        'setting the sensor and bands',
+      );
       if (!view) return;
       this.options.status.info(`sensor ${view.sensor ?? 'unknown'}; bands ${view.layout.bandNames.join(', ')}`);
       this.options.applied(view);

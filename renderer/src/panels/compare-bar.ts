@@ -24,7 +24,11 @@ export class CompareBar {
   private readonly swipeLeft = el('select', { 'data-testid': 'swipe-left', title: 'Layer on the left of the divider' });
   private readonly swipeRight = el('select', { 'data-testid': 'swipe-right', title: 'Layer on the right of the divider' });
   private readonly swipeControls = el('span', { class: 'swipe-controls', hidden: true }, 'left ', this.swipeLeft, ' right ', this.swipeRight);
-  private readonly stretchLink = el('select', { 'data-testid': 'stretch-link', title: 'Linked stretch: every compared layer is shown on the display range of this reference layer (equal values look equal). "Per layer" stretches each on its own.' });
+  private readonly stretchLink = el('select', {
+    'data-testid': 'stretch-link',
+    title:
+      'Linked stretch: every compared layer is shown on the display range of this reference layer (equal values look equal). "Per layer" stretches each on its own.',
+  });
   private readonly stretchControls = el('span', { class: 'swipe-controls', hidden: true }, 'stretch ', this.stretchLink);
 
   constructor(private readonly options: CompareBarOptions) {
@@ -64,7 +68,11 @@ export class CompareBar {
       this.swipeControls,
       this.stretchControls,
       el('span', { class: 'spacer' }),
-      el('button', { type: 'button', title: 'Fit the whole scene in view', 'data-testid': 'zoom-scene', onclick: () => options.map.zoomToScene() }, 'Zoom to scene'),
+      el(
+        'button',
+        { type: 'button', title: 'Fit the whole scene in view', 'data-testid': 'zoom-scene', onclick: () => options.map.zoomToScene() },
+        'Zoom to scene',
+      ),
       el('button', { type: 'button', title: 'Export a layer as GeoTIFF/COG', 'data-testid': 'export-open', onclick: () => options.onExport() }, 'Export…'),
     );
     options.store.onChange((c) => {
@@ -90,7 +98,10 @@ export class CompareBar {
   private fillStretchLink(): void {
     const images = this.options.store.list().filter((e) => e.layer.kind !== 'quality');
     const chosen = this.stretchLink.dataset.chosen === 'user' ? this.stretchLink.value : null;
-    const keep = chosen !== null && (chosen === '' || images.some((e) => e.layer.layerId === chosen)) ? chosen : (images.find((e) => e.layer.kind === 'ms') ?? images[0])?.layer.layerId ?? '';
+    const keep =
+      chosen !== null && (chosen === '' || images.some((e) => e.layer.layerId === chosen))
+        ? chosen
+        : ((images.find((e) => e.layer.kind === 'ms') ?? images[0])?.layer.layerId ?? '');
     clear(this.stretchLink);
     for (const e of images) this.stretchLink.append(el('option', { value: e.layer.layerId }, `linked to ${e.layer.name}`));
     this.stretchLink.append(el('option', { value: '' }, 'per layer'));

@@ -9,8 +9,14 @@ test('a plain CPU run: the badge says cpu, the tooltip says why, nothing is mark
 });
 
 test('auto without a GPU, and a baseline', () => {
-  assert.equal(deviceSummary({ device: 'cpu', deviceReason: 'no NVIDIA GPU visible; using CPU', deviceEvents: [] }).tooltip, 'Ran on CPU\nDevice choice: no NVIDIA GPU visible; using CPU');
-  assert.match(deviceSummary({ device: 'js', deviceReason: 'TypeScript baseline, runs on the CPU', deviceEvents: [] }).tooltip, /^Ran on CPU \(JavaScript baseline\)/);
+  assert.equal(
+    deviceSummary({ device: 'cpu', deviceReason: 'no NVIDIA GPU visible; using CPU', deviceEvents: [] }).tooltip,
+    'Ran on CPU\nDevice choice: no NVIDIA GPU visible; using CPU',
+  );
+  assert.match(
+    deviceSummary({ device: 'js', deviceReason: 'TypeScript baseline, runs on the CPU', deviceEvents: [] }).tooltip,
+    /^Ran on CPU \(JavaScript baseline\)/,
+  );
 });
 
 // The two messages BatchRunner writes when a simulated CUDA runs out of memory (network-method.test.ts).

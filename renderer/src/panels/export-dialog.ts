@@ -30,13 +30,35 @@ function safeName(name: string): string {
 export class ExportDialog {
   private readonly dialog = el('dialog', { class: 'export-dialog', 'data-testid': 'export-dialog' });
   private readonly layer = el('select', { 'data-testid': 'export-layer' });
-  private readonly format = select([['COG', 'Cloud-optimised GeoTIFF (COG)'], ['GTiff', 'GeoTIFF']] as const, 'COG', { 'data-testid': 'export-format' });
+  private readonly format = select(
+    [
+      ['COG', 'Cloud-optimised GeoTIFF (COG)'],
+      ['GTiff', 'GeoTIFF'],
+    ] as const,
+    'COG',
+    { 'data-testid': 'export-format' },
+  );
   private readonly dataType = select(
-    [['source', 'same as source'], ['UInt16', 'UInt16'], ['Int16', 'Int16'], ['Float32', 'Float32'], ['Byte', 'Byte (display stretch → 0–255)']] as const,
+    [
+      ['source', 'same as source'],
+      ['UInt16', 'UInt16'],
+      ['Int16', 'Int16'],
+      ['Float32', 'Float32'],
+      ['Byte', 'Byte (display stretch → 0–255)'],
+    ] as const,
     'source',
     { 'data-testid': 'export-datatype' },
   );
-  private readonly compression = select([['DEFLATE', 'DEFLATE'], ['LZW', 'LZW'], ['ZSTD', 'ZSTD'], ['NONE', 'none']] as const, 'DEFLATE', { 'data-testid': 'export-compression' });
+  private readonly compression = select(
+    [
+      ['DEFLATE', 'DEFLATE'],
+      ['LZW', 'LZW'],
+      ['ZSTD', 'ZSTD'],
+      ['NONE', 'none'],
+    ] as const,
+    'DEFLATE',
+    { 'data-testid': 'export-compression' },
+  );
   private readonly bands = el('div', { class: 'band-checks', 'data-testid': 'export-bands' });
   private readonly extentView = el('input', { type: 'radio', name: 'export-extent', value: 'view', 'data-testid': 'export-extent-view' });
   private readonly extentFull = el('input', { type: 'radio', name: 'export-extent', value: 'full', checked: true, 'data-testid': 'export-extent-full' });
@@ -54,7 +76,7 @@ export class ExportDialog {
       el('h2', {}, 'Export layer'),
       field('Layer', this.layer),
       field('Format', this.format, 'A COG has internal tiles and overviews: best for GIS and web maps'),
-      field('Data type', this.dataType, 'Byte maps each band\'s display stretch (2–98 %) to 0–255, as the map shows it'),
+      field('Data type', this.dataType, "Byte maps each band's display stretch (2–98 %) to 0–255, as the map shows it"),
       field('Compression', this.compression),
       el('fieldset', {}, el('legend', {}, 'Bands, in the order ticked (none = all)'), this.bands, this.orderText),
       el(
@@ -65,7 +87,12 @@ export class ExportDialog {
         el('label', { class: 'inline' }, this.extentView, ' current view'),
       ),
       this.result,
-      el('div', { class: 'button-row' }, this.submit, el('button', { type: 'button', onclick: () => this.dialog.close(), 'data-testid': 'export-close' }, 'Close')),
+      el(
+        'div',
+        { class: 'button-row' },
+        this.submit,
+        el('button', { type: 'button', onclick: () => this.dialog.close(), 'data-testid': 'export-close' }, 'Close'),
+      ),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -74,7 +101,7 @@ export class ExportDialog {
     if (options.mode === 'browser') {
       this.submit.textContent = 'Export';
       this.submit.title = 'Writes the file into the export folder the host was started with (--export-dir)';
-      form.insertBefore(field('File name', this.fileName, 'Name of the file in the host\'s export folder (a number is added if it exists)'), this.result);
+      form.insertBefore(field('File name', this.fileName, "Name of the file in the host's export folder (a number is added if it exists)"), this.result);
     }
     this.layer.addEventListener('change', () => {
       this.renderBands();
@@ -123,7 +150,8 @@ export class ExportDialog {
 
   private showOrder(): void {
     const entry = this.options.store.get(this.layer.value);
-    this.orderText.textContent = entry && this.bandOrder.length > 0 ? `written as ${this.bandOrder.map((b, i) => `${i + 1}: ${bandLabel(entry.layer, b)}`).join(', ')}` : '';
+    this.orderText.textContent =
+      entry && this.bandOrder.length > 0 ? `written as ${this.bandOrder.map((b, i) => `${i + 1}: ${bandLabel(entry.layer, b)}`).join(', ')}` : '';
   }
 
   private async run(): Promise<void> {

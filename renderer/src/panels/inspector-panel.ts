@@ -69,7 +69,15 @@ export class InspectorPanel {
         const colour = colourFor(l.layerId);
         // A one-band layer (PAN) spans every band position as a flat reference line.
         const values = l.values!.length === 1 && maxBands > 1 ? Array.from({ length: maxBands }, () => l.values![0]!) : l.values!;
-        return { label: name, data: values, borderColor: colour, backgroundColor: colour, borderDash: l.values!.length === 1 && maxBands > 1 ? [4, 3] : [], pointRadius: 3, tension: 0 };
+        return {
+          label: name,
+          data: values,
+          borderColor: colour,
+          backgroundColor: colour,
+          borderDash: l.values!.length === 1 && maxBands > 1 ? [4, 3] : [],
+          pointRadius: 3,
+          tension: 0,
+        };
       });
     // Integer rasters hold digital numbers; float ones (reflectance, radiance) are values in their own unit.
     const floats = layers.some((l) => l.entry && l.entry.layer.kind !== 'quality' && /^Float/.test(l.entry.layer.dataType));
@@ -97,7 +105,10 @@ export class InspectorPanel {
     t.append(el('tr', {}, el('th', {}, 'layer'), ...labels.map((b) => el('th', {}, b))));
     for (const l of layers) {
       const name = l.entry?.layer.name ?? l.layerId;
-      const cells = l.values === null ? [el('td', { colspan: maxBands, class: 'muted' }, 'outside the raster')] : l.values.map((v) => el('td', {}, v === null ? 'nodata' : Number.isInteger(v) ? String(v) : Math.abs(v) < 10 ? v.toFixed(4) : v.toFixed(2)));
+      const cells =
+        l.values === null
+          ? [el('td', { colspan: maxBands, class: 'muted' }, 'outside the raster')]
+          : l.values.map((v) => el('td', {}, v === null ? 'nodata' : Number.isInteger(v) ? String(v) : Math.abs(v) < 10 ? v.toFixed(4) : v.toFixed(2)));
       t.append(el('tr', { 'data-testid': 'inspector-row' }, el('td', { title: l.layerId }, swatch(colourFor(l.layerId)), name), ...cells));
     }
     this.table.append(t);

@@ -4,10 +4,29 @@ import type { JobProgress, JobSnapshot } from '../../../preload/contract.ts';
 import { mergeJob } from './job-merge.ts';
 
 const base: JobSnapshot = {
-  jobId: 'j1', sceneId: 's1', method: 'brovey', device: 'auto', tileSizePx: 512, previewExtent: null, adapt: false, state: 'queued',
-  progress: null, error: null, result: null, createdAt: '2026-12-01T00:00:00Z',
+  jobId: 'j1',
+  sceneId: 's1',
+  method: 'brovey',
+  device: 'auto',
+  tileSizePx: 512,
+  previewExtent: null,
+  adapt: false,
+  state: 'queued',
+  progress: null,
+  error: null,
+  result: null,
+  createdAt: '2026-12-01T00:00:00Z',
 };
-const progress = (tilesDone: number): JobProgress => ({ stage: 'fuse', tilesDone, tilesTotal: 9, megapixelsDone: 0, megapixelsTotal: 1.6, megapixelsPerSecond: 1, etaSeconds: 3, elapsedMs: 10 });
+const progress = (tilesDone: number): JobProgress => ({
+  stage: 'fuse',
+  tilesDone,
+  tilesTotal: 9,
+  megapixelsDone: 0,
+  megapixelsTotal: 1.6,
+  megapixelsPerSecond: 1,
+  etaSeconds: 3,
+  elapsedMs: 10,
+});
 
 test('a late queued reply does not undo a running event', () => {
   const running = { ...base, state: 'running' as const, progress: progress(1) };

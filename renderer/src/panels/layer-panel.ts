@@ -70,8 +70,16 @@ export class LayerPanel {
         { class: 'layer-head' },
         visible,
         el('span', { class: `badge badge-${layer.kind}` }, KIND_LABEL[layer.kind] ?? layer.kind),
-        el('span', { class: 'layer-name', title: `${layer.name}\n${layer.width}×${layer.height} px, ${layer.bandCount} band(s), ${layer.dataType}` }, layer.name),
-        el('button', { type: 'button', class: 'icon', title: 'Zoom to this layer', 'data-testid': 'layer-zoom', onclick: () => this.onZoomTo(layer.extent) }, '⤢'),
+        el(
+          'span',
+          { class: 'layer-name', title: `${layer.name}\n${layer.width}×${layer.height} px, ${layer.bandCount} band(s), ${layer.dataType}` },
+          layer.name,
+        ),
+        el(
+          'button',
+          { type: 'button', class: 'icon', title: 'Zoom to this layer', 'data-testid': 'layer-zoom', onclick: () => this.onZoomTo(layer.extent) },
+          '⤢',
+        ),
         el('button', { type: 'button', class: 'icon', title: 'Move up', disabled: index === 0, onclick: () => this.store.move(id, -1) }, '▲'),
         el('button', { type: 'button', class: 'icon', title: 'Move down', disabled: index === count - 1, onclick: () => this.store.move(id, 1) }, '▼'),
       ),
@@ -93,7 +101,11 @@ export class LayerPanel {
     const id = layer.layerId;
     clear(details);
     if (layer.bandCount > 1) {
-      const kinds: [ComboKind, string][] = [['true-colour', 'True colour'], ['false-colour-nir', 'False colour (NIR)'], ['custom', 'Custom R/G/B']];
+      const kinds: [ComboKind, string][] = [
+        ['true-colour', 'True colour'],
+        ['false-colour-nir', 'False colour (NIR)'],
+        ['custom', 'Custom R/G/B'],
+      ];
       const available = kinds.filter(([k]) => k === 'custom' || comboFor(k, layer) !== null);
       const comboSelect = select(available, entry.combo.kind, { title: 'Band combination (from the band descriptions)', 'data-testid': 'layer-combo' });
       comboSelect.addEventListener('change', () => {
@@ -117,7 +129,14 @@ export class LayerPanel {
     }
     const gamma = el('input', { type: 'range', min: 0.4, max: 2.5, step: 0.1, value: entry.gamma, title: 'Display gamma' });
     gamma.addEventListener('input', () => this.store.update(id, { gamma: Number(gamma.value) }));
-    const stretch = select([['percent', '2–98 %'], ['minmax', 'min–max']] as const, entry.stretch, { title: 'Contrast stretch, from the engine statistics of each band', 'data-testid': 'layer-stretch' });
+    const stretch = select(
+      [
+        ['percent', '2–98 %'],
+        ['minmax', 'min–max'],
+      ] as const,
+      entry.stretch,
+      { title: 'Contrast stretch, from the engine statistics of each band', 'data-testid': 'layer-stretch' },
+    );
     stretch.addEventListener('change', () => {
       this.store.update(id, { stretch: stretch.value === 'minmax' ? 'minmax' : 'percent' });
       this.renderStyle(details, entry);

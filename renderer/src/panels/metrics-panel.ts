@@ -25,7 +25,11 @@ function windowText(report: MetricsReport, run: JobSnapshot): string {
 export class MetricsPanel {
   private readonly reports = new Map<string, MetricsReport>();
   private runs: JobSnapshot[] = [];
-  private readonly button = el('button', { type: 'button', 'data-testid': 'metrics-compute', title: 'Compute the quality indices of every finished run of this scene' }, 'Compute metrics');
+  private readonly button = el(
+    'button',
+    { type: 'button', 'data-testid': 'metrics-compute', title: 'Compute the quality indices of every finished run of this scene' },
+    'Compute metrics',
+  );
   private readonly table = el('div', { class: 'metrics-table', 'data-testid': 'metrics-table' });
   private readonly canvas = el('canvas', { 'data-testid': 'metrics-chart' });
   private chart: Chart<'bar'> | null = null;
@@ -93,18 +97,33 @@ export class MetricsPanel {
           'tr',
           {},
           el('th', {}, 'run'),
-          ...names.map((n) => el('th', { title: `${n}: ${meta.get(n)!.better} is better; ideal ${meta.get(n)!.ideal}` }, `${shown(n)} ${meta.get(n)!.better === 'higher' ? '↑' : '↓'}`)),
+          ...names.map((n) =>
+            el(
+              'th',
+              { title: `${n}: ${meta.get(n)!.better} is better; ideal ${meta.get(n)!.ideal}` },
+              `${shown(n)} ${meta.get(n)!.better === 'higher' ? '↑' : '↓'}`,
+            ),
+          ),
         ),
       );
       for (const r of rows) {
         const report = this.reports.get(r.jobId)!;
-        const cells = report.status === 'ok' ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(3) ?? '–')) : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
+        const cells =
+          report.status === 'ok'
+            ? names.map((n) => el('td', {}, report.indices.find((i) => i.name === n)?.value.toFixed(3) ?? '–'))
+            : [el('td', { colspan: Math.max(1, names.length), class: 'muted' }, `${report.status}: ${report.note}`)];
         t.append(
           el(
             'tr',
             { 'data-testid': 'metrics-row', 'data-job-id': r.jobId },
             // Where the numbers come from, under the run's name: the window and the output it lies in.
-            el('td', { title: report.note }, swatch(colourFor(r.result?.layer.layerId ?? r.jobId)), this.label(r), el('div', { class: 'muted small metrics-window', 'data-testid': 'metrics-window' }, windowText(report, r))),
+            el(
+              'td',
+              { title: report.note },
+              swatch(colourFor(r.result?.layer.layerId ?? r.jobId)),
+              this.label(r),
+              el('div', { class: 'muted small metrics-window', 'data-testid': 'metrics-window' }, windowText(report, r)),
+            ),
             ...cells,
           ),
         );
@@ -113,12 +132,20 @@ export class MetricsPanel {
       const mixed = new Set(rows.map((r) => r.previewExtent !== null)).size > 1;
       this.table.append(
         t,
-        el('p', { class: 'muted small' }, `${protocols.join('; ')}; each on a centred window of its own output (hover a row for where).${mixed ? ' Previews and full-scene runs are measured on different areas: compare like with like.' : ''}`),
+        el(
+          'p',
+          { class: 'muted small' },
+          `${protocols.join('; ')}; each on a centred window of its own output (hover a row for where).${mixed ? ' Previews and full-scene runs are measured on different areas: compare like with like.' : ''}`,
+        ),
       );
     }
     const datasets = rows
       .filter((r) => this.reports.get(r.jobId)!.status === 'ok')
-      .map((r) => ({ label: this.label(r), data: names.map((n) => this.reports.get(r.jobId)!.indices.find((i) => i.name === n)?.value ?? null), backgroundColor: colourFor(r.result?.layer.layerId ?? r.jobId) }));
+      .map((r) => ({
+        label: this.label(r),
+        data: names.map((n) => this.reports.get(r.jobId)!.indices.find((i) => i.name === n)?.value ?? null),
+        backgroundColor: colourFor(r.result?.layer.layerId ?? r.jobId),
+      }));
     if (this.chart) {
       this.chart.data.labels = names.map(shown);
       this.chart.data.datasets = datasets;
@@ -127,7 +154,12 @@ export class MetricsPanel {
       this.chart = new Chart(this.canvas, {
         type: 'bar',
         data: { labels: names.map(shown), datasets },
-        options: { responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } } }, scales: { y: { beginAtZero: true } } },
+        options: {
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } } },
+          scales: { y: { beginAtZero: true } },
+        },
       });
     }
   }

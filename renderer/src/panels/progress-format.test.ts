@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDuration, formatProgress, progressFraction } from './progress-format.ts';
 
-const p = { stage: 'fuse', tilesDone: 12, tilesTotal: 25, megapixelsDone: 3, megapixelsTotal: 6.5, megapixelsPerSecond: 3.456, etaSeconds: 75, elapsedMs: 4200 };
+const p = {
+  stage: 'fuse',
+  tilesDone: 12,
+  tilesTotal: 25,
+  megapixelsDone: 3,
+  megapixelsTotal: 6.5,
+  megapixelsPerSecond: 3.456,
+  etaSeconds: 75,
+  elapsedMs: 4200,
+};
 
 test('durations read naturally', () => {
   assert.equal(formatDuration(4.4), '4 s');

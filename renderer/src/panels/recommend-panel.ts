@@ -32,7 +32,11 @@ export function explainReport(report: RecommendReport): string[] {
 
 export class RecommendPanel {
   private scene: SceneView | null = null;
-  private readonly button = el('button', { type: 'button', 'data-testid': 'recommend-run', title: 'Rank every method on this scene (a self-check on its own degraded copy)', disabled: true }, 'Which method is best here?');
+  private readonly button = el(
+    'button',
+    { type: 'button', 'data-testid': 'recommend-run', title: 'Rank every method on this scene (a self-check on its own degraded copy)', disabled: true },
+    'Which method is best here?',
+  );
   private readonly body = el('div', { class: 'recommend-body', 'data-testid': 'recommend-result' });
   private readonly canvas = el('canvas', { 'data-testid': 'recommend-chart' });
   private chart: Chart<'bar'> | null = null;
@@ -55,7 +59,7 @@ export class RecommendPanel {
     if (!scene) return;
     this.button.disabled = true;
     clear(this.body);
-    this.body.append(el('p', { class: 'muted', 'data-testid': 'recommend-busy' }, 'Running every method on the scene\'s degraded copy…'));
+    this.body.append(el('p', { class: 'muted', 'data-testid': 'recommend-busy' }, "Running every method on the scene's degraded copy…"));
     try {
       const report = this.options.status.unwrap(await this.options.api.recommendRun({ sceneId: scene.sceneId, seed: null }), 'ranking the methods');
       if (!report || report.sceneId !== this.scene?.sceneId) {
@@ -72,9 +76,28 @@ export class RecommendPanel {
 
   private render(report: RecommendReport): void {
     clear(this.body);
-    this.body.append(el('p', { class: 'recommend-pick', 'data-testid': 'recommend-pick', 'data-method': report.recommended.method, 'data-adapt': String(report.recommended.adapt) }, 'Recommended: ', el('strong', {}, report.recommended.name)));
+    this.body.append(
+      el(
+        'p',
+        { class: 'recommend-pick', 'data-testid': 'recommend-pick', 'data-method': report.recommended.method, 'data-adapt': String(report.recommended.adapt) },
+        'Recommended: ',
+        el('strong', {}, report.recommended.name),
+      ),
+    );
     const t = el('table', { class: 'grid' });
-    t.append(el('tr', {}, el('th', {}, '#'), el('th', {}, 'method'), el('th', { title: 'lower is better' }, 'ERGAS ↓'), el('th', { title: 'degrees; lower is better' }, 'SAM ↓'), el('th', { title: '1 is perfect' }, 'Q2n ↑'), el('th', { title: 'full resolution, no reference' }, 'QNR ↑'), el('th', { title: 'full resolution, no reference' }, 'HQNR ↑')));
+    t.append(
+      el(
+        'tr',
+        {},
+        el('th', {}, '#'),
+        el('th', {}, 'method'),
+        el('th', { title: 'lower is better' }, 'ERGAS ↓'),
+        el('th', { title: 'degrees; lower is better' }, 'SAM ↓'),
+        el('th', { title: '1 is perfect' }, 'Q2n ↑'),
+        el('th', { title: 'full resolution, no reference' }, 'QNR ↑'),
+        el('th', { title: 'full resolution, no reference' }, 'HQNR ↑'),
+      ),
+    );
     for (const r of report.ranking) {
       const declined = r.adapt && r.adaptation && !r.adaptation.accepted;
       t.append(
@@ -102,7 +125,13 @@ export class RecommendPanel {
     this.chart = new Chart(this.canvas, {
       type: 'bar',
       data: { labels, datasets },
-      options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } } }, scales: { x: { beginAtZero: true } } },
+      options: {
+        indexAxis: 'y',
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 10 } } },
+        scales: { x: { beginAtZero: true } },
+      },
     });
   }
 }

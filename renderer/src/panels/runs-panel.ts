@@ -34,15 +34,31 @@ export class RunsPanel {
   private scene: SceneView | null = null;
   private readonly jobs = new Map<string, JobSnapshot>();
   private readonly methodList = el('div', { class: 'method-list', 'data-testid': 'method-list' });
-  private readonly device = select([['auto', 'auto (CUDA if available)'], ['cpu', 'CPU'], ['cuda', 'CUDA']] as const, 'auto', { 'data-testid': 'run-device' });
+  private readonly device = select(
+    [
+      ['auto', 'auto (CUDA if available)'],
+      ['cpu', 'CPU'],
+      ['cuda', 'CUDA'],
+    ] as const,
+    'auto',
+    { 'data-testid': 'run-device' },
+  );
   private readonly tileSize = el('input', { type: 'number', min: 64, max: 4096, step: 64, value: 512, 'data-testid': 'run-tile-size' });
   private readonly adapt = el('input', { type: 'checkbox', 'data-testid': 'run-adapt' });
   private readonly jobList = el('ul', { class: 'job-list', 'data-testid': 'job-list' });
   private readonly rows = new Map<string, HTMLElement>();
 
   constructor(private readonly options: RunsPanelOptions) {
-    const startFull = el('button', { type: 'button', class: 'primary', 'data-testid': 'run-start', title: 'Run the checked methods on the whole scene' }, 'Run full scene');
-    const startPreview = el('button', { type: 'button', 'data-testid': 'run-preview', title: 'A quick run of the checked methods on the part of the scene in view' }, 'Preview current view');
+    const startFull = el(
+      'button',
+      { type: 'button', class: 'primary', 'data-testid': 'run-start', title: 'Run the checked methods on the whole scene' },
+      'Run full scene',
+    );
+    const startPreview = el(
+      'button',
+      { type: 'button', 'data-testid': 'run-preview', title: 'A quick run of the checked methods on the part of the scene in view' },
+      'Preview current view',
+    );
     startFull.addEventListener('click', () => void this.start(false));
     startPreview.addEventListener('click', () => void this.start(true));
     options.root.append(
@@ -54,7 +70,11 @@ export class RunsPanel {
         field('Tile', this.tileSize, 'Tile size in PAN pixels (64–4096); smaller tiles use less memory'),
         el(
           'label',
-          { class: 'field', title: "Fit a per-band correction of each network's output on this scene's own degraded copy before sharpening; it is kept only if held-back windows improve" },
+          {
+            class: 'field',
+            title:
+              "Fit a per-band correction of each network's output on this scene's own degraded copy before sharpening; it is kept only if held-back windows improve",
+          },
           this.adapt,
           el('span', {}, 'Adapt to this scene (networks)'),
         ),
@@ -150,18 +170,27 @@ export class RunsPanel {
     }
     const tileSizePx = Number(this.tileSize.value);
     if (!Number.isInteger(tileSizePx) || tileSizePx < 64 || tileSizePx > 4096) {
-      this.options.status.error({ code: 'input', message: `tile size must be an integer in 64…4096, got ${this.tileSize.value}`, details: {} }, 'starting a run');
+      this.options.status.error(
+        { code: 'input', message: `tile size must be an integer in 64…4096, got ${this.tileSize.value}`, details: {} },
+        'starting a run',
+      );
       return;
     }
     const previewExtent = preview ? this.options.previewExtent() : null;
     if (preview && !previewExtent) {
-      this.options.status.error({ code: 'preview-outside', message: 'the current view does not overlap the scene; zoom to the scene first', details: {} }, 'starting a preview');
+      this.options.status.error(
+        { code: 'preview-outside', message: 'the current view does not overlap the scene; zoom to the scene first', details: {} },
+        'starting a preview',
+      );
       return;
     }
     for (const method of methods) {
       const device = this.device.value === 'cpu' || this.device.value === 'cuda' ? this.device.value : 'auto';
       const adapt = this.adapt.checked && this.methods.find((m) => m.id === method)?.kind === 'network';
-      const job = this.options.status.unwrap(await this.options.api.jobStart({ sceneId: scene.sceneId, method, device, tileSizePx, previewExtent, adapt }), `starting ${method}`);
+      const job = this.options.status.unwrap(
+        await this.options.api.jobStart({ sceneId: scene.sceneId, method, device, tileSizePx, previewExtent, adapt }),
+        `starting ${method}`,
+      );
       if (job) {
         this.jobs.set(job.jobId, mergeJob(this.jobs.get(job.jobId), job));
         this.options.status.info(`${method}: job ${job.jobId} queued${preview ? ' (preview of the current view)' : ''}`);
@@ -221,10 +250,20 @@ export class RunsPanel {
       { class: 'job-head' },
       el('strong', {}, job.method),
       job.previewExtent ? el('span', { class: 'badge' }, 'preview') : null,
-      job.adapt ? el('span', { class: 'badge', 'data-testid': 'job-adapt', title: job.result?.adaptation?.message ?? 'adapting to the scene' }, job.result?.adaptation ? (job.result.adaptation.accepted ? 'adapted' : 'not adapted') : 'adapt') : null,
+      job.adapt
+        ? el(
+            'span',
+            { class: 'badge', 'data-testid': 'job-adapt', title: job.result?.adaptation?.message ?? 'adapting to the scene' },
+            job.result?.adaptation ? (job.result.adaptation.accepted ? 'adapted' : 'not adapted') : 'adapt',
+          )
+        : null,
       el('span', { class: `state state-${job.state}`, 'data-testid': 'job-state' }, job.state),
       device
-        ? el('span', { class: `device-badge device-${device.label}${device.changed ? ' device-changed' : ''}`, title: device.tooltip, 'data-testid': 'job-device' }, device.label)
+        ? el(
+            'span',
+            { class: `device-badge device-${device.label}${device.changed ? ' device-changed' : ''}`, title: device.tooltip, 'data-testid': 'job-device' },
+            device.label,
+          )
         : null,
       // Before the result: what was asked for ('auto' until the engine decides).
       el('span', { class: 'muted', title: 'requested device · tile size' }, `${device ? '' : `${job.device} · `}${job.tileSizePx}px`),
@@ -247,10 +286,18 @@ export class RunsPanel {
       );
       if (r.adaptation) row.append(el('div', { class: 'muted', 'data-testid': 'job-adaptation' }, r.adaptation.message));
       if (device?.changed) {
-        row.append(el('ul', { class: 'device-events', 'data-testid': 'job-device-events', title: device.tooltip }, ...device.events.map((e) => el('li', {}, e))));
+        row.append(
+          el('ul', { class: 'device-events', 'data-testid': 'job-device-events', title: device.tooltip }, ...device.events.map((e) => el('li', {}, e))),
+        );
       }
     } else if (job.state === 'cancelled') {
-      row.append(el('div', { class: 'muted' }, job.error?.message && job.error.message !== 'cancelled' ? `cancelled: ${job.error.message}` : 'cancelled; no output kept'));
+      row.append(
+        el(
+          'div',
+          { class: 'muted' },
+          job.error?.message && job.error.message !== 'cancelled' ? `cancelled: ${job.error.message}` : 'cancelled; no output kept',
+        ),
+      );
     } else if (job.error) {
       row.append(el('div', { class: 'error-text' }, el('code', {}, job.error.code), ' ', job.error.message));
     }

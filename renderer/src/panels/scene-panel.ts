@@ -35,7 +35,15 @@ export class ScenePanel {
           'div',
           { class: 'button-row' },
           el('button', { type: 'button', onclick: () => void this.choose('files'), title: 'Pick the PAN and the MS GeoTIFF' }, 'Open PAN + MS…'),
-          el('button', { type: 'button', onclick: () => void this.choose('folder'), title: 'Pick a product folder; PAN and MS are paired when the file names make it unambiguous' }, 'Open folder…'),
+          el(
+            'button',
+            {
+              type: 'button',
+              onclick: () => void this.choose('folder'),
+              title: 'Pick a product folder; PAN and MS are paired when the file names make it unambiguous',
+            },
+            'Open folder…',
+          ),
         ),
       );
     }
@@ -76,7 +84,16 @@ export class ScenePanel {
         el(
           'li',
           {},
-          el('button', { type: 'button', class: 'link', title: `${s.panPath}\n${s.msPath}\nopened ${s.openedAt}`, onclick: () => void this.options.open({ panPath: s.panPath, msPath: s.msPath }) }, baseName(s.panPath)),
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              title: `${s.panPath}\n${s.msPath}\nopened ${s.openedAt}`,
+              onclick: () => void this.options.open({ panPath: s.panPath, msPath: s.msPath }),
+            },
+            baseName(s.panPath),
+          ),
           el('span', { class: 'muted' }, ` + ${baseName(s.msPath)}`),
         ),
       );
@@ -88,7 +105,16 @@ export class ScenePanel {
     if (runs.length === 0) this.runs.append(el('li', { class: 'muted' }, 'none yet'));
     for (const r of runs.slice(0, 6)) {
       const took = r.elapsedMs === null ? '' : ` · ${(r.elapsedMs / 1000).toFixed(1)} s`;
-      this.runs.append(el('li', { title: `${r.outPath}\nscene ${r.panPath}\nfinished ${r.finishedAt}` }, el('strong', {}, r.method), el('span', { 'data-testid': 'recent-run-scene' }, ` · ${sceneNameOf(r.panPath)}`), ` ${r.state}${took} · `, el('span', { class: 'muted' }, baseName(r.outPath))));
+      this.runs.append(
+        el(
+          'li',
+          { title: `${r.outPath}\nscene ${r.panPath}\nfinished ${r.finishedAt}` },
+          el('strong', {}, r.method),
+          el('span', { 'data-testid': 'recent-run-scene' }, ` · ${sceneNameOf(r.panPath)}`),
+          ` ${r.state}${took} · `,
+          el('span', { class: 'muted' }, baseName(r.outPath)),
+        ),
+      );
     }
   }
 

@@ -35,7 +35,12 @@ export class StoragePanel {
   constructor(private readonly options: StoragePanelOptions) {
     const clearCache = el(
       'button',
-      { type: 'button', class: 'small', 'data-testid': 'storage-clear-cache', title: 'Delete the display copies of scenes not open now (they are made again when a scene is opened)' },
+      {
+        type: 'button',
+        class: 'small',
+        'data-testid': 'storage-clear-cache',
+        title: 'Delete the display copies of scenes not open now (they are made again when a scene is opened)',
+      },
       'Clear cache',
     );
     clearCache.addEventListener('click', () => void this.clearCache());
@@ -56,7 +61,9 @@ export class StoragePanel {
   }
 
   private async remove(run: StorageUsage['runs'][number]): Promise<void> {
-    const ok = window.confirm(`Remove the ${run.method} run ${baseName(run.outPath)} (${formatBytes(run.sizeBytes)})?\nIts files are deleted; export it first to keep a copy.`);
+    const ok = window.confirm(
+      `Remove the ${run.method} run ${baseName(run.outPath)} (${formatBytes(run.sizeBytes)})?\nIts files are deleted; export it first to keep a copy.`,
+    );
     if (!ok) return;
     const usage = this.options.status.unwrap(await this.options.api.storageRemoveRun({ outPath: run.outPath }), `removing run ${baseName(run.outPath)}`);
     if (!usage) return;
@@ -71,7 +78,9 @@ export class StoragePanel {
       el('div', {}, 'Runs: ', el('strong', { 'data-testid': 'storage-runs-size' }, formatBytes(usage.runsBytes))),
       el(
         'div',
-        { title: `Display copies not used for ${usage.cacheMaxAgeDays} days are deleted at start-up; beyond ${formatBytes(usage.cacheMaxBytes)} the least recently used go first.` },
+        {
+          title: `Display copies not used for ${usage.cacheMaxAgeDays} days are deleted at start-up; beyond ${formatBytes(usage.cacheMaxBytes)} the least recently used go first.`,
+        },
         'Cache: ',
         el('strong', { 'data-testid': 'storage-cache-size' }, formatBytes(usage.cacheBytes)),
         el('span', { class: 'muted' }, ` · ${usage.cacheFiles} files · limit ${formatBytes(usage.cacheMaxBytes)}`),
@@ -82,7 +91,13 @@ export class StoragePanel {
     for (const run of usage.runs) {
       const remove = el(
         'button',
-        { type: 'button', class: 'small', disabled: run.inUse, title: run.inUse ? 'a job is writing it' : `Delete ${run.outPath}`, 'data-testid': 'storage-remove-run' },
+        {
+          type: 'button',
+          class: 'small',
+          disabled: run.inUse,
+          title: run.inUse ? 'a job is writing it' : `Delete ${run.outPath}`,
+          'data-testid': 'storage-remove-run',
+        },
         'Remove',
       );
       remove.addEventListener('click', () => void this.remove(run));

@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bandLabel, bandRoles, channelRanges, comboFor, defaultCombo, isRampLayer, QUALITY_RAMP, rampLegend, rampRange, rampUnit, stretchRange, webglStyle, type Expr } from './band-style.ts';
+import {
+  bandLabel,
+  bandRoles,
+  channelRanges,
+  comboFor,
+  defaultCombo,
+  isRampLayer,
+  QUALITY_RAMP,
+  rampLegend,
+  rampRange,
+  rampUnit,
+  stretchRange,
+  webglStyle,
+  type Expr,
+} from './band-style.ts';
 
 const ikonos = { bandCount: 4, bandDescriptions: ['Blue', 'Green', 'Red', 'NIR'] };
 const wv2 = { bandCount: 8, bandDescriptions: ['Coastal', 'Blue', 'Green', 'Yellow', 'Red', 'RedEdge', 'NIR1', 'NIR2'] };
@@ -51,7 +65,13 @@ test('the WebGL style stretches each chosen band (1-based in expressions) and re
 });
 
 test('a one-band quality map is drawn through a colour ramp from 0 to its p98, nodata transparent, with a unit legend', () => {
-  const sam = { kind: 'quality' as const, bandCount: 1, bandDescriptions: ['spectral angle to the upsampled MS, degrees'], stats: [{ p2: 0.5, p98: 8, min: 0, max: 30 }], noData: null };
+  const sam = {
+    kind: 'quality' as const,
+    bandCount: 1,
+    bandDescriptions: ['spectral angle to the upsampled MS, degrees'],
+    stats: [{ p2: 0.5, p98: 8, min: 0, max: 30 }],
+    noData: null,
+  };
   assert.equal(isRampLayer(sam), true);
   assert.equal(isRampLayer({ ...sam, kind: 'pan' }), false);
   assert.equal(isRampLayer({ ...sam, bandCount: 2 }), false);
@@ -63,7 +83,12 @@ test('a one-band quality map is drawn through a colour ramp from 0 to its p98, n
   assert.deepEqual((green as Expr[]).slice(0, 5), ['interpolate', ['linear'], t, 0, QUALITY_RAMP[0]![1][1]]);
   assert.deepEqual((blue as Expr[]).at(-1), QUALITY_RAMP.at(-1)![1][2]);
   assert.deepEqual(alpha, ['clamp', ['band', 2], 0, 1]);
-  assert.deepEqual((webglStyle(sam, { combo: defaultCombo(sam), stretch: 'minmax' }).color as Expr[])[1], ['interpolate', ['linear'], ['clamp', ['/', ['-', ['band', 1], 0], 30], 0, 1], ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[0]])]);
+  assert.deepEqual((webglStyle(sam, { combo: defaultCombo(sam), stretch: 'minmax' }).color as Expr[])[1], [
+    'interpolate',
+    ['linear'],
+    ['clamp', ['/', ['-', ['band', 1], 0], 30], 0, 1],
+    ...QUALITY_RAMP.flatMap(([pos, rgb]) => [pos, rgb[0]]),
+  ]);
 
   assert.deepEqual(rampRange({ p2: 0, p98: 0, min: 0, max: 0 }), [0, 1], 'an all-zero map (output = upsampled MS) still has a range');
   assert.equal(rampUnit(sam), 'degrees');
@@ -78,10 +103,22 @@ test('a linked stretch shows every layer on the reference range, channel by chan
   const layer = { bandCount: 4, stats: [0, 1, 2, 3].map(() => ({ p2: 0, p98: 1, min: 0, max: 1 })), noData: null };
   const link = { layer: ref, combo: { kind: 'true-colour' as const, r: 2, g: 1, b: 0 }, stretch: 'percent' as const };
   const combo = { kind: 'true-colour' as const, r: 2, g: 1, b: 0 };
-  assert.deepEqual(channelRanges(layer, { combo, linkedTo: link }), [[200, 250], [100, 150], [0, 50]]);
-  assert.deepEqual(channelRanges(layer, { combo }), [[0, 1], [0, 1], [0, 1]]);
+  assert.deepEqual(channelRanges(layer, { combo, linkedTo: link }), [
+    [200, 250],
+    [100, 150],
+    [0, 50],
+  ]);
+  assert.deepEqual(channelRanges(layer, { combo }), [
+    [0, 1],
+    [0, 1],
+    [0, 1],
+  ]);
   const style = webglStyle(layer, { combo, linkedTo: link }).color as Expr[];
   assert.deepEqual(style[1], ['clamp', ['/', ['-', ['band', 3], 200], 50], 0, 1]);
   const pan = { bandCount: 1, stats: [{ p2: 5, p98: 9, min: 0, max: 10 }], noData: null };
-  assert.deepEqual(channelRanges(pan, { combo: { kind: 'true-colour', r: 0, g: 0, b: 0 }, linkedTo: link }), [[5, 9], [5, 9], [5, 9]]);
+  assert.deepEqual(channelRanges(pan, { combo: { kind: 'true-colour', r: 0, g: 0, b: 0 }, linkedTo: link }), [
+    [5, 9],
+    [5, 9],
+    [5, 9],
+  ]);
 });

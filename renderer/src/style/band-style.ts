@@ -116,7 +116,10 @@ export function channelRanges(layer: Pick<RasterLayer, 'stats' | 'bandCount'>, o
  * The WebGL tile style of a layer read with `normalize: false` (raw values). When the raster has nodata, the
  * GeoTIFF source appends an alpha band (255 = data, 0 = nodata) after the data bands; we read it for opacity.
  */
-export function webglStyle(layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noData'> & { readonly kind?: RasterLayer['kind'] }, options: StyleOptions): { color: Expr } {
+export function webglStyle(
+  layer: Pick<RasterLayer, 'bandCount' | 'stats' | 'noData'> & { readonly kind?: RasterLayer['kind'] },
+  options: StyleOptions,
+): { color: Expr } {
   const gamma = options.gamma ?? 1;
   const stretch = options.stretch ?? 'percent';
   if (isRampLayer(layer)) return rampStyle(layer, gamma, stretch);

@@ -62,8 +62,14 @@ export function upsampleBicubic(block: BandBlock, ratio: number): BandBlock {
     const dst = out.data.subarray(b * outW * outH, (b + 1) * outW * outH);
     for (let k = 0; k < outH; k++) {
       const t = k * 4;
-      const r0 = ty.index[t]! * outW, r1 = ty.index[t + 1]! * outW, r2 = ty.index[t + 2]! * outW, r3 = ty.index[t + 3]! * outW;
-      const w0 = ty.weight[t]!, w1 = ty.weight[t + 1]!, w2 = ty.weight[t + 2]!, w3 = ty.weight[t + 3]!;
+      const r0 = ty.index[t]! * outW,
+        r1 = ty.index[t + 1]! * outW,
+        r2 = ty.index[t + 2]! * outW,
+        r3 = ty.index[t + 3]! * outW;
+      const w0 = ty.weight[t]!,
+        w1 = ty.weight[t + 1]!,
+        w2 = ty.weight[t + 2]!,
+        w3 = ty.weight[t + 3]!;
       const dstRow = k * outW;
       for (let c = 0; c < outW; c++) {
         dst[dstRow + c] = rowsUp[r0 + c]! * w0 + rowsUp[r1 + c]! * w1 + rowsUp[r2 + c]! * w2 + rowsUp[r3 + c]! * w3;

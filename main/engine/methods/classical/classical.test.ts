@@ -12,7 +12,8 @@ function texture(bands: number, w: number, h: number, seed: number): BandBlock {
   const b = createBlock(bands, w, h);
   for (let k = 0; k < bands; k++)
     for (let r = 0; r < h; r++)
-      for (let c = 0; c < w; c++) b.data[(k * h + r) * w + c] = 500 + 100 * k + 80 * Math.sin((c + seed) / 3.3 + k) * Math.cos((r - seed) / 4.1) + 30 * Math.sin(c * r * 0.01);
+      for (let c = 0; c < w; c++)
+        b.data[(k * h + r) * w + c] = 500 + 100 * k + 80 * Math.sin((c + seed) / 3.3 + k) * Math.cos((r - seed) / 4.1) + 30 * Math.sin(c * r * 0.01);
   return b;
 }
 

@@ -45,7 +45,12 @@ export function globalStats(sample: SceneSample): GlobalStats {
 }
 
 /** Mean and deviation (N−1) of a per-pixel combination of the MS sample bands. */
-export function combinationStats(sample: SceneSample, stats: GlobalStats, weights: ArrayLike<number>, offset: number): { mean: number; std: number; values: Float64Array } {
+export function combinationStats(
+  sample: SceneSample,
+  stats: GlobalStats,
+  weights: ArrayLike<number>,
+  offset: number,
+): { mean: number; std: number; values: Float64Array } {
   const { ms } = sample;
   const plane = ms.width * ms.height;
   const values = new Float64Array(stats.valid.length);
