@@ -1,11 +1,12 @@
 /**
  * @module main/engine/evaluate/evaluation-run
  * What every protocol of one evaluation shares: the scene and its sources, the settled methods and sensor, the
- * report folder, the threading and the step reporting; plus the two things each protocol does per method (sharpen
- * it into the protocol's folder, then turn its indices into a report row) and the open/close discipline of the
- * datasets and maps the passes read and write.
+ * report folder, the threading and the step reporting; plus what each protocol does per method (sharpen it into
+ * the protocol's folder, score the output with the protocol's pass while writing its SAM map, turn the indices into a
+ * report row) and the open/close discipline of the datasets and maps the passes read and write.
  */
 import { relative } from 'node:path';
+import { throwIfAborted } from '../errors.ts';
 import { type Dataset, gdal } from '../io/gdal.ts';
 import type { Scene } from '../io/open-scene.ts';
 import type { JobContext } from '../job-events.ts';
@@ -17,7 +18,7 @@ import type { GeoTiffWriter } from '../write/geotiff-writer.ts';
 import type { ThreadingOptions } from './assessment-pool.ts';
 import type { MethodResult, Protocol, ProtocolResult } from './evaluation-report.ts';
 import type { SensorChoice } from './evaluation-setup.ts';
-import type { MapGrid } from './map-writer.ts';
+import { createMapWriter, type MapGrid } from './map-writer.ts';
 import type { RasterSource } from './read-raster-window.ts';
 import { methodFiles } from './report-folder.ts';
 
@@ -131,4 +132,38 @@ export async function withDataset<T>(path: string, use: (ds: Dataset) => Promise
 /** A fused output as a source for the passes: its whole grid, from (0, 0). */
 export function outputSource(dataset: Dataset, path: string): RasterSource {
   return { dataset, path, colOff: 0, rowOff: 0 };
+}
+
+/** How a protocol assesses each method: the pair it sharpens, the grid of its SAM map and what that angle is
+ * measured to, and its pass, which scores a fused output while writing the map. */
+export interface MethodAssessment {
+  readonly protocol: Protocol;
+  readonly panPath: string;
+  readonly msPath: string;
+  readonly grid: MapGrid;
+  /** "the reference", "the upsampled MS": the map's description and its key in the row (`samToReference`, …). */
+  readonly samTo: { readonly description: string; readonly key: string };
+  readonly pass: (fused: RasterSource, samMap: GeoTiffWriter) => Promise<ReducedResolutionIndices | FullResolutionResult>;
+}
+
+/** Every method of the run in turn: sharpen it, assess its output (the pass writes its SAM map), make its row. */
+export async function assessEachMethod(run: EvaluationRun, a: MethodAssessment): Promise<{ paths: Map<string, string>; rows: MethodResult[] }> {
+  const paths = new Map<string, string>();
+  const rows: MethodResult[] = [];
+  for (const method of run.methods) {
+    throwIfAborted(run.jobCtx.signal);
+    const { outPath, result } = await sharpenMethod(run, a.protocol, method, a.panPath, a.msPath);
+    paths.set(method.id, outPath);
+    run.startStep(`${a.protocol} ${method.id}: indices`);
+    const t0 = Date.now();
+    const mapPath = methodFiles(run.outDir, a.protocol, method.id).samMap;
+    const description = `spectral angle to ${a.samTo.description}, degrees (${method.id}, ${a.protocol})`;
+    const indices = await withDataset(outPath, (fusedDs) =>
+      withMap(createMapWriter({ path: mapPath, grid: a.grid, description, overwrite: run.overwrite }), (samMap) =>
+        a.pass(outputSource(fusedDs, outPath), samMap),
+      ),
+    );
+    rows.push(methodRow(method, indices, { outputPath: reportPath(run, outPath), maps: { [a.samTo.key]: reportPath(run, mapPath) } }, result, t0));
+  }
+  return { paths, rows };
 }

@@ -6,24 +6,13 @@
  * 32-px blocks; the maps cover the whole region (NaN outside that part).
  */
 import { join } from 'node:path';
-import { InputError, throwIfAborted } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { rasterWindow, snapWindowIn, translateWindow } from '../raster/pixel-window.ts';
 import { sharedBlock } from './assessment-pool.ts';
-import type { MethodResult } from './evaluation-report.ts';
-import {
-  type EvaluationRun,
-  INDEX_BLOCK_PX,
-  methodRow,
-  outputSource,
-  type ProtocolOutcome,
-  reportPath,
-  sharpenMethod,
-  withDataset,
-  withMap,
-} from './evaluation-run.ts';
+import { assessEachMethod, type EvaluationRun, INDEX_BLOCK_PX, type ProtocolOutcome } from './evaluation-run.ts';
 import { fullResolutionPass, panLowResolution } from './full-resolution-pass.ts';
-import { createMapWriter, type MapGrid } from './map-writer.ts';
-import { ensureFolder, methodFiles } from './report-folder.ts';
+import type { MapGrid } from './map-writer.ts';
+import { ensureFolder } from './report-folder.ts';
 
 export async function fullResolutionProtocol(run: EvaluationRun): Promise<ProtocolOutcome> {
   const { scene, outDir } = run;
@@ -49,39 +38,18 @@ export async function fullResolutionProtocol(run: EvaluationRun): Promise<Protoc
   // Shared memory: every method's workers read it without a copy.
   const panLowRes = sharedBlock(await panLowResolution(run.pan, width, height, ratio, run.jobCtx));
   const grid: MapGrid = { width: region.width, height: region.height, geoTransform: scene.geoTransform, crsWkt: scene.crsWkt };
-  const paths = new Map<string, string>();
-  const rows: MethodResult[] = [];
-  for (const method of run.methods) {
-    throwIfAborted(run.jobCtx.signal);
-    const { outPath, result } = await sharpenMethod(run, 'fr', method, run.pan.path, run.ms.path);
-    paths.set(method.id, outPath);
-    run.startStep(`fr ${method.id}: indices`);
-    const t0 = Date.now();
-    const mapPath = methodFiles(outDir, 'fr', method.id).samMap;
-    const indices = await withDataset(outPath, (fusedDs) =>
-      withMap(
-        createMapWriter({ path: mapPath, grid, description: `spectral angle to the upsampled MS, degrees (${method.id}, fr)`, overwrite: run.overwrite }),
-        (samMap) =>
-          fullResolutionPass(
-            {
-              pan: run.pan,
-              ms: run.ms,
-              fused: outputSource(fusedDs, outPath),
-              bands,
-              width,
-              height,
-              ratio,
-              sensor: run.sensor.mtf,
-              panLowRes,
-              samMap,
-              ...run.threading,
-            },
-            run.jobCtx,
-          ),
+  const { paths, rows } = await assessEachMethod(run, {
+    protocol: 'fr',
+    panPath: run.pan.path,
+    msPath: run.ms.path,
+    grid,
+    samTo: { description: 'the upsampled MS', key: 'samToUpsampledMs' },
+    pass: (fused, samMap) =>
+      fullResolutionPass(
+        { pan: run.pan, ms: run.ms, fused, bands, width, height, ratio, sensor: run.sensor.mtf, panLowRes, samMap, ...run.threading },
+        run.jobCtx,
       ),
-    );
-    rows.push(methodRow(method, indices, { outputPath: reportPath(run, outPath), maps: { samToUpsampledMs: reportPath(run, mapPath) } }, result, t0));
-  }
+  });
   return {
     outputs: { grid, paths },
     result: {

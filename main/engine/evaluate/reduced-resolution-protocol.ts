@@ -6,23 +6,12 @@
  * the MS region whose sides are whole multiples of the ratio.
  */
 import { basename, join } from 'node:path';
-import { InputError, throwIfAborted } from '../errors.ts';
+import { InputError } from '../errors.ts';
 import { rasterWindow, snapWindowIn, translateWindow } from '../raster/pixel-window.ts';
-import type { MethodResult } from './evaluation-report.ts';
-import {
-  type EvaluationRun,
-  INDEX_BLOCK_PX,
-  methodRow,
-  outputSource,
-  type ProtocolOutcome,
-  reportPath,
-  sharpenMethod,
-  withDataset,
-  withMap,
-} from './evaluation-run.ts';
-import { createMapWriter, type MapGrid } from './map-writer.ts';
+import { assessEachMethod, type EvaluationRun, INDEX_BLOCK_PX, type ProtocolOutcome, reportPath } from './evaluation-run.ts';
+import type { MapGrid } from './map-writer.ts';
 import { reducedResolutionPass } from './reduced-resolution-pass.ts';
-import { degradedFiles, ensureFolder, methodFiles } from './report-folder.ts';
+import { degradedFiles, ensureFolder } from './report-folder.ts';
 import { waldDegrade } from './wald-degrade.ts';
 
 export async function reducedResolutionProtocol(run: EvaluationRun): Promise<ProtocolOutcome> {
@@ -70,38 +59,18 @@ export async function reducedResolutionProtocol(run: EvaluationRun): Promise<Pro
     run.jobCtx,
   );
   const grid: MapGrid = { width, height, geoTransform: [gt[0], gt[1] * ratio, 0, gt[3], 0, gt[5] * ratio], crsWkt: scene.crsWkt };
-  const paths = new Map<string, string>();
-  const rows: MethodResult[] = [];
-  for (const method of run.methods) {
-    throwIfAborted(run.jobCtx.signal);
-    const { outPath, result } = await sharpenMethod(run, 'rr', method, degraded.panPath, degraded.msPath);
-    paths.set(method.id, outPath);
-    run.startStep(`rr ${method.id}: indices`);
-    const t0 = Date.now();
-    const mapPath = methodFiles(outDir, 'rr', method.id).samMap;
-    const indices = await withDataset(outPath, (fusedDs) =>
-      withMap(
-        createMapWriter({ path: mapPath, grid, description: `spectral angle to the reference, degrees (${method.id}, rr)`, overwrite: run.overwrite }),
-        (samMap) =>
-          reducedResolutionPass(
-            {
-              reference: run.ms,
-              fused: outputSource(fusedDs, outPath),
-              bands,
-              width,
-              height,
-              ratio,
-              bitDepth: run.bitDepth,
-              samMap,
-              coreSizePx: 512,
-              ...run.threading,
-            },
-            run.jobCtx,
-          ),
+  const { paths, rows } = await assessEachMethod(run, {
+    protocol: 'rr',
+    panPath: degraded.panPath,
+    msPath: degraded.msPath,
+    grid,
+    samTo: { description: 'the reference', key: 'samToReference' },
+    pass: (fused, samMap) =>
+      reducedResolutionPass(
+        { reference: run.ms, fused, bands, width, height, ratio, bitDepth: run.bitDepth, samMap, coreSizePx: 512, ...run.threading },
+        run.jobCtx,
       ),
-    );
-    rows.push(methodRow(method, indices, { outputPath: reportPath(run, outPath), maps: { samToReference: reportPath(run, mapPath) } }, result, t0));
-  }
+  });
   return {
     outputs: { grid, paths },
     result: {
