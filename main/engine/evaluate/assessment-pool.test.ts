@@ -113,31 +113,9 @@ test('reduced resolution: 1 thread, 3 threads and a pool kept across passes give
   // The evaluate job's way: one pool, a full-resolution pass and then this one on it.
   const pool = new AssessmentPool({ threads: 2 });
   try {
-    const fr = await fullResolutionPass({
-      pan,
-      ms,
-      fused: truth,
-      bands: 4,
-      width: W,
-      height: H,
-      ratio: 4,
-      sensor: 'QuickBird',
-      samMap: null,
-      coreSizePx: 160,
-      pool: () => pool,
-    });
-    const frOne = await fullResolutionPass({
-      pan,
-      ms,
-      fused: truth,
-      bands: 4,
-      width: W,
-      height: H,
-      ratio: 4,
-      sensor: 'QuickBird',
-      samMap: null,
-      coreSizePx: 160,
-    });
+    const frOptions = { pan, ms, fused: truth, bands: 4, width: W, height: H, ratio: 4, sensor: 'QuickBird', samMap: null, coreSizePx: 160 };
+    const fr = await fullResolutionPass({ ...frOptions, pool: () => pool });
+    const frOne = await fullResolutionPass(frOptions);
     assert.deepEqual(fr, frOne);
     const shared = await run('pool', { pool: () => pool });
     assert.deepEqual(shared.result, one.result);
