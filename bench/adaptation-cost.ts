@@ -3,7 +3,8 @@
  * `npm run bench -- adapt [--size N] [--methods a,b] [--folder DIR]`: what scene adaptation and the self-check cost
  * next to sharpening, all on the CPU in one run on one generated N×N PAN scene (IKONOS MTF). Per network:
  * `sharpenS` (whole scene, unadapted), `adaptS` (read + degrade the Wald windows, run the network on them, fit and
- * guard), `adaptOverSharpen`; then `recommendS` (every method, adapted variants, QNR/HQNR of the top three) over the
+ * guard), `adaptOverSharpen`, and where a correction was kept, what sharpening with it costs beyond sharpening
+ * without (a per-tile extra, so the same share at any size); then `recommendS` (every method, adapted variants, QNR/HQNR of the top three) over the
  * slowest method's sharpening. Adaptation and the self-check work on a bounded window sample, so their cost does
  * not grow with the scene while sharpening grows with its area: the `…At4096` columns scale the measured
  * sharpening time by area (4096²/N²) for scenes this machine cannot sharpen in a benchmark's time. The issue's
@@ -13,7 +14,8 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { adaptToScene } from '../main/engine/adapt/scene-adaptation.ts';
+import { writeFileSync } from 'node:fs';
+import { adaptToScene, type AdaptationRecord } from '../main/engine/adapt/scene-adaptation.ts';
 import { openScene } from '../main/engine/io/open-scene.ts';
 import { recommend } from '../main/engine/jobs/recommend.ts';
 import { sharpen } from '../main/engine/jobs/sharpen.ts';
@@ -55,11 +57,12 @@ export async function runAdaptationCost(argv: string[]): Promise<void> {
     let adaptS: number;
     let adaptCpuS: number;
     let accepted: boolean;
+    let record: AdaptationRecord;
     try {
       const sample = await readSceneSample(scene);
       const t1 = performance.now();
       const c1 = process.cpuUsage();
-      const record = await adaptToScene({
+      record = await adaptToScene({
         scene,
         sample,
         method: resolveMethod(id, scene.bandCount, scene.ratio),
@@ -85,6 +88,31 @@ export async function runAdaptationCost(argv: string[]): Promise<void> {
       cpuRatioAt4096: adaptCpuS / (sharpenCpuS * areaScale),
       target: 0.25,
       accepted,
+      load1: loadavg()[0]!,
+    });
+    if (!record.accepted) continue;
+    // Sharpening with the correction: the same tiles plus its per-tile inputs (MTF-GLP's output for the -glp shapes).
+    process.stderr.write(`${id}: sharpening ${size}² adapted (${record.correction!.kind})…\n`);
+    const recordPath = join(folder, `${name}_${id}.adaptation.json`);
+    writeFileSync(recordPath, JSON.stringify(record));
+    const t3 = performance.now();
+    const c3 = process.cpuUsage();
+    await sharpen({ panPath, msPath, method: id, adaptFrom: recordPath, outPath: join(folder, `${name}_${id}_adapted.tif`), device: 'cpu', overwrite: true });
+    const extraS = (performance.now() - t3) / 1000 - sharpenS;
+    const extraCpuS = cpuSeconds(process.cpuUsage(c3)) - sharpenCpuS;
+    // The extra is per tile, so its share of sharpening does not change with the scene's size.
+    rows.push({
+      measure: `adapted sharpening's extra, ${id} (${record.correction!.kind})`,
+      sizePx: size,
+      seconds: extraS,
+      sharpenS,
+      ratio: extraS / sharpenS,
+      ratioAt4096: extraS / sharpenS,
+      cpuS: extraCpuS,
+      sharpenCpuS,
+      cpuRatioAt4096: extraCpuS / sharpenCpuS,
+      target: 0.25,
+      accepted: true,
       load1: loadavg()[0]!,
     });
   }

@@ -30,9 +30,10 @@ const SHARPEN_HELP = `  panforge sharpen --pan PAN --ms MS --method NAME --out O
       files, VRT, /vsizip/…, /vsicurl/…, /vsis3/… (with GDAL's own configuration, e.g. AWS_* variables).
         --method NAME     exp | brovey | gsa | mtf-glp | ggpnet | premix | cf2n  (see: panforge methods)
                           or auto: run what \`panforge recommend\` picks (its ranking goes into the metadata)
-        --adapt           adapt the method to this scene first: fit a per-band correction of its output on the
-                          scene's Wald-degraded copy (seeded salient windows), kept only if held-back windows'
-                          ERGAS improves; stored in the metadata and OUT.adaptation.json
+        --adapt           adapt the method to this scene first: fit a per-band correction of its output (alone,
+                          or weighed against MTF-GLP's) on the scene's Wald-degraded copy (seeded salient
+                          windows), kept only if held-back windows' ERGAS improves without a larger SAM;
+                          stored in the metadata and OUT.adaptation.json
         --adapt-from F    reuse the adaptation of an earlier run (its .adaptation.json or its GeoTIFF)
         --seed N          which windows adaptation / auto draw (default 1)
         --tile N          tile core size in PAN pixels (default 512)

@@ -15,7 +15,7 @@ import { writeDummyModel } from '../testing/dummy-model.ts';
 import { writeSyntheticScene, type SyntheticScene } from '../testing/synthetic-scene.ts';
 import { tempFolder } from '../testing/temp-folder.ts';
 import { applyCorrection, panDetail } from './scene-correction.ts';
-import { fitAdaptation, runOnWindows } from './scene-adaptation.ts';
+import { fitAdaptation, glpOnWindows, loadAdaptationRecord, runOnWindows } from './scene-adaptation.ts';
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
 import { readWaldWindows, SceneTooSmallError, type WaldWindowSet } from './wald-windows.ts';
 import { coreWindow, scoreWindows } from './window-scores.ts';
@@ -51,14 +51,18 @@ test('the guard never keeps a correction that worsens the held-back windows (sev
   for (const seed of [1, 2, 3]) {
     const { windows, close } = await windowsOf(seed);
     close();
+    const runOptions = { valueMax: 2047, device: 'cpu', log: () => undefined } as const;
+    const glp = (await glpOnWindows(windows, runOptions))!;
     for (const id of ['dummynet', 'exp', 'gsa']) {
       const method = resolveMethod(id, 4, 4);
-      const outputs = await runOnWindows(method, windows, { valueMax: 2047, device: 'cpu', log: () => undefined });
-      const record = fitAdaptation(method, windows, outputs);
+      const outputs = await runOnWindows(method, windows, runOptions);
+      const record = fitAdaptation(method, windows, outputs, glp);
       const rect = coreWindow(windows.sidePx, windows.contextPx);
       // Recompute the held-back score of what would be written, independently of the record's numbers.
       const applied = record.correction
-        ? outputs.guard.map((f, i) => applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4), panDetail(windows.guard[i]!.pan, 4)))
+        ? outputs.guard.map((f, i) =>
+            applyCorrection(record.correction!, f, upsampleBicubic(windows.guard[i]!.ms, 4), panDetail(windows.guard[i]!.pan, 4), glp.guard[i]!),
+          )
         : outputs.guard;
       const before = scoreWindows(windows.guard, outputs.guard, rect, 4);
       const after = scoreWindows(windows.guard, applied, rect, 4);
@@ -84,7 +88,7 @@ test('the guard declines a correction fitted on windows that disagree with the h
     fit: windows.fit.map((w, i) => ({ ...w, reference: doubled(outputs.fit[i]!) })),
     guard: windows.guard.map((w, i) => ({ ...w, reference: outputs.guard[i]! })),
   };
-  const record = fitAdaptation(expMethod, rigged, outputs);
+  const record = fitAdaptation(expMethod, rigged, outputs, await glpOnWindows(rigged, { valueMax: 2047, device: 'cpu', log: () => undefined }));
   assert.equal(record.accepted, false);
   assert.equal(record.correction, null);
   assert.match(record.message, /did not improve the held-back windows/);
@@ -103,7 +107,7 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   assert.equal(r.adaptation.accepted, true, r.adaptation.message);
   assert.equal(r.adaptationPath, join(tiled, '..', 'tiled.adaptation.json'));
   const sidecar = JSON.parse(readFileSync(r.adaptationPath!, 'utf8'));
-  assert.equal(sidecar.format, 'panforge-adaptation/1');
+  assert.equal(sidecar.format, 'panforge-adaptation/2');
   assert.equal(sidecar.model.name, r.modelName);
   assert.ok(
     logs.some((l) => /held-back/.test(l)),
@@ -114,7 +118,9 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   ds.close();
   assert.deepEqual(JSON.parse(md.PANFORGE_ADAPTATION!), sidecar);
   const whole = out('whole.tif');
-  const w = await sharpen({ ...scene, method: 'dummynet', adaptFrom: r.adaptationPath, outPath: whole, tileSizePx: 4096, dataType: 'Float32', device: 'cpu' });
+  // One tile: the memory estimate would otherwise split the scene once MTF-GLP's overlap is added (nothing is allocated).
+  const oneTile = { tileSizePx: 4096, maxMemoryBytes: 64 * 2 ** 30 };
+  const w = await sharpen({ ...scene, method: 'dummynet', adaptFrom: r.adaptationPath, outPath: whole, ...oneTile, dataType: 'Float32', device: 'cpu' });
   assert.equal(w.tiles, 1);
   assert.deepEqual(w.adaptation?.correction, r.adaptation.correction);
   const a = await readAll(tiled);
@@ -122,32 +128,31 @@ test('sharpen --adapt: record in metadata and sidecar, tiled equals untiled, --a
   let maxDiff = 0;
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
   assert.ok(maxDiff < 1e-3, `max |tiled − untiled| = ${maxDiff}`);
-  // The PAN-detail term is computed inside each tile too: force it (identity + half the PAN detail) and compare again.
-  const withPan = {
-    ...r.adaptation,
-    accepted: true,
-    correction: {
-      kind: 'cross-pan',
-      bands: 4,
-      coefficients: [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0) as number).concat([0, 0.5, 0])),
-    },
+  // The PAN-detail and MTF-GLP terms are computed inside each tile too: force each (identity + half the PAN detail;
+  // half the method + half MTF-GLP) and compare again.
+  const forcedRows = {
+    'cross-pan': (b: number) => [0, 1, 2, 3].map((k) => (k === b ? 1 : 0) as number).concat([0, 0.5, 0, 0]),
+    'gain-glp': (b: number) => [0, 1, 2, 3].map((k) => (k === b ? 0.5 : 0) as number).concat([0, 0, 0.5, 0]),
   };
-  const forced = join(root, 'cross-pan.adaptation.json');
-  writeFileSync(forced, JSON.stringify(withPan));
-  const tiledPan = out('tiled-pan.tif');
-  const wholePan = out('whole-pan.tif');
-  await sharpen({ ...scene, method: 'dummynet', adaptFrom: forced, outPath: tiledPan, tileSizePx: 128, dataType: 'Float32', device: 'cpu' });
-  await sharpen({ ...scene, method: 'dummynet', adaptFrom: forced, outPath: wholePan, tileSizePx: 4096, dataType: 'Float32', device: 'cpu' });
-  const c = await readAll(tiledPan);
-  const d = await readAll(wholePan);
-  let maxPanDiff = 0;
-  let changed = 0;
-  for (let i = 0; i < c.length; i++) {
-    maxPanDiff = Math.max(maxPanDiff, Math.abs(c[i]! - d[i]!));
-    if (Math.abs(c[i]! - b[i]!) > 1) changed++;
+  for (const [kind, row] of Object.entries(forcedRows)) {
+    const forced = join(root, `${kind}.adaptation.json`);
+    writeFileSync(forced, JSON.stringify({ ...r.adaptation, accepted: true, correction: { kind, bands: 4, coefficients: [0, 1, 2, 3].map(row) } }));
+    const tiledForced = out(`tiled-${kind}.tif`);
+    const wholeForced = out(`whole-${kind}.tif`);
+    await sharpen({ ...scene, method: 'dummynet', adaptFrom: forced, outPath: tiledForced, tileSizePx: 128, dataType: 'Float32', device: 'cpu' });
+    const whole = await sharpen({ ...scene, method: 'dummynet', adaptFrom: forced, outPath: wholeForced, ...oneTile, dataType: 'Float32', device: 'cpu' });
+    assert.equal(whole.tiles, 1);
+    const c = await readAll(tiledForced);
+    const d = await readAll(wholeForced);
+    let maxForcedDiff = 0;
+    let changed = 0;
+    for (let i = 0; i < c.length; i++) {
+      maxForcedDiff = Math.max(maxForcedDiff, Math.abs(c[i]! - d[i]!));
+      if (Math.abs(c[i]! - b[i]!) > 1) changed++;
+    }
+    assert.ok(changed > c.length / 10, `the ${kind} term changes the output`);
+    assert.ok(maxForcedDiff < 1e-3, `max |tiled − untiled| with ${kind} = ${maxForcedDiff}`);
   }
-  assert.ok(changed > c.length / 10, 'the PAN detail term changes the output');
-  assert.ok(maxPanDiff < 1e-3, `max |tiled − untiled| with PAN detail = ${maxPanDiff}`);
   // --adapt-from also reads the record from the GeoTIFF itself.
   const again = await sharpen({ ...scene, method: 'dummynet', adaptFrom: tiled, outPath: out(), device: 'cpu' });
   assert.deepEqual(again.adaptation?.correction, r.adaptation.correction);
@@ -162,6 +167,29 @@ async function readAll(path: string): Promise<Float32Array> {
   ds.close();
   return all;
 }
+
+test('--adapt-from reads a record of format /1 (rows without the MTF-GLP weight) as it applied then', async () => {
+  const method = resolveMethod('dummynet', 4, 4);
+  const rows = [0, 1, 2, 3].map((b) => [0, 1, 2, 3].map((k): number => (k === b ? 1.1 : 0)).concat([0.05, 0.2, -3]));
+  const old = join(root, 'format-1.adaptation.json');
+  writeFileSync(
+    old,
+    JSON.stringify({
+      format: 'panforge-adaptation/1',
+      method: 'dummynet',
+      model: { name: method.model!.name, sha256: method.model!.sha256 },
+      bands: 4,
+      accepted: true,
+      correction: { kind: 'cross-pan', bands: 4, coefficients: rows },
+    }),
+  );
+  const record = await loadAdaptationRecord(old, method, 4);
+  assert.equal(record.format, 'panforge-adaptation/2');
+  assert.deepEqual(
+    record.correction!.coefficients,
+    rows.map((row) => [...row.slice(0, 6), 0, -3]),
+  );
+});
 
 test('--adapt-from refuses a record of another method or a malformed file, naming the file', async () => {
   const bad = join(root, 'bad.json');

@@ -16,7 +16,7 @@ import { type BandBlock, cropBlock, toFloat64 } from '../raster/band-block.ts';
 import { pixelWindow, scaleUpWindow, translateWindow } from '../raster/pixel-window.ts';
 import { readTile } from '../tiling/read-tile.ts';
 import { adaptedMethod } from './adapted-method.ts';
-import { type AdaptationRecord, fitAdaptation, runOnWindows } from './scene-adaptation.ts';
+import { type AdaptationRecord, fitAdaptation, glpOnWindows, runOnWindows, type WindowOutputs } from './scene-adaptation.ts';
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
 import { coreWindow, scoreWindows, type WindowScores } from './window-scores.ts';
 
@@ -175,16 +175,20 @@ export async function recommendOnScene(scene: Scene, sample: SceneSample, valueM
   type Unranked = Omit<RankedMethod, 'rank'> & { readonly base: FusionMethod; readonly record?: AdaptationRecord };
   const entries: Unranked[] = [];
   const adaptations: Record<string, AdaptationRecord> = {};
+  const runOptions = { valueMax, device: options.device ?? 'auto', log, signal: options.signal } as const;
+  // MTF-GLP on the windows, for the adaptation's -glp shapes: once, shared by every network.
+  let glp: WindowOutputs | null | undefined;
   let done = 0;
   for (const { id, method } of candidates) {
     throwIfAborted(options.signal);
     const fitStarted = performance.now();
-    const outputs = await runOnWindows(method, windows, { valueMax, device: options.device ?? 'auto', log, signal: options.signal });
+    const outputs = await runOnWindows(method, windows, runOptions);
     const scores: WindowScores = scoreWindows(windows.guard, outputs.guard, rect, windows.ratio);
     const label = method.label;
     entries.push({ name: id, method: id, adapt: false, label, kind: method.kind, ...scores, base: method });
     if (method.kind === 'network') {
-      const record = fitAdaptation(method, windows, outputs, fitStarted);
+      if (glp === undefined) glp = await glpOnWindows(windows, runOptions);
+      const record = fitAdaptation(method, windows, outputs, glp, fitStarted);
       adaptations[id] = record;
       const adapted = record.accepted ? record.guard[record.correction!.kind]! : record.guard.unadapted;
       entries.push({

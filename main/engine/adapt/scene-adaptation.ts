@@ -1,8 +1,8 @@
 /**
  * @module main/engine/adapt/scene-adaptation
  * Adapting a method to the scene in front of the user, without Python: the method fuses the fit windows of the
- * scene's own Wald-degraded copy, a `SceneCorrection` of each shape is fitted (closed form) against the original
- * MS, and the held-back windows judge it. A correction is kept only when it lowers the held-back windows'
+ * scene's own Wald-degraded copy (and so does MTF-GLP, which the -glp shapes weigh against it), a `SceneCorrection`
+ * of each shape is fitted (closed form) against the original MS, and the held-back windows judge it. A correction is kept only when it lowers the held-back windows'
  * reduced-resolution ERGAS without raising their SAM; otherwise the method runs unadapted and the record says why. The record is what gets
  * stored with the output (GeoTIFF metadata, sidecar JSON) and what `--adapt-from` reads back.
  */
@@ -11,6 +11,7 @@ import { InputError, throwIfAborted } from '../errors.ts';
 import { gdal } from '../io/gdal.ts';
 import type { Scene } from '../io/open-scene.ts';
 import { upsampleBicubic } from '../methods/classical/bicubic.ts';
+import { mtfGlpMethod } from '../methods/classical/mtf-glp.ts';
 import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
 import type { BandBlock } from '../raster/band-block.ts';
@@ -28,7 +29,9 @@ import {
 import { readWaldWindows, type WaldWindowSet } from './wald-windows.ts';
 import { coreWindow, fuseWindows, scoreWindows, type WindowScores } from './window-scores.ts';
 
-export const ADAPTATION_FORMAT = 'panforge-adaptation/1';
+/** /2: rows gained the MTF-GLP weight (before the offset); /1 records are read with that weight 0. */
+export const ADAPTATION_FORMAT = 'panforge-adaptation/2';
+const ADAPTATION_FORMAT_1 = 'panforge-adaptation/1';
 /** GeoTIFF metadata item holding the record (compact JSON). */
 export const ADAPTATION_METADATA_KEY = 'PANFORGE_ADAPTATION';
 
@@ -67,29 +70,38 @@ export interface WindowOutputs {
   readonly guard: readonly BandBlock[];
 }
 
-function samplesOf(windows: WaldWindowSet, which: 'fit' | 'guard', fused: readonly BandBlock[]): CorrectionSample[] {
+function samplesOf(windows: WaldWindowSet, which: 'fit' | 'guard', fused: readonly BandBlock[], glp: readonly BandBlock[] | null): CorrectionSample[] {
   const rect = coreWindow(windows.sidePx, windows.contextPx);
   return windows[which].map((w, i) => ({
     fused: fused[i]!,
     msUp: upsampleBicubic(w.ms, windows.ratio),
     panDetail: panDetail(w.pan, windows.ratio),
+    glp: glp?.[i] ?? null,
     reference: w.reference,
     rect,
   }));
 }
 
 /** Fits every correction shape on the fit windows, scores each on the held-back windows, and keeps the one with
- * the lowest ERGAS among those that lower ERGAS there without raising SAM; none such: unadapted. */
-export function fitAdaptation(method: FusionMethod, windows: WaldWindowSet, outputs: WindowOutputs, started = performance.now()): AdaptationRecord {
+ * the lowest ERGAS among those that lower ERGAS there without raising SAM; none such: unadapted. `glp`: MTF-GLP's
+ * outputs on the same windows (`glpOnWindows`); null (a ratio MTF-GLP does not support) leaves out the -glp shapes. */
+export function fitAdaptation(
+  method: FusionMethod,
+  windows: WaldWindowSet,
+  outputs: WindowOutputs,
+  glp: WindowOutputs | null,
+  started = performance.now(),
+): AdaptationRecord {
   const rect = coreWindow(windows.sidePx, windows.contextPx);
-  const fitSamples = samplesOf(windows, 'fit', outputs.fit);
-  const guardSamples = samplesOf(windows, 'guard', outputs.guard);
+  const fitSamples = samplesOf(windows, 'fit', outputs.fit, glp?.fit ?? null);
+  const guardSamples = samplesOf(windows, 'guard', outputs.guard, glp?.guard ?? null);
+  const kinds = CORRECTION_KINDS.filter((kind) => glp || !kind.endsWith('-glp'));
   const unadapted = scoreWindows(windows.guard, outputs.guard, rect, windows.ratio);
   const guard: { unadapted: WindowScores } & Partial<Record<CorrectionKind, WindowScores>> = { unadapted };
   let best: { kind: CorrectionKind; correction: SceneCorrection; scores: WindowScores } | null = null;
-  for (const kind of CORRECTION_KINDS) {
+  for (const kind of kinds) {
     const correction = fitCorrection(kind, fitSamples);
-    const corrected = guardSamples.map((s) => applyCorrection(correction, s.fused, s.msUp, s.panDetail));
+    const corrected = guardSamples.map((s) => applyCorrection(correction, s.fused, s.msUp, s.panDetail, s.glp));
     const scores = scoreWindows(windows.guard, corrected, rect, windows.ratio);
     guard[kind] = scores;
     // Eligible: lower ERGAS without a larger spectral angle (a correction must not trade colour for sharpness).
@@ -100,7 +112,7 @@ export function fitAdaptation(method: FusionMethod, windows: WaldWindowSet, outp
   const fmt = (v: number) => v.toFixed(3);
   const message = accepted
     ? `adapted ${method.id} to the scene (${best!.kind} correction): held-back ERGAS ${fmt(unadapted.ergas)} → ${fmt(best!.scores.ergas)}, SAM ${fmt(unadapted.sam)}° → ${fmt(best!.scores.sam)}°`
-    : `adaptation of ${method.id} did not improve the held-back windows (unadapted ERGAS ${fmt(unadapted.ergas)}, SAM ${fmt(unadapted.sam)}°; fitted ${CORRECTION_KINDS.map((k) => `${k} ${fmt(guard[k]!.ergas)}/${fmt(guard[k]!.sam)}°`).join(', ')}): sharpening unadapted`;
+    : `adaptation of ${method.id} did not improve the held-back windows (unadapted ERGAS ${fmt(unadapted.ergas)}, SAM ${fmt(unadapted.sam)}°; fitted ${kinds.map((k) => `${k} ${fmt(guard[k]!.ergas)}/${fmt(guard[k]!.sam)}°`).join(', ')}): sharpening unadapted`;
   return {
     format: ADAPTATION_FORMAT,
     method: method.id,
@@ -132,6 +144,11 @@ export interface WindowRunOptions {
   readonly log: (message: string) => void;
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
+}
+
+/** MTF-GLP on a window set (what the -glp correction shapes need); null where it does not support the ratio. */
+export async function glpOnWindows(windows: WaldWindowSet, options: WindowRunOptions): Promise<WindowOutputs | null> {
+  return mtfGlpMethod.supportedRatios.includes(windows.ratio) ? runOnWindows(mtfGlpMethod, windows, options) : null;
 }
 
 /** Runs `method` on a window set's degraded pairs (prepared on the degraded windows' own sample). */
@@ -169,7 +186,16 @@ export async function adaptToScene(options: AdaptSceneOptions): Promise<Adaptati
   if (windows.sensor.warning) options.log(windows.sensor.warning);
   throwIfAborted(options.signal);
   const outputs = await runOnWindows(options.method, windows, options);
-  return fitAdaptation(options.method, windows, outputs, started);
+  const glp = await glpOnWindows(windows, options);
+  return fitAdaptation(options.method, windows, outputs, glp, started);
+}
+
+/** A /1 record's rows lack the MTF-GLP weight: insert it (0) before the offset, so it applies as it did. */
+function upgradeFormat1(record: AdaptationRecord): AdaptationRecord {
+  const c = record.correction;
+  if (!c || !Array.isArray(c.coefficients)) return { ...record, format: ADAPTATION_FORMAT };
+  const coefficients = c.coefficients.map((row) => (Array.isArray(row) ? [...row.slice(0, -1), 0, ...row.slice(-1)] : row));
+  return { ...record, format: ADAPTATION_FORMAT, correction: { ...c, coefficients } };
 }
 
 function isNumberArray(v: unknown, length: number): v is number[] {
@@ -210,8 +236,9 @@ export async function loadAdaptationRecord(path: string, method: FusionMethod, b
   } catch {
     throw bad('not valid JSON');
   }
-  if (record === null || typeof record !== 'object' || record.format !== ADAPTATION_FORMAT)
-    throw bad(`not a PanForge adaptation record (expected format "${ADAPTATION_FORMAT}")`);
+  const format = record !== null && typeof record === 'object' ? (record as { format?: unknown }).format : undefined;
+  if (format !== ADAPTATION_FORMAT && format !== ADAPTATION_FORMAT_1) throw bad(`not a PanForge adaptation record (expected format "${ADAPTATION_FORMAT}")`);
+  if (format === ADAPTATION_FORMAT_1) record = upgradeFormat1(record);
   if (record.method !== method.id) throw bad(`it was fitted for method ${record.method}, not ${method.id}`);
   const model = method.model ? { name: method.model.name, sha256: method.model.sha256 } : null;
   if ((record.model?.name ?? null) !== (model?.name ?? null) || (record.model?.sha256 ?? null) !== (model?.sha256 ?? null)) {

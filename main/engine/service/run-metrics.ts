@@ -12,6 +12,7 @@ import type { Dataset } from '../io/gdal.ts';
 import { openRaster } from '../io/raster-info.ts';
 import { fullResolutionIndices } from '../metrics/full-resolution.ts';
 import type { GeoTransform } from '../raster/geo-transform.ts';
+import { leastCommonMultiple } from '../numeric/least-common-multiple.ts';
 
 export interface RunMetricsOptions {
   readonly jobId: string;
@@ -61,7 +62,7 @@ export async function computeRunMetrics(options: RunMetricsOptions): Promise<Met
     const sensor = options.sensor ?? 'generic';
     // Window on whole MS pixels, centred in the area both the output and the scene cover; its side is a multiple of
     // 32 (the block Q of D_λ and D_s) and of 8·ratio (8 MS pixels, for the MS-scale blocks).
-    const unit = lcm(32, 8 * ratio);
+    const unit = leastCommonMultiple(32, 8 * ratio);
     const side = Math.floor(Math.min(options.windowPx ?? 256, inputs.width, inputs.height) / unit) * unit;
     if (side < unit) return failed(`output ${grid.width}×${grid.height} px is too small for the indices (needs ≥ ${unit}×${unit} px on the MS grid)`);
     const col = Math.floor((inputs.width - side) / 2 / ratio) * ratio;
@@ -100,11 +101,6 @@ export async function computeRunMetrics(options: RunMetricsOptions): Promise<Met
     fused?.close();
     inputs?.close();
   }
-}
-
-function lcm(a: number, b: number): number {
-  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
-  return (a / gcd(a, b)) * b;
 }
 
 /** Enough decimals for degrees (1e-7° ≈ 1 cm) and metres alike. */

@@ -7,6 +7,7 @@
  * pixel corner) in multiples of the ratio, so each MS window is exactly its PAN window divided by the ratio.
  */
 import { expandWindow, intersectWindows, pixelWindow, type PixelWindow } from '../raster/pixel-window.ts';
+import { leastCommonMultiple } from '../numeric/least-common-multiple.ts';
 
 export interface TilePlanOptions {
   /** The processing region on the PAN grid: origin on an MS pixel corner, size a multiple of `ratio`. */
@@ -46,11 +47,6 @@ function roundUpTo(value: number, multiple: number): number {
   return Math.ceil(value / multiple) * multiple;
 }
 
-function lcm(a: number, b: number): number {
-  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
-  return (a / gcd(a, b)) * b;
-}
-
 export function planTiles(options: TilePlanOptions): TilePlan {
   const { region, ratio } = options;
   if (!Number.isInteger(ratio) || ratio < 1) throw new RangeError(`ratio must be a positive integer, got ${ratio}`);
@@ -58,7 +54,7 @@ export function planTiles(options: TilePlanOptions): TilePlan {
     // The region's origin lies on an MS pixel corner (open-scene guarantees it); its size must be whole MS pixels.
     throw new RangeError(`region ${JSON.stringify(region)} is not a whole number of MS pixels (ratio ${ratio})`);
   }
-  const multiple = lcm(Math.max(1, options.multiplePx), ratio);
+  const multiple = leastCommonMultiple(Math.max(1, options.multiplePx), ratio);
   const overlapPx = roundUpTo(Math.max(0, options.overlapPx), ratio);
   // read = tile + 2·overlap must be a multiple of `multiple`; grow the tile to make it so.
   let tileSizePx = roundUpTo(Math.max(ratio, options.tileSizePx), ratio);

@@ -6,7 +6,7 @@
  */
 import { interp23tap } from '../../dsp/interp23tap.ts';
 import type { BandBlock } from '../../raster/band-block.ts';
-import type { FusionMethod, PrepareOptions } from '../method.ts';
+import type { FuseInput, FusionMethod, PrepareOptions } from '../method.ts';
 import { globalStats, type GlobalStats } from './global-stats.ts';
 import { toFloat32, toFloat64 } from './tile-float64.ts';
 
@@ -24,6 +24,17 @@ export type InjectDetail = (exp: BandBlock<Float64Array>, pan: BandBlock) => voi
 /** Estimates a method's gains once per scene, from the sample and its global statistics. */
 export type PrepareInjection = (options: PrepareOptions, stats: GlobalStats) => InjectDetail;
 
+/** The tile fusion `prepareInjection` defines for one scene (synchronous: a correction may run it inside a batch's
+ * decode step). */
+export function injectionFusion(prepareInjection: PrepareInjection, options: PrepareOptions): (input: FuseInput) => BandBlock {
+  const inject = prepareInjection(options, globalStats(options.sample));
+  return (input) => {
+    const exp = interp23tap(toFloat64(input.ms), options.ratio);
+    inject(exp, input.pan);
+    return toFloat32(exp);
+  };
+}
+
 /** A classical method from `prepareInjection` and its facts. */
 export function expInjectionMethod(prepareInjection: PrepareInjection, info: ExpInjectionInfo): FusionMethod {
   return {
@@ -36,13 +47,11 @@ export function expInjectionMethod(prepareInjection: PrepareInjection, info: Exp
     overlapPx: info.overlapPx,
     tileMultiplePx: 4,
     async prepare(options) {
-      const inject = prepareInjection(options, globalStats(options.sample));
+      const fuse = injectionFusion(prepareInjection, options);
       return {
         device: 'js',
         async fuse(input) {
-          const exp = interp23tap(toFloat64(input.ms), options.ratio);
-          inject(exp, input.pan);
-          return toFloat32(exp);
+          return fuse(input);
         },
         async dispose() {},
       };

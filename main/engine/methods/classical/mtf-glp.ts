@@ -6,8 +6,9 @@
  */
 import { interp23tap } from '../../dsp/interp23tap.ts';
 import { mtfDegrade } from '../../dsp/mtf-degrade.ts';
-import type { FusionMethod, PrepareOptions } from '../method.ts';
-import { expInjectionMethod, type InjectDetail } from './exp-injection.ts';
+import type { FuseInput, FusionMethod, PrepareOptions } from '../method.ts';
+import type { BandBlock } from '../../raster/band-block.ts';
+import { expInjectionMethod, injectionFusion, type InjectDetail } from './exp-injection.ts';
 import type { GlobalStats } from './global-stats.ts';
 import { plane } from './tile-float64.ts';
 
@@ -41,3 +42,8 @@ export const mtfGlpMethod: FusionMethod = expInjectionMethod(prepareMtfGlp, {
   // 41-tap MTF filter (20 px) plus the interpolator's circular reach (33 px) at ratio 4.
   overlapPx: 64,
 });
+
+/** MTF-GLP's tile fusion for one scene, synchronous (what the scene correction's -glp shapes add to a network's tile). */
+export function mtfGlpFusion(options: PrepareOptions): (input: FuseInput) => BandBlock {
+  return injectionFusion(prepareMtfGlp, options);
+}
