@@ -198,14 +198,15 @@ export async function scoreMethod(
   folder: string,
   bitDepth: number,
   tileSizePx = ref.width,
+  adaptFrom: string | null = null,
 ): Promise<RegionResult> {
-  const outPath = join(folder, `${method}.tif`);
+  const outPath = join(folder, `${method}${adaptFrom ? '-adapted' : ''}.tif`);
   const started = performance.now();
   // by default one tile covering the region, so the read window is the region plus the method's overlap
-  await sharpen({ ...paths, method, outPath, overwrite: true, dataType: 'Float32', device: 'cpu', tileSizePx });
+  await sharpen({ ...paths, method, outPath, overwrite: true, dataType: 'Float32', device: 'cpu', tileSizePx, ...(adaptFrom ? { adaptFrom } : {}) });
   const seconds = (performance.now() - started) / 1000;
   const fused = await readWholeRaster(outPath);
-  return { method, indices: reducedResolutionIndices({ ref, fused, ratio: RATIO, bitDepth }), seconds };
+  return { method: adaptFrom ? `${method} --adapt` : method, indices: reducedResolutionIndices({ ref, fused, ratio: RATIO, bitDepth }), seconds };
 }
 
 function factsOf(manifest: ModelManifest): ModelFacts {

@@ -10,7 +10,7 @@ import { tempFolder } from '../testing/temp-folder.ts';
 import type { TileBatch, TileShape } from './batch-runner.ts';
 import { loadManifest, type ModelManifest } from './manifest.ts';
 import { openOrtBackend } from './ort-backend.ts';
-import { openWorkerBackend } from './worker-backend.ts';
+import { openWorkerBackend, stopInferenceWorker } from './worker-backend.ts';
 
 const root = tempFolder('worker-backend');
 let manifest: ModelManifest;
@@ -33,6 +33,18 @@ test('the worker computes what the main-thread session computes, and leaves the 
   const inThread = await (await openOrtBackend(manifest, 'cpu')).run(b, shape);
   assert.deepEqual(inWorker, inThread);
   assert.deepEqual(b.ms, msBefore, 'inputs still usable for a retry');
+});
+
+test('stopping the worker fails what still holds it, and the next open starts a fresh one that computes the same', async () => {
+  const { batch: b, shape } = batch(2, 64);
+  const before = await openWorkerBackend(manifest, 'cpu');
+  const first = await before.run(b, shape);
+  await stopInferenceWorker();
+  await assert.rejects(before.run(b, shape), /inference worker thread was stopped/);
+  const after = await openWorkerBackend(manifest, 'cpu');
+  assert.deepEqual(await after.run(b, shape), first);
+  await stopInferenceWorker();
+  await stopInferenceWorker(); // none running: nothing to do
 });
 
 test('auto without CUDA: the worker opens CPU and says why', async () => {

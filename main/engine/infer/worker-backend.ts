@@ -32,11 +32,18 @@ class InferenceWorker {
     this.worker.unref();
     this.worker.on('message', (message: unknown) => this.rpc.receive(message));
     const fail = (why: string) => {
-      this.dead = new Error(`the inference worker thread stopped (${why}); the model's tiles could not be computed`);
+      // The first cause stays (an error, then its exit; or a stop, then its exit).
+      this.dead ??= new Error(`the inference worker thread stopped (${why}); the model's tiles could not be computed`);
       this.rpc.fail(this.dead);
     };
     this.worker.on('error', (err) => fail(err.message));
     this.worker.on('exit', (code) => fail(`exit code ${code}`));
+  }
+
+  /** Ends the thread and with it every session it holds (and their memory arenas). */
+  async stop(): Promise<void> {
+    this.dead ??= new Error('the inference worker thread was stopped');
+    await this.worker.terminate();
   }
 
   async request<K extends keyof InferenceRequests>(method: K, payload: InferenceRequests[K]): Promise<InferenceResults[K]> {
@@ -51,6 +58,17 @@ let shared: InferenceWorker | null = null;
 function worker(): InferenceWorker {
   if (!shared || shared.dead) shared = new InferenceWorker();
   return shared;
+}
+
+/**
+ * Stops the shared worker: every cached session is released; the next open starts a fresh worker. For a process
+ * that goes through many models (scripts/loso-quality.ts: 18), where each session's arena keeps its peak tile
+ * memory for the worker's life.
+ */
+export async function stopInferenceWorker(): Promise<void> {
+  const w = shared;
+  shared = null;
+  await w?.stop();
 }
 
 /** A copy that owns its whole buffer (a view into a larger batch would otherwise clone all of it). */
