@@ -19,8 +19,27 @@ export interface AppUnderTest {
 
 function watchErrors(page: Page, into: string[]): void {
   page.on('pageerror', (e) => into.push(`pageerror: ${e.message}`));
+  // A resource load the page itself cancelled (a tile read dropped on zoom) is not an error of the app; Chromium may
+  // still log "Failed to load resource" for it, before or after reporting the abort.
+  const aborted = new Set<string>();
+  const loadErrors = new Map<string, string>();
   page.on('console', (m) => {
-    if (m.type() === 'error') into.push(`console.error: ${m.text()}`);
+    if (m.type() !== 'error') return;
+    const text = `console.error: ${m.text()}`;
+    const url = m.location().url;
+    if (/^Failed to load resource/.test(m.text()) && url) {
+      if (aborted.has(url)) return;
+      loadErrors.set(url, text);
+    }
+    into.push(text);
+  });
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') return;
+    aborted.add(r.url());
+    const text = loadErrors.get(r.url());
+    if (text === undefined) return;
+    const at = into.lastIndexOf(text);
+    if (at >= 0) into.splice(at, 1);
   });
 }
 

@@ -101,10 +101,20 @@ async function listenOnLoopback(port: number): Promise<Server> {
   // Slow clients: a request must send its headers within 10 s and finish within 60 s (Node's defaults are 60 s
   // and 300 s); a stalled one is closed, never waited on.
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000 });
-  // A malformed request (bad header, bytes that are not HTTP) ends that connection only.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  // A malformed request (bad header, bytes that are not HTTP) ends that connection only. A client that went away
+  // (an aborted tile read) gets no answer at all, a slow one 408, as Node's own handler would.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
