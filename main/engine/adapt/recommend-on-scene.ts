@@ -10,6 +10,7 @@ import { InputError, throwIfAborted } from '../errors.ts';
 import type { Scene } from '../io/open-scene.ts';
 import { fullResolutionIndices, type FullResolutionIndices } from '../metrics/full-resolution.ts';
 import type { DeviceRequest, FusionMethod } from '../methods/method.ts';
+import { mtfGlpMethod } from '../methods/classical/mtf-glp.ts';
 import { listMethods, resolveMethod } from '../methods/registry.ts';
 import type { SceneSample } from '../methods/scene-sample.ts';
 import { type BandBlock, cropBlock, toFloat64 } from '../raster/band-block.ts';
@@ -183,6 +184,8 @@ export async function recommendOnScene(scene: Scene, sample: SceneSample, valueM
     throwIfAborted(options.signal);
     const fitStarted = performance.now();
     const outputs = await runOnWindows(method, windows, runOptions);
+    // MTF-GLP as a candidate has just produced what the -glp shapes need: not run again for them.
+    if (method === mtfGlpMethod && glp === undefined) glp = outputs;
     const scores: WindowScores = scoreWindows(windows.guard, outputs.guard, rect, windows.ratio);
     const label = method.label;
     entries.push({ name: id, method: id, adapt: false, label, kind: method.kind, ...scores, base: method });
