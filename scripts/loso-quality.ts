@@ -272,8 +272,16 @@ function adaptationSection(folds: readonly FoldAdaptation[], command: string): s
   ].join('\n');
 }
 
+/** A left-out sensor's folder name: what panforge_models.train.sensor_slug names its runs and exports. */
 function slugOf(sensor: string): string {
-  return sensor.toLowerCase().replace(/[^a-z0-9]/g, '-');
+  return sensor
+    .replace(/[^A-Za-z0-9]/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+}
+
+function foldNet(manifest: ReturnType<typeof loadManifest>): FoldNet {
+  return { model: manifest.name, id: manifest.network.toLowerCase() };
 }
 
 /** One table row per network of a fold and per baseline beside it (the baselines repeat for each network). */
@@ -301,8 +309,9 @@ function recordedFold(path: string, fold: string, bandsCount: number): FoldScore
     readdirSync(shipped)
       .filter((f) => f.endsWith('.manifest.json'))
       .map((f) => loadManifest(join(shipped, f)))
-      .filter((m) => m.bands === bandsCount && record.results.some((r) => r.method === m.network.toLowerCase()))
-      .map((m) => ({ model: m.name, id: m.network.toLowerCase() }));
+      .filter((m) => m.bands === bandsCount)
+      .map(foldNet)
+      .filter((net) => record.results.some((r) => r.method === net.id));
   if (nets.length === 0) throw new Error(`${path}: no network's scores in the record`);
   return { ...record, sensor, nets };
 }
@@ -361,6 +370,7 @@ async function main(): Promise<number> {
         if (!src || !bands) throw new Error(`${fold}: no ${bandsCount}-band data for ${sensor}`);
         // A fold's scores are kept (models/runs/loso-cache) and reused while its models are the same files.
         const cacheKey = [CACHE_VERSION, ...nets.map((n) => n.sha256).sort()].join(',');
+        const foldNets = nets.map(foldNet);
         const cachePath = join(cacheDir, `${fold}-${bandsCount}.json`);
         const cached = existsSync(cachePath) ? (JSON.parse(readFileSync(cachePath, 'utf8')) as FoldScores) : null;
         let results: RegionResult[];
@@ -395,14 +405,12 @@ async function main(): Promise<number> {
           if (picked && !results.some((r) => r.method === picked)) results.push(await scoreMethod(picked, prepared, prepared.ref, dir, 11, 512));
           mkdirSync(cacheDir, { recursive: true });
           const cachedCheck = check && { ranking: check.ranking, pick: check.pick };
-          const foldNets = nets.map((n) => ({ model: n.name, id: n.network.toLowerCase() }));
           writeFileAtomic(
             cachePath,
             JSON.stringify({ key: cacheKey, what: prepared.what, results, selfCheck: cachedCheck, sensor, nets: foldNets } satisfies FoldScores, null, 1),
           );
           rmSync(dir, { recursive: true, force: true });
         }
-        const foldNets = nets.map((n) => ({ model: n.name, id: n.network.toLowerCase() }));
         adaptation.push({ sensor, bands: bandsCount, nets: foldNets, results, selfCheck: check });
         // This fold's networks are not run again: free their sessions (each arena keeps its peak tile memory; 18
         // folds' worth once filled 22 GB and the kernel killed the run).
